@@ -1,0 +1,41 @@
+# Helpers shared by every target.
+#
+# Torch headers cost ~20 s per translation unit; one precompiled header
+# (nnc_pch) is built once and reused by every torch-using target.
+
+add_library(nnc_pch OBJECT ${CMAKE_SOURCE_DIR}/cmake/pch.cpp)
+target_link_libraries(nnc_pch PUBLIC ${TORCH_LIBRARIES} fmt::fmt)
+target_include_directories(nnc_pch PUBLIC ${CMAKE_SOURCE_DIR}/src)
+target_precompile_headers(nnc_pch PRIVATE ${CMAKE_SOURCE_DIR}/cmake/torch_pch.h)
+set_target_properties(nnc_pch PROPERTIES POSITION_INDEPENDENT_CODE OFF)
+
+# nnc_library(NAME TORCH|NOTORCH SOURCES ... DEPS ...)
+function(nnc_library name kind)
+  cmake_parse_arguments(A "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(${name} STATIC ${A_SOURCES})
+  target_include_directories(${name} PUBLIC ${CMAKE_SOURCE_DIR}/src)
+  target_link_libraries(${name} PUBLIC ${A_DEPS})
+  target_compile_options(${name} PRIVATE -Wall -Wextra -Wno-unused-parameter)
+  if(kind STREQUAL "TORCH")
+    target_link_libraries(${name} PUBLIC ${TORCH_LIBRARIES})
+    target_precompile_headers(${name} REUSE_FROM nnc_pch)
+  endif()
+endfunction()
+
+# nnc_test(NAME SOURCES ... DEPS ... LABELS ...)
+function(nnc_test name)
+  cmake_parse_arguments(A "TORCH" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${A_SOURCES})
+  target_link_libraries(${name} PRIVATE ${A_DEPS} GTest::gtest GTest::gtest_main)
+  if(A_TORCH)
+    target_precompile_headers(${name} REUSE_FROM nnc_pch)
+  endif()
+  if(NOT A_LABELS)
+    set(A_LABELS unit)
+  endif()
+  # One ctest per executable: each process start loads libtorch (~1 s), so per-case
+  # processes would cost more than the tests themselves.
+  add_test(NAME ${name} COMMAND ${name} --gtest_brief=1)
+  set_tests_properties(${name} PROPERTIES LABELS "${A_LABELS}"
+    ENVIRONMENT "NNC_SOURCE_DIR=${CMAKE_SOURCE_DIR};OMP_WAIT_POLICY=PASSIVE")
+endfunction()

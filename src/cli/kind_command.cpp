@@ -1,0 +1,63 @@
+#include "cli/kind_command.h"
+
+#include <fmt/format.h>
+
+#include "core/error.h"
+#include "experiment/results_store.h"
+#include "experiment/runner.h"
+
+namespace nnc::cli {
+
+std::unique_ptr<KindCommand> add_kind_command(CLI::App& root, const experiment::ExperimentKind& kind) {
+  auto cmd = std::make_unique<KindCommand>();
+  cmd->kind = &kind;
+  cmd->app = root.add_subcommand(kind.name, kind.help);
+  cmd->app->add_option("--config", cmd->config_file, "TOML file with options (flags override it)")
+      ->check(CLI::ExistingFile);
+  cmd->app->add_option("--out", cmd->out_dir, "results directory (holds results.db and runs/)")
+      ->capture_default_str();
+  for (const auto& spec : kind.options) {
+    std::string kebab = spec.key;
+    std::replace(kebab.begin(), kebab.end(), '_', '-');
+    std::string names = "--" + kebab;
+    if (kebab != spec.key) names += ",--" + spec.key;
+    for (auto& a : spec.aliases) names += ",--" + a;
+    std::string help = spec.help;
+    std::string def = experiment::value_to_string(spec.default_value);
+    help += fmt::format(" [default: {}]", def.empty() ? "\"\"" : def);
+    cmd->app->add_option(names, cmd->flag_values[spec.key], help);
+  }
+  return cmd;
+}
+
+experiment::RunConfig resolve_config(const KindCommand& cmd) {
+  experiment::RunConfig config(cmd.kind->name, cmd.kind->options);
+  if (!cmd.config_file.empty()) config.apply_toml_file(cmd.config_file);
+  for (const auto& spec : cmd.kind->options) {
+    std::string kebab = spec.key;
+    std::replace(kebab.begin(), kebab.end(), '_', '-');
+    if (cmd.app->count("--" + kebab) > 0)
+      config.set_from_string(spec.key, cmd.flag_values.at(spec.key));
+  }
+  return config;
+}
+
+int run_kind_command(const KindCommand& cmd) {
+  auto config = resolve_config(cmd);
+  experiment::ResultsStore store(cmd.out_dir);
+  fmt::print(stderr, "[{}] run {} -> {}\n", cmd.kind->name, config.id(), store.path());
+  auto outcome = experiment::run_one(*cmd.kind, config, store, cmd.out_dir, false);
+  const auto& r = outcome.record;
+  if (r.status != experiment::RunStatus::Completed) {
+    fmt::print(stderr, "error: {} (run {} recorded as failed in {})\n", r.error, r.id, store.path());
+    return 1;
+  }
+  fmt::print("run {} completed in {:.1f} s\n", r.id, r.run_time_s);
+  for (auto& [k, v] : r.metrics) fmt::print("  {:<28} {:.6g}\n", k, v);
+  for (auto& [k, v] : r.tags) fmt::print("  {:<28} {}\n", k, v);
+  fmt::print("results: {}\n", store.path());
+  for (auto& [k, v] : r.artifacts) fmt::print("  {:<28} {}/{}\n", k, cmd.out_dir, v);
+  return 0;
+}
+
+}  // namespace nnc::cli

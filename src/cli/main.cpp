@@ -1,0 +1,59 @@
+// nncompress: how much accuracy can a network keep under a fixed memory budget?
+// The CLI only parses and calls the library.
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "cli/kind_command.h"
+#include "cli/results_command.h"
+#include "core/error.h"
+#include "experiment/kinds/kinds.h"
+
+namespace {
+
+/// libgomp reads OMP_WAIT_POLICY when it loads, before main: set it and re-exec once.
+/// PASSIVE keeps OpenMP's spinning threads from starving OpenBLAS on small machines
+/// (REFERENCE.md section 5); a user's own setting is respected.
+void ensure_passive_openmp(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr || std::getenv("NNC_NO_REEXEC") != nullptr) return;
+  setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  setenv("NNC_NO_REEXEC", "1", 1);
+  execv("/proc/self/exe", argv);  // on failure, carry on with the current settings
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  ensure_passive_openmp(argv);
+  CLI::App app{"nncompress: how much accuracy can a neural network keep under a fixed memory budget?"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "nncompress 0.1.0");
+  nnc::experiment::register_builtin_kinds();
+  auto& kinds = nnc::experiment::kind_registry();
+  std::vector<std::unique_ptr<nnc::experiment::ExperimentKind>> kind_objects;
+  std::vector<std::unique_ptr<nnc::cli::KindCommand>> commands;
+  for (const auto& name : kinds.names()) {
+    kind_objects.push_back(std::make_unique<nnc::experiment::ExperimentKind>(kinds.create(name)));
+    commands.push_back(nnc::cli::add_kind_command(app, *kind_objects.back()));
+  }
+  auto results = nnc::cli::add_results_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  try {
+    for (auto& cmd : commands)
+      if (cmd->app->parsed()) return nnc::cli::run_kind_command(*cmd);
+    return results();
+  } catch (const nnc::Error& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 2;
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "error: {}\n", e.what());
+    return 3;
+  }
+}

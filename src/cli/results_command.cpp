@@ -1,0 +1,73 @@
+#include "cli/results_command.h"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "core/error.h"
+#include "experiment/export.h"
+#include "experiment/results_store.h"
+
+namespace nnc::cli {
+
+std::function<int()> add_results_command(CLI::App& root) {
+  struct State {
+    std::string out = "results", kind, format = "csv", file;
+    std::vector<std::string> sources;
+  };
+  auto st = std::make_shared<State>();
+  auto* app = root.add_subcommand("results", "List, export and merge recorded runs");
+  app->require_subcommand(1);
+  auto* list = app->add_subcommand("list", "One line per run");
+  auto* exp = app->add_subcommand("export", "Write runs as CSV or JSON");
+  auto* merge = app->add_subcommand("merge", "Merge shard result directories into --out");
+  for (auto* sub : {list, exp, merge}) {
+    sub->add_option("--out", st->out, "results directory")->capture_default_str();
+  }
+  for (auto* sub : {list, exp}) sub->add_option("--kind", st->kind, "only runs of this kind");
+  exp->add_option("--format", st->format, "csv | json")->check(CLI::IsMember({"csv", "json"}));
+  exp->add_option("--file", st->file, "output file (default: stdout)");
+  merge->add_option("sources", st->sources, "result directories (or results.db files) to merge")
+      ->required();
+  return [st, list, exp, merge]() -> int {
+    experiment::ResultsStore store(st->out);
+    if (list->parsed()) {
+      for (auto& r : store.list(st->kind)) {
+        std::string headline;
+        for (auto key : {"test_accuracy", "final_accuracy", "accuracy"})
+          if (r.metrics.count(key)) {
+            headline = fmt::format("{} {:.4f}", key, r.metrics.at(key));
+            break;
+          }
+        fmt::print("{} {:<9} {:<10} {:>8.1f}s {}{}\n", r.id, r.kind, experiment::to_string(r.status),
+                   r.run_time_s, headline, r.error.empty() ? "" : "  error: " + r.error);
+      }
+      return 0;
+    }
+    if (exp->parsed()) {
+      auto runs = store.list(st->kind);
+      std::string text = st->format == "csv" ? experiment::runs_to_csv(runs) : experiment::runs_to_json(runs);
+      if (st->file.empty()) {
+        fmt::print("{}", text);
+      } else {
+        std::ofstream f(st->file);
+        NNC_CHECK(f, "cannot write '{}'", st->file);
+        f << text;
+        fmt::print(stderr, "wrote {} runs to {}\n", runs.size(), st->file);
+      }
+      return 0;
+    }
+    int added = 0;
+    for (auto src : st->sources) {
+      if (std::filesystem::is_directory(src)) src = (std::filesystem::path(src) / "results.db").string();
+      added += store.merge_from(src);
+    }
+    fmt::print("merged {} sources into {}: {} rows added or upgraded, {} runs in total\n",
+               st->sources.size(), store.path(), added, store.list().size());
+    return 0;
+  };
+}
+
+}  // namespace nnc::cli

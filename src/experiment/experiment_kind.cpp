@@ -1,0 +1,28 @@
+#include "experiment/experiment_kind.h"
+
+#include <filesystem>
+
+namespace nnc::experiment {
+
+std::string RunContext::artifact(const std::string& name, const std::string& file) {
+  namespace fs = std::filesystem;
+  fs::create_directories(run_dir);
+  auto full = fs::path(run_dir) / file;
+  record.artifacts[name] = fs::relative(full, out_dir).string();
+  return full.string();
+}
+
+KindRegistry& kind_registry() {
+  static KindRegistry registry("experiment kind");
+  return registry;
+}
+
+std::vector<OptionSpec> common_options() {
+  return {
+      {"seed", int64_t{0}, "random seed (data order, initialisation, sampling)"},
+      {"device", std::string("cpu"), "torch device: cpu, cuda, cuda:1, ...", {}, false},
+      {"threads", int64_t{0}, "torch intra-op threads (0 = all cores)", {}, false},
+  };
+}
+
+}  // namespace nnc::experiment

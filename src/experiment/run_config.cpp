@@ -1,0 +1,194 @@
+#include "experiment/run_config.h"
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+#include <toml++/toml.h>
+
+#include "core/error.h"
+
+namespace nnc::experiment {
+namespace {
+
+uint64_t fnv1a64(const std::string& s) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+  return h;
+}
+
+size_t edit_distance(const std::string& a, const std::string& b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j)
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1])});
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+const char* type_name(const Value& v) {
+  switch (v.index()) {
+    case 0: return "a boolean (true/false)";
+    case 1: return "an integer";
+    case 2: return "a number";
+    default: return "a string";
+  }
+}
+
+nlohmann::json to_json_value(const Value& v) {
+  return std::visit([](const auto& x) { return nlohmann::json(x); }, v);
+}
+
+}  // namespace
+
+std::string value_to_string(const Value& v) {
+  switch (v.index()) {
+    case 0: return std::get<bool>(v) ? "true" : "false";
+    case 1: return std::to_string(std::get<int64_t>(v));
+    case 2: return fmt::format("{}", std::get<double>(v));
+    default: return std::get<std::string>(v);
+  }
+}
+
+Value parse_value_like(const Value& like, const std::string& text, const std::string& key) {
+  try {
+    size_t pos = 0;
+    switch (like.index()) {
+      case 0:
+        if (text == "true" || text == "1" || text == "on" || text == "yes") return true;
+        if (text == "false" || text == "0" || text == "off" || text == "no") return false;
+        break;
+      case 1: {
+        int64_t v = std::stoll(text, &pos);
+        if (pos == text.size()) return v;
+        // Accept "3.0" for integer options (the seeds pass encoding_block=3.0).
+        double d = std::stod(text, &pos);
+        if (pos == text.size() && d == std::floor(d)) return static_cast<int64_t>(d);
+        break;
+      }
+      case 2: {
+        double v = std::stod(text, &pos);
+        if (pos == text.size()) return v;
+        break;
+      }
+      default: return text;
+    }
+  } catch (const std::exception&) {
+  }
+  fail("option '{}': '{}' is not {}", key, text, type_name(like));
+}
+
+Value coerce_like(const Value& like, const Value& v, const std::string& key) {
+  if (like.index() == v.index()) return v;
+  if (like.index() == 2 && v.index() == 1) return static_cast<double>(std::get<int64_t>(v));
+  if (like.index() == 1 && v.index() == 2) {
+    double d = std::get<double>(v);
+    if (d == std::floor(d) && std::abs(d) < 9e18) return static_cast<int64_t>(d);
+  }
+  if (v.index() == 3) return parse_value_like(like, std::get<std::string>(v), key);
+  fail("option '{}': expected {}, got {}", key, type_name(like), value_to_string(v));
+}
+
+std::string closest_key(const std::string& key, const std::vector<OptionSpec>& specs) {
+  std::string best;
+  size_t best_d = 1000;
+  for (auto& s : specs) {
+    size_t d = edit_distance(key, s.key);
+    if (d < best_d) best_d = d, best = s.key;
+  }
+  return best_d <= std::max<size_t>(3, key.size() / 3) ? best : "";
+}
+
+RunConfig::RunConfig(std::string kind, const std::vector<OptionSpec>& specs)
+    : kind_(std::move(kind)), specs_(specs) {
+  for (auto& s : specs_) values_[s.key] = s.default_value;
+}
+
+const OptionSpec& RunConfig::spec(const std::string& key) const {
+  std::string norm = key;
+  std::replace(norm.begin(), norm.end(), '-', '_');
+  for (auto& s : specs_) {
+    if (s.key == norm) return s;
+    for (auto& a : s.aliases)
+      if (a == key || a == norm) return s;
+  }
+  std::string hint = closest_key(norm, specs_);
+  fail("unknown option '{}' for '{}'{}", key, kind_,
+       hint.empty() ? std::string(" (see --help for the list)") : fmt::format(" (did you mean '{}'?)", hint));
+}
+
+void RunConfig::set(const std::string& key, const Value& value) {
+  const auto& s = spec(key);
+  Value v = coerce_like(s.default_value, value, s.key);
+  if (!s.choices.empty()) {
+    auto& str = std::get<std::string>(v);
+    NNC_CHECK(std::find(s.choices.begin(), s.choices.end(), str) != s.choices.end(),
+              "option '{}': '{}' is not one of {}", s.key, str, fmt::join(s.choices, ", "));
+  }
+  if (v.index() == 2)
+    NNC_CHECK(std::isfinite(std::get<double>(v)), "option '{}': must be a finite number", s.key);
+  values_[s.key] = v;
+}
+
+void RunConfig::set_from_string(const std::string& key, const std::string& text) {
+  const auto& s = spec(key);
+  set(s.key, parse_value_like(s.default_value, text, s.key));
+}
+
+int64_t RunConfig::get_int(const std::string& key) const { return std::get<int64_t>(values_.at(key)); }
+double RunConfig::get_double(const std::string& key) const { return std::get<double>(values_.at(key)); }
+bool RunConfig::get_bool(const std::string& key) const { return std::get<bool>(values_.at(key)); }
+const std::string& RunConfig::get_string(const std::string& key) const {
+  return std::get<std::string>(values_.at(key));
+}
+
+void RunConfig::apply_toml_file(const std::string& path) {
+  toml::table table;
+  try {
+    table = toml::parse_file(path);
+  } catch (const toml::parse_error& e) {
+    fail("{}:{}:{}: invalid TOML: {}", path, e.source().begin.line, e.source().begin.column,
+         e.description());
+  }
+  auto apply = [&](const toml::table& t, const std::string& where) {
+    for (auto& [k, node] : t) {
+      std::string key(k.str());
+      if (node.is_table()) {
+        if (key == kind_) continue;  // handled below
+        fail("{}: unexpected table [{}]{} (options are top-level keys or under [{}])", path, key,
+             where, kind_);
+      }
+      try {
+        if (auto b = node.value<bool>(); b && node.is_boolean()) set(key, *b);
+        else if (node.is_integer()) set(key, *node.value<int64_t>());
+        else if (node.is_floating_point()) set(key, *node.value<double>());
+        else if (node.is_string()) set(key, *node.value<std::string>());
+        else fail("value of type {} is not supported", static_cast<int>(node.type()));
+      } catch (const Error& e) {
+        fail("{}: {}", path, e.what());
+      }
+    }
+  };
+  apply(table, "");
+  if (auto* sub = table[kind_].as_table()) apply(*sub, " in [" + kind_ + "]");
+}
+
+std::string RunConfig::normalized_json() const {
+  nlohmann::json j = nlohmann::json::object();  // std::map order = sorted keys
+  for (auto& s : specs_)
+    if (s.affects_result) j[s.key] = to_json_value(values_.at(s.key));
+  return j.dump();
+}
+
+std::string RunConfig::to_json() const {
+  nlohmann::json j = nlohmann::json::object();
+  for (auto& [k, v] : values_) j[k] = to_json_value(v);
+  return j.dump();
+}
+
+std::string RunConfig::id() const {
+  return fmt::format("{:016x}", fnv1a64(kind_ + "\n" + normalized_json()));
+}
+
+}  // namespace nnc::experiment

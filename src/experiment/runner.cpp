@@ -1,0 +1,46 @@
+#include "experiment/runner.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+
+#include "core/error.h"
+
+namespace nnc::experiment {
+
+RunOutcome run_one(const ExperimentKind& kind, const RunConfig& config, ResultsStore& store,
+                   const std::string& out_dir, bool skip_completed) {
+  RunOutcome outcome;
+  auto& r = outcome.record;
+  r.id = config.id();
+  if (skip_completed) {
+    if (auto prev = store.get(r.id); prev && prev->status == RunStatus::Completed) {
+      outcome.record = *prev;
+      outcome.skipped = true;
+      return outcome;
+    }
+  }
+  r.kind = kind.name;
+  r.config_json = config.to_json();
+  r.started_at = now_iso8601();
+  char host[256] = {0};
+  gethostname(host, sizeof host - 1);
+  r.host = host;
+  store.put(r);
+  RunContext ctx{config, out_dir, (std::filesystem::path(out_dir) / "runs" / r.id).string(), r};
+  auto t0 = std::chrono::steady_clock::now();
+  try {
+    kind.run(ctx);
+    r.status = RunStatus::Completed;
+  } catch (const std::exception& e) {
+    r.status = RunStatus::Failed;
+    r.error = e.what();
+  }
+  r.run_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  r.finished_at = now_iso8601();
+  store.put(r);
+  return outcome;
+}
+
+}  // namespace nnc::experiment

@@ -1,0 +1,79 @@
+#include "search/search_space.h"
+
+#include <fmt/format.h>
+
+#include <limits>
+#include <ostream>
+
+#include "core/error.h"
+
+namespace nnc::search {
+
+std::string to_string(const Value& v) {
+  if (auto* i = std::get_if<int64_t>(&v)) return std::to_string(*i);
+  if (auto* d = std::get_if<double>(&v)) return fmt::format("{}", *d);
+  return fmt::format("\"{}\"", std::get<std::string>(v));
+}
+
+SearchSpace& SearchSpace::add(std::string name, std::vector<Value> choices) {
+  NNC_CHECK(!name.empty(), "search space: a parameter needs a non-empty name");
+  for (auto& p : params_)
+    NNC_CHECK(p.name != name, "search space: parameter '{}' is defined twice", name);
+  NNC_CHECK(!choices.empty(), "search space: parameter '{}' has no choices (give at least one)",
+            name);
+  NNC_CHECK(choices.size() <= static_cast<size_t>(std::numeric_limits<int>::max()),
+            "search space: parameter '{}' has too many choices ({})", name, choices.size());
+  params_.push_back(Parameter{std::move(name), std::move(choices)});
+  return *this;
+}
+
+size_t SearchSpace::index_of(const std::string& name) const {
+  for (size_t i = 0; i < params_.size(); ++i)
+    if (params_[i].name == name) return i;
+  std::string valid;
+  for (auto& p : params_) valid += (valid.empty() ? "" : ", ") + p.name;
+  fail("search space: unknown parameter '{}': expected one of {}", name, valid);
+}
+
+uint64_t SearchSpace::cardinality() const {
+  if (params_.empty()) return 0;
+  uint64_t n = 1;
+  for (auto& p : params_) {
+    const uint64_t k = p.choices.size();
+    if (n > std::numeric_limits<uint64_t>::max() / k) return std::numeric_limits<uint64_t>::max();
+    n *= k;
+  }
+  return n;
+}
+
+void SearchSpace::check_index(const std::vector<int>& index) const {
+  NNC_CHECK(index.size() == params_.size(),
+            "search space: a configuration has {} indices but the space has {} parameters",
+            index.size(), params_.size());
+  for (size_t i = 0; i < index.size(); ++i)
+    NNC_CHECK(index[i] >= 0 && index[i] < n_choices(i),
+              "search space: parameter '{}' index {} is out of range [0, {})", params_[i].name,
+              index[i], n_choices(i));
+}
+
+std::vector<Value> SearchSpace::decode(const std::vector<int>& index) const {
+  check_index(index);
+  std::vector<Value> out;
+  out.reserve(index.size());
+  for (size_t i = 0; i < index.size(); ++i) out.push_back(params_[i].choices[index[i]]);
+  return out;
+}
+
+void SearchSpace::describe(std::ostream& os) const {
+  for (auto& p : params_) {
+    os << p.name << ": [";
+    for (size_t k = 0; k < p.choices.size(); ++k) os << (k ? ", " : "") << to_string(p.choices[k]);
+    os << "]\n";
+  }
+  const uint64_t n = cardinality();
+  os << "cardinality: "
+     << (n == std::numeric_limits<uint64_t>::max() ? std::string(">= 2^64") : std::to_string(n))
+     << "\n";
+}
+
+}  // namespace nnc::search

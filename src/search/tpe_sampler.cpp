@@ -1,0 +1,269 @@
+#include "search/tpe_sampler.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <ostream>
+
+#include "core/error.h"
+#include "search/pareto.h"
+#include "search/random_sampler.h"
+
+namespace nnc::search {
+
+void TpeOptions::validate() const {
+  NNC_CHECK(n_startup_trials >= 0, "tpe: n_startup_trials {} must be >= 0", n_startup_trials);
+  NNC_CHECK(n_ei_candidates >= 1, "tpe: n_ei_candidates {} must be >= 1", n_ei_candidates);
+  NNC_CHECK(std::isfinite(prior_weight) && prior_weight > 0,
+            "tpe: prior_weight {} must be > 0 (Optuna's default is 1.0)", prior_weight);
+  NNC_CHECK(gamma_fraction > 0 && gamma_fraction <= 1,
+            "tpe: gamma_fraction {} must be in (0, 1] (Optuna's default is 0.1)", gamma_fraction);
+  NNC_CHECK(gamma_max >= 1, "tpe: gamma_max {} must be >= 1 (Optuna's default is 25)", gamma_max);
+  NNC_CHECK(weights_flat >= 0, "tpe: weights_flat {} must be >= 0", weights_flat);
+}
+
+TpeSampler::TpeSampler(const SamplerSettings& settings)
+    : options_(settings.tpe),
+      seed_(settings.seed),
+      rng_(derive_seed(settings.seed, "search/tpe")),
+      startup_rng_(derive_seed(settings.seed, "search/tpe/startup")) {
+  options_.validate();
+}
+
+int TpeSampler::n_below(int n) const {
+  const int k = static_cast<int>(std::ceil(options_.gamma_fraction * n));
+  return std::clamp(std::min(k, options_.gamma_max), 0, n);
+}
+
+std::vector<double> TpeSampler::observation_weights(int m) const {
+  std::vector<double> w(m, 1.0);
+  if (!options_.ramp_weights || m <= options_.weights_flat) return w;
+  // numpy.linspace(1/m, 1, num=m-flat) followed by `flat` ones.
+  const int n_ramp = m - options_.weights_flat;
+  const double start = 1.0 / m;
+  for (int i = 0; i < n_ramp; ++i)
+    w[i] = n_ramp == 1 ? start : start + (1.0 - start) * i / (n_ramp - 1);
+  return w;
+}
+
+namespace {
+
+/// One Parzen mixture over a set of observations: normalized kernel weights (observations
+/// in trial order, then the prior kernel when present).
+struct Mixture {
+  std::vector<const Trial*> obs;
+  std::vector<double> w;  ///< normalized weight per observation kernel
+  double w_prior = 0;     ///< normalized weight of the uniform prior kernel
+  int n_kernels = 0;
+  double prior_weight = 1;
+
+  /// Observation kernel of parameter p with C choices: `base` everywhere, +`peak` at the
+  /// observed choice (Optuna: prior_weight / n_kernels, +1, row-normalized).
+  void row(int C, double& base, double& peak) const {
+    const double fill = prior_weight / n_kernels;
+    const double norm = C * fill + 1.0;
+    base = fill / norm;
+    peak = 1.0 / norm;
+  }
+};
+
+Mixture make_mixture(std::vector<const Trial*> obs, const TpeSampler& tpe) {
+  const TpeOptions& o = tpe.options();
+  Mixture mx;
+  const int m = static_cast<int>(obs.size());
+  const bool prior = o.consider_prior || m == 0;
+  mx.n_kernels = m + (prior ? 1 : 0);
+  mx.prior_weight = o.prior_weight;
+  mx.w = tpe.observation_weights(m);
+  double total = std::accumulate(mx.w.begin(), mx.w.end(), 0.0) + (prior ? o.prior_weight : 0.0);
+  for (double& x : mx.w) x /= total;
+  mx.w_prior = prior ? o.prior_weight / total : 0.0;
+  mx.obs = std::move(obs);
+  return mx;
+}
+
+/// The collapsed categorical distribution of parameter p under a mixture.
+void mixture_pmf(const Mixture& mx, size_t p, int C, std::vector<double>& pmf) {
+  pmf.assign(C, mx.w_prior / C);
+  if (mx.obs.empty()) return;
+  double base, peak;
+  mx.row(C, base, peak);
+  double wsum = 0;
+  for (size_t i = 0; i < mx.obs.size(); ++i) {
+    wsum += mx.w[i];
+    pmf[mx.obs[i]->index[p]] += mx.w[i] * peak;
+  }
+  for (double& x : pmf) x += wsum * base;
+}
+
+bool usable(const Trial& t, const SearchSpace& space) {
+  if (!t.complete() || t.index.size() != space.size() || t.losses.empty()) return false;
+  return std::all_of(t.losses.begin(), t.losses.end(), [](double v) { return !std::isnan(v); });
+}
+
+}  // namespace
+
+bool TpeSampler::split(const SearchSpace& space, const std::vector<Trial>& history,
+                       std::vector<const Trial*>& below,
+                       std::vector<const Trial*>& above) const {
+  std::vector<const Trial*> obs;
+  for (const Trial& t : history)
+    if (usable(t, space)) obs.push_back(&t);
+  const int n = static_cast<int>(obs.size());
+  if (n < options_.n_startup_trials || n == 0) return false;
+
+  // Rank: by loss (ties: earlier trial first), or by non-dominated rank then crowding.
+  std::vector<size_t> order(n);
+  std::iota(order.begin(), order.end(), 0);
+  if (obs[0]->losses.size() == 1) {
+    std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+      return obs[a]->losses[0] < obs[b]->losses[0];
+    });
+  } else {
+    std::vector<Point> pts;
+    for (auto* t : obs) pts.push_back(t->losses);
+    std::vector<Direction> dirs(pts[0].size(), Direction::kMinimize);
+    order.clear();
+    for (auto& front : non_dominated_sort(pts, dirs)) {
+      std::vector<double> cd = crowding_distance(pts, front);
+      std::vector<size_t> pos(front.size());
+      std::iota(pos.begin(), pos.end(), 0);
+      std::stable_sort(pos.begin(), pos.end(), [&](size_t a, size_t b) { return cd[a] > cd[b]; });
+      for (size_t q : pos) order.push_back(front[q]);
+    }
+  }
+  const int nb = n_below(n);
+  std::vector<size_t> below_idx(order.begin(), order.begin() + nb);
+  std::vector<size_t> above_idx(order.begin() + nb, order.end());
+  std::sort(below_idx.begin(), below_idx.end());  // chronological, for the weight ramp
+  std::sort(above_idx.begin(), above_idx.end());
+  below.clear();
+  above.clear();
+  for (size_t i : below_idx) below.push_back(obs[i]);
+  for (size_t i : above_idx) above.push_back(obs[i]);
+  return true;
+}
+
+std::vector<int> TpeSampler::ask(const SearchSpace& space, const std::vector<Trial>& history) {
+  std::vector<const Trial*> below, above;
+  if (!split(space, history, below, above)) return RandomSampler::draw(space, startup_rng_);
+  return options_.multivariate ? ask_multivariate(space, below, above)
+                               : ask_independent(space, below, above);
+}
+
+TpeSampler::Model TpeSampler::model(const SearchSpace& space,
+                                    const std::vector<Trial>& history) const {
+  Model m;
+  std::vector<const Trial*> below, above;
+  if (!split(space, history, below, above)) return m;
+  const Mixture l = make_mixture(below, *this);
+  const Mixture g = make_mixture(above, *this);
+  m.l.resize(space.size());
+  m.g.resize(space.size());
+  for (size_t p = 0; p < space.size(); ++p) {
+    mixture_pmf(l, p, space.n_choices(p), m.l[p]);
+    mixture_pmf(g, p, space.n_choices(p), m.g[p]);
+  }
+  return m;
+}
+
+std::vector<int> TpeSampler::ask_independent(const SearchSpace& space,
+                                             const std::vector<const Trial*>& below,
+                                             const std::vector<const Trial*>& above) {
+  const Mixture l = make_mixture(below, *this);
+  const Mixture g = make_mixture(above, *this);
+  std::vector<int> out(space.size());
+  std::vector<double> pl, pg, score;
+  for (size_t p = 0; p < space.size(); ++p) {
+    const int C = space.n_choices(p);
+    mixture_pmf(l, p, C, pl);
+    mixture_pmf(g, p, C, pg);
+    score.resize(C);
+    for (int c = 0; c < C; ++c) score[c] = std::log(pl[c]) - std::log(pg[c]);
+    double total = std::accumulate(pl.begin(), pl.end(), 0.0);
+    int best = -1;
+    for (int k = 0; k < options_.n_ei_candidates; ++k) {
+      const int c = static_cast<int>(rng_.categorical(pl.data(), C, total));
+      if (best < 0 || score[c] > score[best]) best = c;  // first maximum wins (numpy argmax)
+    }
+    out[p] = best;
+  }
+  return out;
+}
+
+std::vector<int> TpeSampler::ask_multivariate(const SearchSpace& space,
+                                              const std::vector<const Trial*>& below,
+                                              const std::vector<const Trial*>& above) {
+  const Mixture l = make_mixture(below, *this);
+  const Mixture g = make_mixture(above, *this);
+  const size_t P = space.size();
+
+  // log density of x under a mixture: logsumexp over kernels of log w + sum_p log row_p(x_p).
+  auto log_pdf = [&](const Mixture& mx, const std::vector<int>& x) {
+    std::vector<double> terms;
+    terms.reserve(mx.obs.size() + 1);
+    double log_base_sum = 0;  // prior kernel
+    for (size_t p = 0; p < P; ++p) log_base_sum -= std::log(space.n_choices(p));
+    if (mx.w_prior > 0) terms.push_back(std::log(mx.w_prior) + log_base_sum);
+    std::vector<double> lb(P), lp(P);
+    for (size_t p = 0; p < P; ++p) {
+      double base, peak;
+      mx.row(space.n_choices(p), base, peak);
+      lb[p] = std::log(base);
+      lp[p] = std::log(base + peak);
+    }
+    for (size_t i = 0; i < mx.obs.size(); ++i) {
+      double s = std::log(mx.w[i]);
+      for (size_t p = 0; p < P; ++p) s += mx.obs[i]->index[p] == x[p] ? lp[p] : lb[p];
+      terms.push_back(s);
+    }
+    const double mx_term = *std::max_element(terms.begin(), terms.end());
+    if (!std::isfinite(mx_term)) return mx_term;
+    double acc = 0;
+    for (double t : terms) acc += std::exp(t - mx_term);
+    return mx_term + std::log(acc);
+  };
+
+  // Kernel weights for drawing candidates from l: observations, then the prior.
+  std::vector<double> kw(l.w);
+  kw.push_back(l.w_prior);
+  const double ktotal = std::accumulate(kw.begin(), kw.end(), 0.0);
+  std::vector<int> best, x(P);
+  double best_score = -std::numeric_limits<double>::infinity();
+  for (int k = 0; k < options_.n_ei_candidates; ++k) {
+    const size_t kernel = rng_.categorical(kw.data(), kw.size(), ktotal);
+    for (size_t p = 0; p < P; ++p) {
+      const int C = space.n_choices(p);
+      if (kernel == l.obs.size()) {
+        x[p] = static_cast<int>(rng_.below(C));
+      } else {
+        double base, peak;
+        l.row(C, base, peak);
+        // base on every choice plus peak on the observed one: total C*base + peak = 1.
+        const double u = rng_.uniform();
+        const int obs_c = l.obs[kernel]->index[p];
+        if (u < peak) {
+          x[p] = obs_c;
+        } else {
+          x[p] = std::min(C - 1, static_cast<int>((u - peak) / base));
+        }
+      }
+    }
+    const double s = log_pdf(l, x) - log_pdf(g, x);
+    if (best.empty() || s > best_score) best_score = s, best = x;
+  }
+  return best;
+}
+
+void TpeSampler::describe(std::ostream& os) const {
+  const TpeOptions& o = options_;
+  os << "sampler: tpe\nseed: " << seed_ << "\nn_startup_trials: " << o.n_startup_trials
+     << "\nn_ei_candidates: " << o.n_ei_candidates << "\nprior_weight: " << o.prior_weight
+     << "\nconsider_prior: " << (o.consider_prior ? "true" : "false") << "\ngamma: min(ceil("
+     << o.gamma_fraction << " n), " << o.gamma_max << ")\nweights: "
+     << (o.ramp_weights ? "ramp, newest " + std::to_string(o.weights_flat) + " flat" : "flat")
+     << "\nmultivariate: " << (o.multivariate ? "true" : "false") << "\n";
+}
+
+}  // namespace nnc::search

@@ -1,0 +1,62 @@
+#pragma once
+// TpeSampler: Tree-structured Parzen Estimator for categorical parameters, following Optuna's
+// TPESampler (3.x) with its defaults:
+//  - the first n_startup_trials complete trials are sampled at random;
+//  - complete trials are ranked by loss and split into a good set (the best
+//    min(ceil(0.1 n), 25)) and a bad set, each kept in trial order;
+//  - per set and parameter, a mixture of one categorical kernel per observation
+//    (prior_weight / n_kernels on every choice, +1 on the observed one, normalized) plus a
+//    uniform prior kernel of weight prior_weight; observation weights ramp from 1/n for all
+//    but the newest 25 observations (Optuna default_weights);
+//  - n_ei_candidates are drawn from l (good mixture) and the one maximizing
+//    log l(x) - log g(x) is proposed.
+// For categorical kernels the mixture collapses to one distribution per parameter, so a
+// proposal costs O(n_trials * n_params) — far below a millisecond at study sizes.
+// `consider_endpoints` and magic clipping only affect numeric parameters and do not apply.
+// Multi-objective studies rank trials by non-dominated rank, then crowding distance
+// (Optuna's MOTPE uses hypervolume contributions instead).
+#include "search/rng.h"
+#include "search/sampler.h"
+
+namespace nnc::search {
+
+class TpeSampler : public Sampler {
+ public:
+  explicit TpeSampler(const SamplerSettings& settings = {});
+  std::string name() const override { return "tpe"; }
+  std::vector<int> ask(const SearchSpace& space, const std::vector<Trial>& history) override;
+  void describe(std::ostream& os) const override;
+
+  const TpeOptions& options() const { return options_; }
+  /// Optuna default_gamma generalised: min(ceil(gamma_fraction * n), gamma_max), in double
+  /// arithmetic like numpy.
+  int n_below(int n) const;
+  /// Unnormalized mixture weights of m observations in trial order (Optuna default_weights).
+  std::vector<double> observation_weights(int m) const;
+
+  /// The independent model the next ask() would use: per parameter, the collapsed
+  /// distributions l (good trials) and g (bad trials) over its choices. Empty while fewer than
+  /// n_startup_trials trials are complete. For inspection and tests.
+  struct Model {
+    std::vector<std::vector<double>> l, g;
+  };
+  Model model(const SearchSpace& space, const std::vector<Trial>& history) const;
+
+ private:
+  /// Splits the usable trials into good/bad sets (each in trial order); false = start-up.
+  bool split(const SearchSpace& space, const std::vector<Trial>& history,
+             std::vector<const Trial*>& below, std::vector<const Trial*>& above) const;
+  std::vector<int> ask_independent(const SearchSpace& space,
+                                   const std::vector<const Trial*>& below,
+                                   const std::vector<const Trial*>& above);
+  std::vector<int> ask_multivariate(const SearchSpace& space,
+                                    const std::vector<const Trial*>& below,
+                                    const std::vector<const Trial*>& above);
+
+  TpeOptions options_;
+  uint64_t seed_;
+  Rng rng_;
+  Rng startup_rng_;
+};
+
+}  // namespace nnc::search

@@ -1,0 +1,182 @@
+#include "train/trainer.h"
+
+#include <torch/torch.h>
+
+#include <chrono>
+#include <cmath>
+#include <random>
+
+#include "core/error.h"
+#include "core/progress.h"
+#include "core/seed.h"
+#include "train/cutmix.h"
+
+namespace nnc::train {
+
+void TrainOptions::validate() const {
+  NNC_CHECK(optimizer_ == "sgd" || optimizer_ == "adam" || optimizer_ == "adamw",
+            "unknown optimizer '{}': expected sgd, adam or adamw", optimizer_);
+  NNC_CHECK(epochs_ >= 0, "epochs must be >= 0, got {}", epochs_);
+  NNC_CHECK(batch_size_ >= 1, "batch_size must be >= 1, got {}", batch_size_);
+  NNC_CHECK(weight_decay_ >= 0 && std::isfinite(weight_decay_), "weight_decay must be >= 0");
+  NNC_CHECK(clip_grad_norm_ >= 0, "clip_grad_norm must be >= 0 (0 = off)");
+  NNC_CHECK(cutmix_alpha_ >= 0, "cutmix_alpha must be >= 0 (0 = off)");
+  NNC_CHECK(cutmix_prob_ >= 0 && cutmix_prob_ <= 1, "cutmix_prob must be in [0, 1]");
+  NNC_CHECK(label_smoothing_ >= 0 && label_smoothing_ < 1, "label_smoothing must be in [0, 1)");
+  train::validate(schedule_options());
+}
+
+ScheduleOptions TrainOptions::schedule_options() const {
+  ScheduleOptions s;
+  s.name = schedule_;
+  s.lr = lr_;
+  s.eta_min = eta_min_;
+  s.epochs = epochs_;
+  s.t0 = t0_;
+  s.t_mult = t_mult_;
+  s.step_size = step_size_;
+  s.gamma = gamma_;
+  s.first_epoch_scale = first_epoch_lr_scale_;
+  return s;
+}
+
+std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& o,
+                                                        std::vector<torch::Tensor> params) {
+  if (o.optimizer_ == "adam")
+    return std::make_unique<torch::optim::Adam>(
+        params, torch::optim::AdamOptions(o.lr_).weight_decay(o.weight_decay_));
+  if (o.optimizer_ == "adamw")
+    return std::make_unique<torch::optim::AdamW>(
+        params, torch::optim::AdamWOptions(o.lr_).weight_decay(o.weight_decay_));
+  return std::make_unique<torch::optim::SGD>(
+      params, torch::optim::SGDOptions(o.lr_).momentum(o.momentum_).weight_decay(o.weight_decay_));
+}
+
+void set_learning_rate(torch::optim::Optimizer& optimizer, double lr) {
+  for (auto& group : optimizer.param_groups()) group.options().set_lr(lr);
+}
+
+std::vector<torch::Tensor> make_batches(const torch::Tensor& permutation, int64_t batch_size) {
+  std::vector<torch::Tensor> out;
+  int64_t n = permutation.size(0);
+  for (int64_t start = 0; start < n; start += batch_size) {
+    int64_t end = std::min(n, start + batch_size);
+    if (end - start == 1 && !out.empty()) {
+      out.back() = permutation.slice(0, start - batch_size, end);
+      break;
+    }
+    out.push_back(permutation.slice(0, start, end));
+  }
+  return out;
+}
+
+Trainer::Trainer(TrainOptions options) : options_(std::move(options)) { options_.validate(); }
+
+Trainer& Trainer::add_hook(TrainHooks* hook) {
+  hooks_.push_back(hook);
+  return *this;
+}
+Trainer& Trainer::loss(LossFn fn) {
+  loss_ = std::move(fn);
+  return *this;
+}
+Trainer& Trainer::extra_parameters(std::vector<torch::Tensor> params) {
+  extra_ = std::move(params);
+  return *this;
+}
+
+TrainResult Trainer::fit(torch::nn::Module& model,
+                         const std::function<torch::Tensor(const torch::Tensor&)>& forward,
+                         const BatchSource& data) {
+  const auto& o = options_;
+  NNC_CHECK(data.size() > 0, "{}: nothing to train on (the training set is empty)", o.label_);
+  torch::Device device(o.device_);
+  model.to(device);
+  auto params = model.parameters();
+  params.insert(params.end(), extra_.begin(), extra_.end());
+  auto optimizer = make_optimizer(o, params);
+  std::mt19937_64 rng(derive_seed(o.seed_, "trainer"));
+  auto gen = at::detail::createCPUGenerator(derive_seed(o.seed_, "shuffle"));
+  auto schedule = o.schedule_options();
+  bool classification = data.targets().scalar_type() == torch::kInt64;
+  LossFn loss_fn = loss_;
+  if (!loss_fn) {
+    if (classification) {
+      auto ce = torch::nn::functional::CrossEntropyFuncOptions().label_smoothing(o.label_smoothing_);
+      loss_fn = [ce](const torch::Tensor& out, const torch::Tensor& y) {
+        return torch::nn::functional::cross_entropy(out, y, ce);
+      };
+    } else {
+      loss_fn = [](const torch::Tensor& out, const torch::Tensor& y) {
+        return torch::mse_loss(out, y.view_as(out));
+      };
+    }
+  }
+
+  TrainResult result;
+  TrainState state;
+  state.model = &model;
+  state.optimizer = optimizer.get();
+  Progress progress(o.label_, o.epochs_);
+  auto t_start = std::chrono::steady_clock::now();
+  std::bernoulli_distribution do_cutmix(o.cutmix_prob_);
+  for (int64_t epoch = 0; epoch < o.epochs_ && !state.stop; ++epoch) {
+    auto t_epoch = std::chrono::steady_clock::now();
+    state.epoch = epoch;
+    state.lr = learning_rate(schedule, epoch);
+    set_learning_rate(*optimizer, state.lr);
+    model.train();
+    for (auto* h : hooks_) h->on_epoch_start(state);
+    auto perm = torch::randperm(data.size(), gen, torch::TensorOptions().dtype(torch::kInt64));
+    double loss_sum = 0;
+    int64_t correct = 0, seen = 0;
+    state.batch = 0;
+    for (const auto& index : make_batches(perm, o.batch_size_)) {
+      auto batch = data.get(index);
+      auto x = batch.inputs.to(device), y = batch.targets.to(device);
+      torch::Tensor loss, out;
+      CutMixResult mix;
+      if (o.cutmix_alpha_ > 0 && classification && do_cutmix(rng))
+        mix = cutmix(x, y, o.cutmix_alpha_, rng);
+      if (mix.applied) {
+        out = forward(mix.inputs);
+        loss = mix.lambda * loss_fn(out, y) + (1 - mix.lambda) * loss_fn(out, mix.targets_b);
+      } else {
+        out = forward(x);
+        loss = loss_fn(out, y);
+      }
+      double loss_value = loss.item<double>();
+      NNC_CHECK(std::isfinite(loss_value),
+                "{}: training diverged: loss is {} at epoch {} batch {} (lower the learning rate?)",
+                o.label_, loss_value, epoch, state.batch);
+      optimizer->zero_grad();
+      loss.backward();
+      state.loss = loss;
+      for (auto* h : hooks_) h->on_after_backward(state);
+      if (o.clip_grad_norm_ > 0) torch::nn::utils::clip_grad_norm_(params, o.clip_grad_norm_);
+      optimizer->step();
+      int64_t n = y.size(0);
+      loss_sum += loss_value * static_cast<double>(n);
+      seen += n;
+      if (classification) correct += out.argmax(1).eq(y).sum().item<int64_t>();
+      state.epoch_loss = loss_sum / static_cast<double>(seen);
+      state.epoch_accuracy = classification ? static_cast<double>(correct) / seen : 0.0;
+      for (auto* h : hooks_) h->on_batch_end(state);
+      ++state.batch;
+      ++state.global_step;
+    }
+    result.samples += seen;
+    for (auto* h : hooks_) h->on_epoch_end(state);
+    double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_epoch).count();
+    result.history.push_back({epoch, state.lr, state.epoch_loss, state.epoch_accuracy, secs});
+    std::map<std::string, double> shown = {{"loss", state.epoch_loss}, {"lr", state.lr}};
+    if (classification) shown["acc"] = state.epoch_accuracy;
+    progress.update(epoch + 1, shown);
+  }
+  result.steps = state.global_step;
+  result.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_start).count();
+  model.eval();
+  return result;
+}
+
+}  // namespace nnc::train

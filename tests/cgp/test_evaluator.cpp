@@ -1,0 +1,176 @@
+#include <gtest/gtest.h>
+
+#include "cgp/evaluator.h"
+#include "cgp/naive_evaluator.h"
+#include "cgp/problem.h"
+
+using namespace nnc::cgp;
+
+namespace {
+
+// Inputs x0 = 3, x1 = 4. Gates (pins 2..5):
+//   [2] x0 + x1   [3] const 1   [4] [2] * [3]   [5] ~x1 (inactive)
+// Outputs: ([4], [2]).
+struct HandBuilt {
+  Dataset data;
+  Problem problem;
+  Genome genome;
+  HandBuilt()
+      : data(make_data()), problem(data, grid(), Metric::SE, false, true), genome(problem.shape()) {
+    genome.set_gate(0, 0, 1, 1);
+    genome.set_gate(1, 0, 0, 22);
+    genome.set_gate(2, 2, 3, 3);
+    genome.set_gate(3, 1, 1, 11);
+    genome.set_out(0, 4);
+    genome.set_out(1, 2);
+    genome.validate();
+  }
+  static Dataset make_data() {
+    Dataset d;
+    d.add({3, 4}, {7, 9});
+    return d;
+  }
+  static Shape grid() {
+    Shape s;
+    s.rows = 1;
+    s.cols = 4;
+    s.lookback = 4;
+    return s;
+  }
+};
+
+}  // namespace
+
+TEST(CgpEvaluator, ActiveGatesAndCosts) {
+  HandBuilt h;
+  const CostTable table = CostTable::unit_default();
+  FastEvaluator ev(h.problem, table, h.genome);
+  EXPECT_EQ(ev.active(), (std::vector<uint8_t>{1, 1, 1, 0}));
+  EXPECT_EQ(ev.value(0, 4), 7);
+  EXPECT_EQ(ev.error(), 0 + 4);  // outputs (7, 7) vs targets (7, 9)
+  const Costs& c = ev.costs();
+  EXPECT_EQ(c.q_energy, 2 + 0 + 8);
+  EXPECT_EQ(c.gate_count, 3);
+  EXPECT_EQ(c.q_delay, 2 + 4);
+  EXPECT_EQ(c.depth, 2);
+
+  // A constant's delay is counted once (the original doubled it).
+  std::string text;
+  for (int f = 0; f < 27; ++f) text += f == 22 ? "0 0 0 5 5\n" : (f == 1 ? "2 2 2 2 2\n" : "8 8 8 4 4\n");
+  const CostTable slow_const = CostTable::parse(text);
+  FastEvaluator ev2(h.problem, slow_const, h.genome);
+  EXPECT_EQ(ev2.costs().q_delay, 5 + 4);
+  EXPECT_DOUBLE_EQ(ev2.costs().delay, 9.0);
+}
+
+TEST(CgpEvaluator, SharedGateCountedOnce) {
+  HandBuilt h;
+  h.genome.set_out(1, 4);  // both outputs read [4]
+  FastEvaluator ev(h.problem, CostTable::unit_default(), h.genome);
+  EXPECT_EQ(ev.costs().gate_count, 3);
+  EXPECT_EQ(ev.costs().q_energy, 10);
+}
+
+TEST(CgpEvaluator, NeutralDetection) {
+  HandBuilt h;
+  FastEvaluator ev(h.problem, CostTable::unit_default(), h.genome);
+  auto c = ev.make_child();
+  auto check = [&](std::initializer_list<std::pair<size_t, int32_t>> genes, bool neutral) {
+    ev.begin(c);
+    for (auto [i, v] : genes) ev.set_gene(c, i, v);
+    ev.end(c);
+    EXPECT_EQ(c.neutral, neutral);
+    ev.evaluate(c);
+    const Genome child = ev.materialize(c);
+    EXPECT_EQ(c.error, naive_error(h.problem, child));
+    if (neutral) EXPECT_EQ(naive_outputs(child, h.data.in), naive_outputs(h.genome, h.data.in));
+  };
+  check({{9, 0}, {10, 0}, {11, 3}}, true);   // inactive gate 3 rewritten
+  check({{3 * 1 + 0, 1}, {3 * 1 + 1, 1}}, true);  // constant gate: inputs unused
+  check({{3 * 2 + 1, 2}}, false);            // active binary gate input
+  check({{3 * 0 + 2, 2}}, false);            // active function
+  check({{12, 5}}, false);                   // output 0 moved to the inactive gate
+  check({{3 * 0 + 0, 0}}, true);             // unchanged value: no change at all
+}
+
+namespace {
+
+void cross_check(bool multiplex, uint64_t seed) {
+  Rng data_rng(seed);
+  Dataset d;
+  const int items = multiplex ? 2 : 3;
+  for (int i = 0; i < items; ++i) {
+    std::vector<int8_t> in(5), out(multiplex ? 40 : 7);
+    for (auto& v : in) v = int8_t(data_rng.below(256) - 128);
+    for (auto& v : out) v = int8_t(data_rng.below(16) - 8);
+    d.add(in, out, int(out.size()) - (i == 1 ? 2 : 0));
+  }
+  Shape grid;
+  grid.rows = multiplex ? 64 : 4;
+  grid.cols = multiplex ? 6 : 7;
+  grid.lookback = 3;
+  for (Metric m : {Metric::SE, Metric::MSE, Metric::AE}) {
+    Problem p(d, grid, m, multiplex, seed % 2 == 0);
+    const CostTable table = CostTable::unit_default();
+    Rng rng(seed * 7 + 1);
+    FastEvaluator ev(p, table, p.random_genome(rng));
+    std::vector<FastEvaluator::Child> kids;
+    for (int i = 0; i < 3; ++i) kids.push_back(ev.make_child());
+    for (int step = 0; step < 400; ++step) {
+      for (auto& c : kids) {
+        ev.mutate(c, rng, 1 + int(rng.below(12)));
+        ev.evaluate(c);
+        const Genome child = ev.materialize(c);
+        ASSERT_EQ(c.error, naive_error(p, child)) << "step " << step;
+        ev.compute_costs(c);
+        TraceScratch s;
+        const Costs ref = trace_phenotype(p, table, [&](size_t i) { return child.genes()[i]; }, s);
+        ASSERT_EQ(c.costs.q_energy, ref.q_energy);
+        ASSERT_EQ(c.costs.q_delay, ref.q_delay);
+        ASSERT_EQ(c.costs.gate_count, ref.gate_count);
+      }
+      auto& chosen = kids[rng.below(3)];
+      if (rng.below(2)) {
+        const Genome expect = ev.materialize(chosen);
+        ev.accept(chosen);
+        ASSERT_EQ(ev.parent(), expect);
+        std::vector<int8_t> vals;
+        ASSERT_EQ(ev.error(), naive_error(p, ev.parent(), &vals));
+        for (int item = 0; item < p.shape().dataset_size; ++item)
+          for (int pin = 0; pin < p.shape().pins(); ++pin)
+            ASSERT_EQ(ev.value(item, pin), vals[size_t(item) * p.shape().pins() + pin]);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+TEST(CgpEvaluator, FastMatchesNaiveOnRandomGenomes) {
+  for (uint64_t seed = 1; seed <= 4; ++seed) cross_check(false, seed);
+}
+
+TEST(CgpEvaluator, FastMatchesNaiveWithMultiplexing) {
+  for (uint64_t seed = 1; seed <= 2; ++seed) cross_check(true, seed);
+}
+
+TEST(CgpEvaluator, MultiplexedFinalGenomeScoresTheTable) {
+  Dataset d;
+  d.add({5, -3}, {5, 5, -3, 0, 17});
+  Shape grid;
+  grid.rows = 256;
+  grid.cols = 2;
+  grid.lookback = 2;
+  Problem mux(d, grid, Metric::SE, true, true);
+  Rng rng(3);
+  Genome g = mux.random_genome(rng);
+  // Table entries of input values are wired to the inputs and locked.
+  EXPECT_EQ(g.in(256 + 128 + 5, 0), 0);
+  EXPECT_EQ(g.in(256 + 128 - 3, 0), 1);
+  EXPECT_EQ(g.fn(256 + 128 + 17), kFnId);
+  EXPECT_TRUE(mux.locked(size_t(256 + 128 + 5) * 3));
+  EXPECT_FALSE(mux.locked(size_t(256 + 128 + 17) * 3));
+  const Problem plain(d, grid, Metric::SE, false, true);
+  EXPECT_EQ(naive_error(mux, g), naive_error(plain, mux.finalize(g)));
+  EXPECT_EQ(mux.finalize(g).out(0), mux.table_pin(5));
+}

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# End-to-end: real runs, bad input gives one clear line and a non-zero exit.
+set -uo pipefail
+NNC=$1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0; passes=0
+ok()   { passes=$((passes+1)); echo "ok   $1"; }
+bad()  { fails=$((fails+1)); echo "FAIL $1"; }
+# expect_error NAME PATTERN CMD...: non-zero exit, stderr matches PATTERN, no crash (exit < 128)
+expect_error() {
+  local name=$1 pat=$2; shift 2
+  "$@" >"$T/out" 2>"$T/err"; local rc=$?
+  if [ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -qE -- "$pat" "$T/err"; then ok "$name"
+  else bad "$name (rc=$rc): $(head -c 400 "$T/err")"; fi
+}
+
+"$NNC" --help | grep -q "train" && ok "help lists subcommands" || bad "help"
+"$NNC" train --dataset blobs --model mlp --epochs 3 --lr 0.01 --out "$T/r" >"$T/out" 2>"$T/err" \
+  && grep -q "test_accuracy" "$T/out" && ok "train on blobs" || bad "train on blobs: $(tail -5 "$T/err")"
+"$NNC" results list --out "$T/r" | grep -q completed && ok "results list" || bad "results list"
+"$NNC" results export --out "$T/r" --format csv | head -1 | grep -q "^run_id,kind,status" && ok "export csv" || bad "export csv"
+
+expect_error "unknown dataset" "unknown dataset 'fashion'" "$NNC" train --dataset fashion --out "$T/r"
+expect_error "unknown model" "unknown model 'lenet6'.*lenet5" "$NNC" train --dataset blobs --model lenet6 --out "$T/r"
+expect_error "bad number" "option 'epochs': 'many' is not an integer" "$NNC" train --epochs many --out "$T/r"
+expect_error "unknown flag" "--epoks" "$NNC" train --epoks 3 --out "$T/r"
+expect_error "bad choice" "optimizer" "$NNC" train --optimizer rmsprop --out "$T/r"
+printf 'epochs = \n' > "$T/bad.toml"
+expect_error "invalid toml" "bad.toml:1" "$NNC" train --config "$T/bad.toml" --out "$T/r"
+printf 'epoks = 3\n' > "$T/unk.toml"
+expect_error "unknown toml key" "unknown option 'epoks'.*epochs" "$NNC" train --config "$T/unk.toml" --out "$T/r"
+expect_error "missing data dir" "cifar" "$NNC" train --dataset cifar10 --data-dir "$T/none" --out "$T/r"
+expect_error "bad device" "device" "$NNC" train --dataset blobs --device tpu --out "$T/r"
+"$NNC" results list --out "$T/r" | grep -q failed && ok "failed runs recorded" || bad "failed runs recorded"
+
+echo "cli-e2e: $passes passed, $fails failed"
+[ $fails -eq 0 ]

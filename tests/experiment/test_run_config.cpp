@@ -1,0 +1,82 @@
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "core/error.h"
+#include "experiment/run_config.h"
+
+using namespace nnc::experiment;
+
+namespace {
+std::vector<OptionSpec> specs() {
+  return {{"epochs", int64_t{3}, "epochs"},
+          {"lr", 0.05, "learning rate"},
+          {"compressor", std::string("none"), "compressor", {"none", "thinning"}},
+          {"compress_test", false, "compress test"},
+          {"out_dir", std::string("x"), "output", {}, false}};
+}
+std::string write_file(const std::string& name, const std::string& text) {
+  auto p = std::filesystem::temp_directory_path() / name;
+  std::ofstream(p) << text;
+  return p.string();
+}
+}  // namespace
+
+TEST(RunConfig, DefaultsAndTypedSetters) {
+  RunConfig c("train", specs());
+  EXPECT_EQ(c.get_int("epochs"), 3);
+  c.set_from_string("epochs", "7");
+  c.set_from_string("lr", "0.1");
+  c.set_from_string("compress-test", "true");
+  c.set("lr", int64_t{1});  // int -> double
+  EXPECT_EQ(c.get_int("epochs"), 7);
+  EXPECT_DOUBLE_EQ(c.get_double("lr"), 1.0);
+  EXPECT_TRUE(c.get_bool("compress_test"));
+  c.set_from_string("epochs", "3.0");  // the seeds write encoding_block=3.0
+  EXPECT_EQ(c.get_int("epochs"), 3);
+}
+
+TEST(RunConfig, ErrorsNameTheOption) {
+  RunConfig c("train", specs());
+  try {
+    c.set_from_string("epoch", "3");
+    FAIL();
+  } catch (const nnc::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("did you mean 'epochs'"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(c.set_from_string("epochs", "three"), nnc::Error);
+  EXPECT_THROW(c.set_from_string("epochs", "2.5"), nnc::Error);
+  EXPECT_THROW(c.set_from_string("lr", "nan"), nnc::Error);
+  EXPECT_THROW(c.set_from_string("compressor", "zip"), nnc::Error);
+}
+
+TEST(RunConfig, IdIsStableAndIgnoresOutputOptions) {
+  RunConfig a("train", specs()), b("train", specs());
+  EXPECT_EQ(a.id(), b.id());
+  EXPECT_EQ(a.id().size(), 16u);
+  b.set_from_string("out_dir", "elsewhere");
+  EXPECT_EQ(a.id(), b.id());
+  b.set_from_string("epochs", "4");
+  EXPECT_NE(a.id(), b.id());
+  RunConfig other_kind("replay", specs());
+  EXPECT_NE(a.id(), other_kind.id());
+  // Known value: the id must not change between versions for the same config.
+  EXPECT_EQ(a.normalized_json(), R"({"compress_test":false,"compressor":"none","epochs":3,"lr":0.05})");
+}
+
+TEST(RunConfig, TomlFileAndErrors) {
+  RunConfig c("train", specs());
+  c.apply_toml_file(write_file("nnc_ok.toml", "epochs = 9\n[train]\nlr = 0.2\n"));
+  EXPECT_EQ(c.get_int("epochs"), 9);
+  EXPECT_DOUBLE_EQ(c.get_double("lr"), 0.2);
+  EXPECT_THROW(c.apply_toml_file(write_file("nnc_bad.toml", "epochs = \n")), nnc::Error);
+  try {
+    c.apply_toml_file(write_file("nnc_unknown.toml", "epoks = 3\n"));
+    FAIL();
+  } catch (const nnc::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("nnc_unknown.toml"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("epoks"), std::string::npos);
+  }
+  EXPECT_THROW(c.apply_toml_file(write_file("nnc_type.toml", "epochs = \"many\"\n")), nnc::Error);
+}
