@@ -11,13 +11,16 @@ PACKAGES=(
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
   libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   libeigen3-dev libturbojpeg0-dev
-  dataset-fashion-mnist nodejs npm
+  dataset-fashion-mnist
   python3-torch gnuplot-nox
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
+# Node/npm only if no npm is on PATH (a NodeSource nodejs already ships npm and
+# conflicts with Debian's npm package).
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if ((${#missing[@]})); then
   echo "[setup] installing: ${missing[*]}" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo

@@ -178,10 +178,12 @@ int8_t FastEvaluator::value(int item, int pin) const {
 
 FastEvaluator::Child FastEvaluator::make_child() const {
   Child c;
-  c.gate_ov.assign(size_t(G_), 0);
+  c.ov_bits.assign(size_t(G_ + 63) / 64, 0);
+  c.ov_hash.assign(64, -1);
+  c.ov_mask = 63;
   c.out_ov.assign(genome_.genes().size() - gate_genes_, 0);
   c.dirty.assign(size_t(G_ + 63) / 64, 0);
-  c.rmark.assign(size_t(G_), 0);
+  c.rbits.assign(size_t(G_ + 63) / 64, 0);
   c.term_stamp.assign(problem_.terms().size(), 0);
   return c;
 }
@@ -189,12 +191,16 @@ FastEvaluator::Child FastEvaluator::make_child() const {
 void FastEvaluator::begin(Child& c) const {
   if (++c.stamp == 0) {  // wrapped: reset all stamps
     std::fill(c.out_ov.begin(), c.out_ov.end(), 0);
-    std::fill(c.rmark.begin(), c.rmark.end(), 0);
     std::fill(c.term_stamp.begin(), c.term_stamp.end(), 0);
     c.stamp = 1;
   }
-  for (const auto& ov : c.gates) c.gate_ov[size_t(ov.gate)] = 0;
+  for (const auto& ov : c.gates) {
+    c.ov_bits[size_t(ov.gate) >> 6] = 0;
+    c.ov_hash[ov_slot(c, ov.gate)] = -1;
+  }
   c.gates.clear();
+  for (int32_t g : c.rlist) c.rbits[size_t(g) >> 6] = 0;
+  c.rlist.clear();
   // Pin values: undo this slot's writes, or copy everything if the parent changed.
   if (c.vals_version != version_) {
     c.vals = vals_;
@@ -214,16 +220,25 @@ void FastEvaluator::begin(Child& c) const {
   c.has_costs = false;
 }
 
+FastEvaluator::Child::GateOverlay& FastEvaluator::overlay(Child& c, int g) const {
+  uint64_t& w = c.ov_bits[size_t(g) >> 6];
+  const uint64_t bit = uint64_t(1) << (g & 63);
+  if (w & bit) return c.gates[size_t(c.ov_hash[ov_slot(c, g)])];
+  w |= bit;
+  if ((c.gates.size() + 1) * 2 > c.ov_hash.size()) {  // keep the load factor <= 1/2
+    c.ov_hash.assign(c.ov_hash.size() * 2, -1);
+    c.ov_mask = uint32_t(c.ov_hash.size() - 1);
+    for (size_t i = 0; i < c.gates.size(); ++i) c.ov_hash[ov_slot(c, c.gates[i].gate)] = int32_t(i);
+  }
+  c.ov_hash[ov_slot(c, g)] = int32_t(c.gates.size());
+  const int32_t* p = genome_.genes().data() + size_t(g) * 3;
+  c.gates.push_back({{p[0], p[1], p[2]}, g, 0});
+  return c.gates.back();
+}
+
 void FastEvaluator::set_gene(Child& c, size_t idx, int32_t value) const {
   if (idx < gate_genes_) {
-    const size_t g = idx / 3;
-    uint32_t& e = c.gate_ov[g];
-    if (!e) {
-      const int32_t* p = genome_.genes().data() + g * 3;
-      c.gates.push_back({{p[0], p[1], p[2]}, int32_t(g), 0});
-      e = uint32_t(c.gates.size());
-    }
-    auto& ov = c.gates[e - 1];
+    auto& ov = overlay(c, int(idx / 3));
     const uint32_t bit = 1u << (idx % 3);
     if (!(ov.touched & bit)) {
       ov.touched |= bit;
@@ -251,12 +266,11 @@ void FastEvaluator::end(Child& c) const {
 
 void FastEvaluator::mutate(Child& c, Rng& rng, int max_genes) const {
   begin(c);
-  const auto& draws = problem_.gene_draws();
-  const uint32_t n = uint32_t(draws.size());
+  const uint32_t n = uint32_t(problem_.mutable_genes().size());
   const uint32_t count = rng.below(uint32_t(max_genes) + 1);
   for (uint32_t i = 0; i < count; ++i) {
-    const GeneDraw& d = draws[rng.below(n)];
-    set_gene(c, size_t(d.gene), problem_.draw(d, rng));
+    const uint32_t idx = uint32_t(problem_.mutable_gene(rng.below(n)));
+    set_gene(c, idx, problem_.draw_gene_fast(idx, rng));
   }
   end(c);
 }
@@ -296,7 +310,12 @@ void FastEvaluator::evaluate(Child& c) const {
   const uint8_t* act = active_.data();
   const int32_t* genes = genome_.genes().data();
   uint64_t* dirty = c.dirty.data();
-  uint32_t* rmark = c.rmark.data();
+  uint64_t* rbits = c.rbits.data();
+  auto in_r = [&](int g) { return (rbits[size_t(g) >> 6] >> (g & 63)) & 1; };
+  auto add_r = [&](int g) {
+    rbits[size_t(g) >> 6] |= uint64_t(1) << (g & 63);
+    c.rlist.push_back(g);
+  };
   size_t lo_word = c.dirty.size();
   auto set_dirty = [&](int g) {
     dirty[size_t(g) >> 6] |= uint64_t(1) << (g & 63);
@@ -308,17 +327,14 @@ void FastEvaluator::evaluate(Child& c) const {
       c.affected.push_back(t);
     }
   };
-  auto child_genes = [&](int g) -> const int32_t* {
-    const uint32_t e = c.gate_ov[size_t(g)];
-    return e ? c.gates[e - 1].gene : genes + size_t(g) * 3;
-  };
+  auto child_genes = [&](int g) -> const int32_t* { return this->child_genes(c, g); };
   // An inactive gate newly read by the active part: it and its inactive cone (child
   // wiring) join R and are recomputed.
   auto reach = [&](int32_t pin) {
     if (pin < I) return;
     const int g0 = pin - I;
-    if (act[g0] || rmark[g0] == st) return;
-    rmark[g0] = st;
+    if (act[g0] || in_r(g0)) return;
+    add_r(g0);
     set_dirty(g0);
     c.stack.clear();
     c.stack.push_back(g0);
@@ -330,8 +346,8 @@ void FastEvaluator::evaluate(Child& c) const {
       for (int k = 0; k < ar; ++k) {
         if (gg[k] < I) continue;
         const int y = gg[k] - I;
-        if (act[y] || rmark[y] == st) continue;
-        rmark[y] = st;
+        if (act[y] || in_r(y)) continue;
+        add_r(y);
         set_dirty(y);
         c.stack.push_back(y);
       }

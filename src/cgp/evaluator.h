@@ -53,8 +53,10 @@ class FastEvaluator {
       int32_t gate;
       uint32_t touched;  ///< bit k: slot k written by the mutation
     };
-    std::vector<uint32_t> gate_ov;   ///< per gate: 1 + index into `gates`, 0 = none
-    std::vector<GateOverlay> gates;  ///< changed gates' genes
+    std::vector<GateOverlay> gates;  ///< touched gates' genes (child view)
+    std::vector<uint64_t> ov_bits;   ///< gate bitset: gate has an entry in `gates`
+    std::vector<int32_t> ov_hash;    ///< open addressing: gate -> index into `gates`, -1 free
+    uint32_t ov_mask = 0;
     std::vector<uint64_t> out_ov;    ///< per output gene: stamp << 32 | pin
     std::vector<int32_t> touched;    ///< gene indices written by the mutation (once each)
     std::vector<int32_t> changed;    ///< gene indices whose value differs from the parent
@@ -62,7 +64,8 @@ class FastEvaluator {
     uint64_t vals_version = ~uint64_t(0);  ///< parent version `vals` was copied from
     std::vector<int32_t> written;    ///< pins whose value differs from the parent copy
     std::vector<uint64_t> dirty;     ///< gate bitset of the propagation front
-    std::vector<uint32_t> rmark;     ///< per gate: == stamp when in R (newly read cone)
+    std::vector<uint64_t> rbits;     ///< gate bitset: in R (newly read inactive cone)
+    std::vector<int32_t> rlist;      ///< gates set in rbits (to clear them)
     std::vector<int32_t> stack;
     std::vector<uint32_t> term_stamp;
     std::vector<int32_t> affected;   ///< terms to re-score
@@ -110,8 +113,8 @@ class FastEvaluator {
   /// Child's view of gene idx.
   int32_t gene(const Child& c, size_t idx) const {
     if (idx < gate_genes_) {
-      const uint32_t e = c.gate_ov[idx / 3];
-      return e ? c.gates[e - 1].gene[idx % 3] : genome_.genes()[idx];
+      const int32_t* gg = child_genes(c, int(idx / 3));
+      return gg[idx % 3];
     }
     const uint64_t e = c.out_ov[idx - gate_genes_];
     return uint32_t(e >> 32) == c.stamp ? int32_t(uint32_t(e)) : genome_.genes()[idx];
@@ -119,6 +122,20 @@ class FastEvaluator {
   bool is_neutral(const Child& c) const;
 
  private:
+  static bool test_bit(const std::vector<uint64_t>& bits, int g) {
+    return (bits[size_t(g) >> 6] >> (g & 63)) & 1;
+  }
+  static uint32_t ov_slot(const Child& c, int g) {
+    uint32_t h = (uint32_t(g) * 0x9E3779B1u) & c.ov_mask;
+    while (c.ov_hash[h] >= 0 && c.gates[size_t(c.ov_hash[h])].gate != g) h = (h + 1) & c.ov_mask;
+    return h;
+  }
+  /// The child's three genes of gate g (overlay or parent).
+  const int32_t* child_genes(const Child& c, int g) const {
+    if (!test_bit(c.ov_bits, g)) return genome_.genes().data() + size_t(g) * 3;
+    return c.gates[size_t(c.ov_hash[ov_slot(c, g)])].gene;
+  }
+  Child::GateOverlay& overlay(Child& c, int g) const;
   void full_evaluate();
   void init_refs();
   void add_ref(int32_t pin, int32_t ref);

@@ -93,23 +93,14 @@ Problem::Problem(const Dataset& data, const Shape& grid, Metric metric, bool mul
   }
   for (size_t i = 0; i < N; ++i)
     if (!locked_[i]) mutable_.push_back(int32_t(i));
-  draws_.reserve(mutable_.size());
-  for (int32_t i : mutable_) {
-    GeneDraw d{i, 0, 0, 0};
-    if (is_output_gene(shape_, size_t(i))) {
-      d.kind = GeneDraw::kOutput;
-      d.n = uint32_t(shape_.pins() - out_lo_);
-      d.shift = out_lo_;
-    } else if (gene_slot(size_t(i)) == 2) {
-      d.kind = GeneDraw::kFunction;
-      d.n = kEvolvableFunctions + 1;
-    } else {
-      const int col = gene_gate(size_t(i)) / shape_.rows;
-      d.kind = GeneDraw::kGateInput;
-      d.n = uint32_t(shape_.source_count(col));
-      d.shift = shape_.source_pin(col, I) - I;  // k >= I: pin I + first_col * rows + (k - I)
-    }
-    draws_.push_back(d);
+  all_mutable_ = mutable_.size() == N;
+  NNC_CHECK(N < (size_t(1) << 31), "cgp problem: too many genes ({})", N);
+  gate_genes32_ = uint32_t(shape_.gate_genes());
+  out_choices_ = uint32_t(shape_.pins() - out_lo_);
+  rows_div_ = shape_.rows > 1 ? ~uint64_t(0) / uint64_t(shape_.rows) + 1 : 0;
+  for (int col = 0; col < shape_.cols; ++col) {
+    src_count_.push_back(uint32_t(shape_.source_count(col)));
+    src_shift_.push_back(shape_.source_pin(col, I) - I);  // choice k >= I -> pin k + shift
   }
   NNC_CHECK(!mutable_.empty(), "cgp problem: every gene is locked, nothing to evolve");
 }

@@ -47,16 +47,6 @@ class Rng {
 /// Per-child RNG: depends only on (seed, generation, child index), never on threads.
 Rng child_rng(uint64_t seed, uint64_t generation, int child);
 
-/// A mutable gene with its draw precomputed (the same values as Problem::draw_gene for
-/// the same RNG stream, without the per-draw shape arithmetic).
-struct GeneDraw {
-  int32_t gene;   ///< gene index
-  uint32_t n;     ///< the value is drawn uniformly from n choices
-  int32_t kind;   ///< kGateInput, kFunction or kOutput
-  int32_t shift;  ///< input: choice k >= inputs maps to pin k + shift; output: first pin
-  static constexpr int32_t kGateInput = 0, kFunction = 1, kOutput = 2;
-};
-
 struct Term {
   int32_t gene;    ///< output gene giving the pin, or -1 (fixed pin: multiplexing table)
   int32_t pin;     ///< fixed pin when gene < 0
@@ -98,16 +88,22 @@ class Problem {
   int max_mutations(double mutation_max) const;
   /// A fresh random value for gene idx (look-back for inputs, 0..26 + ID for functions).
   int32_t draw_gene(size_t idx, Rng& rng) const;
-  /// One GeneDraw per mutable gene, in mutable_genes() order.
-  const std::vector<GeneDraw>& gene_draws() const { return draws_; }
-  /// Same value as draw_gene(d.gene, rng), same RNG consumption (one below() call).
-  int32_t draw(const GeneDraw& d, Rng& rng) const {
-    const int32_t k = int32_t(rng.below(d.n));
-    switch (d.kind) {
-      case GeneDraw::kGateInput: return k < shape_.inputs ? k : k + d.shift;
-      case GeneDraw::kFunction: return k == kEvolvableFunctions ? kFnId : k;
-      default: return d.shift + k;
+  /// The pos-th mutable gene (pos < mutable_genes().size()).
+  int32_t mutable_gene(uint32_t pos) const {
+    return all_mutable_ ? int32_t(pos) : mutable_[pos];
+  }
+  /// Same value and RNG consumption (one below() call) as draw_gene, without divisions
+  /// or per-gene tables (the hot path of mutation).
+  int32_t draw_gene_fast(uint32_t idx, Rng& rng) const {
+    if (idx >= gate_genes32_) return out_lo_ + int32_t(rng.below(out_choices_));
+    const uint32_t g = idx / 3;
+    if (idx - 3 * g == 2) {
+      const uint32_t f = rng.below(kEvolvableFunctions + 1);
+      return f == kEvolvableFunctions ? kFnId : int32_t(f);
     }
+    const uint32_t col = rows_div_ ? uint32_t((unsigned __int128)rows_div_ * g >> 64) : g;
+    const int32_t k = int32_t(rng.below(src_count_[col]));
+    return k < shape_.inputs ? k : k + src_shift_[col];
   }
   /// Random initial genome (no ID gates except the locked table), locks applied.
   Genome random_genome(Rng& rng) const;
@@ -129,7 +125,11 @@ class Problem {
   std::vector<uint8_t> locked_;
   std::vector<int32_t> locked_value_;
   std::vector<int32_t> mutable_;
-  std::vector<GeneDraw> draws_;
+  bool all_mutable_ = false;
+  uint32_t gate_genes32_ = 0, out_choices_ = 0;
+  uint64_t rows_div_ = 0;  ///< ceil(2^64 / rows): g / rows = (rows_div_ * g) >> 64 (0: rows 1)
+  std::vector<uint32_t> src_count_;  ///< per column: source_count
+  std::vector<int32_t> src_shift_;   ///< per column: pin of choice k >= inputs is k + shift
 };
 
 /// Scratch for phenotype tracing (one per thread/child slot).
