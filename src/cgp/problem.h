@@ -137,9 +137,12 @@ struct TraceScratch {
   std::vector<uint32_t> mark;
   uint32_t stamp = 0;
   std::vector<int32_t> stack;
-  std::vector<double> arrival;
-  std::vector<int64_t> q_arrival;
-  std::vector<int32_t> depth;
+  struct Arrival {
+    double delay;
+    int64_t q_delay;
+    int32_t depth;
+  };
+  std::vector<Arrival> arrival;  ///< per gate (one record: one cache miss per input read)
 };
 
 /// Costs of the gates flagged by is_active(g) (the active set, closed under the inputs
@@ -150,11 +153,8 @@ Costs phenotype_costs(const Problem& p, const CostTable& table, GeneFn&& gene,
                       ActiveFn&& is_active, TraceScratch& s) {
   const Shape& sh = p.shape();
   const int G = sh.gates(), I = sh.inputs;
-  if (s.arrival.size() != size_t(G)) {
-    s.arrival.assign(G, 0);
-    s.q_arrival.assign(G, 0);
-    s.depth.assign(G, 0);
-  }
+  if (s.arrival.size() != size_t(G)) s.arrival.assign(G, TraceScratch::Arrival{0, 0, 0});
+  TraceScratch::Arrival* arrival = s.arrival.data();
   Costs c;
   for (int g = 0; g < G; ++g) {
     if (!is_active(g)) continue;
@@ -167,14 +167,13 @@ Costs phenotype_costs(const Problem& p, const CostTable& table, GeneFn&& gene,
     for (int k = 0; k < ar; ++k) {
       const int pin = gene(size_t(g) * 3 + k);
       if (pin < I) continue;
-      arr = std::max(arr, s.arrival[pin - I]);
-      qarr = std::max(qarr, s.q_arrival[pin - I]);
-      dep = std::max(dep, s.depth[pin - I]);
+      const TraceScratch::Arrival& in = arrival[pin - I];
+      arr = std::max(arr, in.delay);
+      qarr = std::max(qarr, in.q_delay);
+      dep = std::max(dep, in.depth);
     }
     const bool wire = f == kFnId;
-    s.arrival[g] = arr + (wire ? 0 : fc.delay);
-    s.q_arrival[g] = qarr + (wire ? 0 : fc.q_delay);
-    s.depth[g] = dep + (wire ? 0 : 1);
+    arrival[g] = {arr + (wire ? 0 : fc.delay), qarr + (wire ? 0 : fc.q_delay), dep + (wire ? 0 : 1)};
     if (!wire) {
       c.q_energy += fc.q_energy;
       c.energy += fc.energy;
@@ -185,9 +184,9 @@ Costs phenotype_costs(const Problem& p, const CostTable& table, GeneFn&& gene,
   for (const Term& t : p.terms()) {
     const int pin = t.gene >= 0 ? gene(size_t(t.gene)) : t.pin;
     if (pin < I) continue;
-    c.delay = std::max(c.delay, s.arrival[pin - I]);
-    c.q_delay = std::max(c.q_delay, s.q_arrival[pin - I]);
-    c.depth = std::max(c.depth, s.depth[pin - I]);
+    c.delay = std::max(c.delay, arrival[pin - I].delay);
+    c.q_delay = std::max(c.q_delay, arrival[pin - I].q_delay);
+    c.depth = std::max(c.depth, arrival[pin - I].depth);
   }
   if (sh.dataset_size > 1) {  // one MUX per output picks the layer
     const FunctionCost& m = table[kFnMux];
@@ -214,9 +213,6 @@ Costs trace_phenotype(const Problem& p, const CostTable& table, GeneFn&& gene,
   const int G = sh.gates(), I = sh.inputs;
   if (s.mark.size() != size_t(G)) {
     s.mark.assign(G, 0);
-    s.arrival.assign(G, 0);
-    s.q_arrival.assign(G, 0);
-    s.depth.assign(G, 0);
     s.stamp = 0;
   }
   if (++s.stamp == 0) {

@@ -21,7 +21,12 @@ std::unique_ptr<KindCommand> add_kind_command(CLI::App& root, const experiment::
     std::replace(kebab.begin(), kebab.end(), '_', '-');
     std::string names = "--" + kebab;
     if (kebab != spec.key) names += ",--" + spec.key;
-    for (auto& a : spec.aliases) names += ",--" + a;
+    for (auto& a : spec.aliases) {
+      std::string alias_kebab = a;
+      std::replace(alias_kebab.begin(), alias_kebab.end(), '_', '-');
+      names += ",--" + a;
+      if (alias_kebab != a) names += ",--" + alias_kebab;
+    }
     std::string help = spec.help;
     std::string def = experiment::value_to_string(spec.default_value);
     help += fmt::format(" [default: {}]", def.empty() ? "\"\"" : def);

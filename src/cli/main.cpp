@@ -8,7 +8,9 @@
 #include <cstring>
 
 #include "cli/kind_command.h"
+#include "cli/report_command.h"
 #include "cli/results_command.h"
+#include "cli/sweep_command.h"
 #include "core/error.h"
 #include "experiment/kinds/kinds.h"
 
@@ -40,6 +42,8 @@ int main(int argc, char** argv) {
     commands.push_back(nnc::cli::add_kind_command(app, *kind_objects.back()));
   }
   auto results = nnc::cli::add_results_command(app);
+  auto sweep = nnc::cli::add_sweep_command(app);
+  auto report = nnc::cli::add_report_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -48,6 +52,8 @@ int main(int argc, char** argv) {
   try {
     for (auto& cmd : commands)
       if (cmd->app->parsed()) return nnc::cli::run_kind_command(*cmd);
+    if (report.app->parsed()) return report.run();
+    if (sweep.app->parsed()) return sweep.run();
     return results();
   } catch (const nnc::Error& e) {
     fmt::print(stderr, "error: {}\n", e.what());

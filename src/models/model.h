@@ -38,6 +38,8 @@ struct ModelOptions {
   NNC_OPT(std::string, activation, "relu")
   /// GDumb ResNet / SplitR: drop the stem and the first `backbone_block` groups (0, 1, 2, 2.5, 3, 3.5, 4).
   NNC_OPT(double, backbone_block, 0.0)
+  /// Channel multiplier of the GDumb ResNet's groups (1 = 64/128/256/512); smaller is faster.
+  NNC_OPT(double, width, 1.0)
   /// ResNet-18/34 depth for torchvision-style models (18 or 34).
   NNC_OPT(int64_t, depth, 18)
 #undef NNC_OPT

@@ -55,7 +55,10 @@ int64_t resnet_channels_after(double block) {
 GDumbResNet::GDumbResNet(const ModelOptions& o) : options_(o) {
   double b = o.backbone_block_;
   NNC_CHECK(valid_block(b), "backbone_block {} is not one of 0, 1, 2, 2.5, 3, 3.5, 4", b);
-  const int64_t widths[] = {64, 128, 256, 512};
+  NNC_CHECK(o.width_ > 0 && o.width_ <= 4, "backbone width multiplier must be in (0, 4], got {}", o.width_);
+  int64_t widths[4];
+  for (int g = 0; g < 4; ++g)
+    widths[g] = std::max<int64_t>(4, static_cast<int64_t>(std::lround((64 << g) * o.width_)));
   const int64_t strides[] = {1, 2, 2, 2};
   int64_t full_groups = static_cast<int64_t>(std::floor(b));
   bool half = b != std::floor(b);
@@ -63,8 +66,8 @@ GDumbResNet::GDumbResNet(const ModelOptions& o) : options_(o) {
   int64_t c;
   if (b == 0) {
     input_channels_ = o.in_channels_;
-    seq->push_back(ConvBlock(o.in_channels_, 64, 3, 1));
-    c = 64;
+    seq->push_back(ConvBlock(o.in_channels_, widths[0], 3, 1));
+    c = widths[0];
   } else {
     input_channels_ = resnet_channels_after(b);
     c = input_channels_;
@@ -78,7 +81,7 @@ GDumbResNet::GDumbResNet(const ModelOptions& o) : options_(o) {
     }
   }
   body = register_module("body", seq);
-  final_linear = register_module("final_linear", torch::nn::Linear(torch::nn::LinearOptions(512, o.num_classes_).bias(false)));
+  final_linear = register_module("final_linear", torch::nn::Linear(torch::nn::LinearOptions(widths[3], o.num_classes_).bias(false)));
   final_bn = register_module("final_bn", torch::nn::BatchNorm1d(o.num_classes_));
   for (auto& m : modules(false)) {
     if (auto* conv = m->as<torch::nn::Conv2d>()) {
@@ -104,8 +107,8 @@ torch::Tensor GDumbResNet::forward(torch::Tensor x) {
 }
 
 std::string GDumbResNet::describe() const {
-  return fmt::format("GDumb-ResNet-18(backbone_block {}, input channels {}, classes {})",
-                     options_.backbone_block_, input_channels_, options_.num_classes_);
+  return fmt::format("GDumb-ResNet-18(backbone_block {}, width x{}, input channels {}, classes {})",
+                     options_.backbone_block_, options_.width_, input_channels_, options_.num_classes_);
 }
 
 ModelPtr make_gdumb_resnet18(const ModelOptions& o) { return std::make_shared<GDumbResNet>(o); }

@@ -174,3 +174,92 @@ TEST(CgpEvaluator, MultiplexedFinalGenomeScoresTheTable) {
   EXPECT_EQ(naive_error(mux, g), naive_error(plain, mux.finalize(g)));
   EXPECT_EQ(mux.finalize(g).out(0), mux.table_pin(5));
 }
+
+TEST(CgpEvaluator, IncrementalActiveSetTracksAccepts) {
+  // The reference-counted active set, the active-gate cost pass and the exact values of
+  // active gates, after every accept, against a from-scratch trace and evaluation. Heavy
+  // mutations (many function changes that grow or shrink arity, rewired outputs) make
+  // children activate and deactivate whole inactive cones; several slots fall behind
+  // the parent and must resynchronise.
+  for (uint64_t seed = 11; seed <= 14; ++seed) {
+    Rng data_rng(seed);
+    Dataset d;
+    const int items = seed % 2 ? 1 : 3;
+    for (int i = 0; i < items; ++i) {
+      std::vector<int8_t> in(4), out(9);
+      for (auto& v : in) v = int8_t(data_rng.below(256) - 128);
+      for (auto& v : out) v = int8_t(data_rng.below(256) - 128);
+      d.add(in, out, i == 0 ? 9 : 6);
+    }
+    Shape grid;
+    grid.rows = 5;
+    grid.cols = 9;
+    grid.lookback = seed % 3 + 1;
+    const Problem p(d, grid, Metric::SE, false, seed % 2 == 0);
+    const CostTable table = CostTable::unit_default();
+    Rng rng(seed * 31);
+    FastEvaluator ev(p, table, p.random_genome(rng));
+    std::vector<FastEvaluator::Child> kids;
+    for (int i = 0; i < 4; ++i) kids.push_back(ev.make_child());
+    int accepts = 0;
+    for (int step = 0; step < 300; ++step) {
+      for (auto& c : kids) {
+        ev.mutate(c, rng, 1 + int(rng.below(40)));
+        ev.evaluate(c);
+        ASSERT_EQ(c.error, naive_error(p, ev.materialize(c))) << "seed " << seed << " step " << step;
+      }
+      auto& chosen = kids[rng.below(4)];
+      if (rng.below(3) == 0) continue;
+      const Genome expect = ev.materialize(chosen);
+      ev.accept(chosen);
+      ++accepts;
+      ASSERT_EQ(ev.parent(), expect);
+      TraceScratch s;
+      std::vector<uint8_t> active;
+      const auto& genes = ev.parent().genes();
+      const Costs ref = trace_phenotype(p, table, [&](size_t i) { return genes[i]; }, s, &active);
+      ASSERT_EQ(ev.active(), active) << "seed " << seed << " step " << step;
+      const Costs& got = ev.costs();
+      EXPECT_EQ(got.q_energy, ref.q_energy);
+      EXPECT_EQ(got.q_delay, ref.q_delay);
+      EXPECT_EQ(got.gate_count, ref.gate_count);
+      EXPECT_EQ(got.depth, ref.depth);
+      EXPECT_DOUBLE_EQ(got.energy, ref.energy);
+      EXPECT_DOUBLE_EQ(got.delay, ref.delay);
+      // Reference counts: terms + used slots of active gates.
+      std::vector<int32_t> refs(size_t(p.shape().pins()), 0);
+      for (const Term& t : p.terms()) ++refs[size_t(t.gene >= 0 ? genes[size_t(t.gene)] : t.pin)];
+      for (int g = 0; g < p.shape().gates(); ++g)
+        if (active[size_t(g)])
+          for (int k = 0; k < function_arity(ev.parent().fn(g)); ++k) ++refs[size_t(ev.parent().in(g, k))];
+      for (int pin = 0; pin < p.shape().pins(); ++pin) ASSERT_EQ(ev.refs(pin), refs[size_t(pin)]);
+      std::vector<int8_t> vals;
+      ASSERT_EQ(ev.error(), naive_error(p, ev.parent(), &vals));
+      for (int item = 0; item < p.shape().dataset_size; ++item)
+        for (int pin = 0; pin < p.shape().pins(); ++pin)
+          ASSERT_EQ(ev.value(item, pin), vals[size_t(item) * p.shape().pins() + pin]);
+    }
+    EXPECT_GT(accepts, 100);
+  }
+}
+
+TEST(CgpEvaluator, FastGeneDrawsMatchTheReference) {
+  // Mutation draws genes through Problem::draw_gene_fast; the naive engine (and the
+  // whole-run equality test) through draw_gene: same values, same RNG consumption.
+  Dataset d;
+  d.add({1, 2, 3}, {4, 5, 6, 7});
+  for (int rows : {1, 3, 7}) {
+    Shape grid;
+    grid.rows = rows;
+    grid.cols = 6;
+    grid.lookback = 2;
+    for (bool read_inputs : {false, true}) {
+      const Problem p(d, grid, Metric::SE, false, read_inputs);
+      for (int32_t idx : p.mutable_genes()) {
+        Rng a(uint64_t(idx) * 7 + 1), b(uint64_t(idx) * 7 + 1);
+        for (int k = 0; k < 50; ++k) ASSERT_EQ(p.draw_gene(size_t(idx), a), p.draw_gene_fast(uint32_t(idx), b));
+        ASSERT_EQ(a.next(), b.next());
+      }
+    }
+  }
+}

@@ -1,5 +1,7 @@
 #include <gtest/gtest.h>
 
+#include <vector>
+
 #include "cgp/functions.h"
 
 using namespace nnc::cgp;
@@ -98,4 +100,17 @@ TEST(CgpFunctions, ArityAndNames) {
     if (function_arity(f) < 2) EXPECT_EQ(F(f, 37, 5), F(f, 37, -99)) << f;
     if (function_arity(f) == 0) EXPECT_EQ(F(f, 37, 5), F(f, -3, 5)) << f;
   }
+}
+
+TEST(CgpFunctions, BranchFreeFormMatchesTheReference) {
+  // apply_function_fast (the incremental evaluator's) == apply_function for every id a
+  // genome may hold, ids it may not, and every pair of operands.
+  std::vector<int> ids;
+  for (int f = 0; f <= 30; ++f) ids.push_back(f);
+  for (int f : {kFnId, 99, 101, 127, 128, 255, -1}) ids.push_back(f);
+  for (int f : ids)
+    for (int a = -128; a < 128; ++a)
+      for (int b = -128; b < 128; ++b)
+        ASSERT_EQ(apply_function_fast(f, int8_t(a), int8_t(b)), apply_function(f, int8_t(a), int8_t(b)))
+            << "f " << f << " a " << a << " b " << b;
 }

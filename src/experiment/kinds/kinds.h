@@ -5,6 +5,12 @@
 namespace nnc::experiment {
 
 ExperimentKind train_kind();
+ExperimentKind prune_kind();
+ExperimentKind replay_kind();
+ExperimentKind pretrain_encoder_kind();
+ExperimentKind pretrain_compressor_kind();
+ExperimentKind quantize_kind();
+ExperimentKind search_kind();
 
 /// Adds every built-in kind to kind_registry() (idempotent).
 void register_builtin_kinds();

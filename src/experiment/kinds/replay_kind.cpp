@@ -1,0 +1,121 @@
+// `nncompress replay`: class-incremental learning with a replay memory of fixed size in
+// bytes. Accepts the seeds' flag names, so their generated command lines run with
+// `python3 src/main.py` replaced by `nncompress replay`.
+#include <torch/torch.h>
+
+#include <filesystem>
+
+#include "core/bytes.h"
+#include "core/error.h"
+#include "experiment/kinds/common.h"
+#include "experiment/kinds/kinds.h"
+#include "experiment/kinds/replay_setup.h"
+#include "replay/budget.h"
+#include "replay/checkpoint_log.h"
+#include "replay/protocol.h"
+
+namespace nnc::experiment {
+namespace {
+
+/// The original's argparse order (general, encoder, compressor, backbone, sampler).
+const char* kNamespaceOrder[] = {
+    "data_dir", "log_dir", "exp_name", "dataset", "num_classes_per_task", "num_tasks", "seed",
+    "memory_size", "num_passes", "encoder", "encoding_block", "compressor", "compression_factor",
+    "strategy", "n_states", "latent_channels", "n_blocks", "bottleneck_neurons", "backbone",
+    "backbone_block", "sampler"};
+
+void run_replay_kind(RunContext& ctx) {
+  const auto& c = ctx.config;
+  prepare_runtime(c);
+  auto [train_set, test_set] = load_data(c);
+  auto setup = build_replay_setup(c, std::move(train_set), std::move(test_set), ctx.out_dir);
+
+  // Capacity: bytes (real packed sizes, or the notebooks' arithmetic) or slots.
+  replay::BudgetPlan plan;
+  int64_t stream_size = setup.stream_size;
+  if (c.get_int("memory_size") > 0) {
+    NNC_CHECK(c.get_string("memory_bytes").empty(),
+              "give either --memory-size (slots) or --memory-bytes, not both");
+    plan = replay::plan_for_slots(c.get_int("memory_size"), *setup.compressor, stream_size);
+  } else {
+    NNC_CHECK(!c.get_string("memory_bytes").empty(),
+              "no memory budget: pass --memory-bytes (e.g. 10MiB) or --memory-size (slots)");
+    plan = replay::plan_for_bytes(parse_bytes(c.get_string("memory_bytes"), "memory_bytes"),
+                                  *setup.compressor, setup.compressor_options, setup.representation,
+                                  c.get_string("accounting"), stream_size);
+  }
+  auto memory = plan.byte_mode()
+                    ? replay::ReplayMemory::with_bytes(plan.budget_bytes - plan.fixed_bytes,
+                                                       setup.per_item_header, c.get_int("seed"))
+                    : replay::ReplayMemory::with_slots(plan.slots, c.get_int("seed"));
+  fmt::print(stderr, "[replay] {}\n[replay] {}\n[replay] {}\n", setup.encoder->describe(),
+             setup.compressor->describe(), plan.describe());
+
+  // checkpoint.log in the original format (log_dir/exp_name, or the run directory).
+  std::string log_path = c.get_string("log_dir").empty()
+                             ? ctx.artifact("checkpoint_log", "checkpoint.log")
+                             : (std::filesystem::path(c.get_string("log_dir")) /
+                                (c.get_string("exp_name").empty() ? ctx.record.id : c.get_string("exp_name")) /
+                                "checkpoint.log").string();
+  replay::CheckpointLog log(log_path);
+  std::vector<std::pair<std::string, Value>> ns;
+  for (auto* key : kNamespaceOrder) {
+    if (std::string(key) == "memory_size") ns.emplace_back(key, Value(plan.slots));
+    else if (std::string(key) == "num_passes") ns.emplace_back(key, c.values().at("epochs"));
+    else ns.emplace_back(key, c.values().at(key));
+  }
+  log.options(ns);
+
+  auto result = replay::run_replay(
+      setup.train, setup.test, *setup.encoder, *setup.compressor, memory, setup.options,
+      [&](int64_t task, const train::EpochLog& e) { log.epoch(e.epoch, e.lr, e.seconds, e.loss); });
+  for (auto& t : result.tasks)
+    log.test(static_cast<int64_t>(t.history.size()) - 1, 0.0, 0.0, t.accuracy, t.task_accuracy);
+  log.completed(result.final_accuracy);
+
+  auto& m = ctx.record.metrics;
+  m["final_accuracy"] = result.final_accuracy;
+  m["final_task_accuracy"] = result.final_task_accuracy;
+  m["average_accuracy"] = result.average_accuracy;
+  for (auto& t : result.tasks) {
+    m[fmt::format("accuracy_after_task_{}", t.task + 1)] = t.accuracy;
+    ctx.record.series["task_accuracy"].push_back(t.accuracy);
+    for (auto& h : t.history) ctx.record.series["epoch_loss"].push_back(h.loss);
+  }
+  uint64_t used = memory.bytes_used() + plan.fixed_bytes;
+  m["memory_slots"] = static_cast<double>(plan.slots);
+  m["memory_items"] = static_cast<double>(memory.size());
+  m["memory_budget_bytes"] = static_cast<double>(plan.budget_bytes);
+  m["memory_used_bytes"] = static_cast<double>(used);
+  m["memory_used_mib"] = static_cast<double>(used) / (1024.0 * 1024.0);
+  m["fixed_bytes"] = static_cast<double>(plan.fixed_bytes);
+  m["item_bytes"] = static_cast<double>(plan.item_bytes);
+  m["compressed_items"] = static_cast<double>(result.compressed_items);
+  m["stream_seconds"] = result.stream_seconds;
+  m["train_seconds"] = result.train_seconds;
+  m["test_seconds"] = result.test_seconds;
+  m["num_passes"] = static_cast<double>(c.get_int("epochs"));
+  ctx.record.tags["encoder"] = setup.encoder_label;
+  ctx.record.tags["compressor"] = setup.compressor_label;
+  ctx.record.tags["method"] = setup.encoder_label + " + " + setup.compressor_label;
+  std::string per_class;
+  for (auto& [cls, n] : result.items_per_class)
+    per_class += fmt::format("{}{}:{}/{}B", per_class.empty() ? "" : " ", cls, n, result.bytes_per_class[cls]);
+  ctx.record.tags["memory_per_class"] = per_class;
+  fmt::print(stderr, "[replay] memory per class (items/bytes): {}\n", per_class);
+}
+
+}  // namespace
+
+ExperimentKind replay_kind() {
+  ExperimentKind k;
+  k.name = "replay";
+  k.help = "Class-incremental learning with a replay memory under a byte budget";
+  k.options = data_options();
+  auto more = replay_options();
+  k.options.insert(k.options.end(), more.begin(), more.end());
+  k.run = run_replay_kind;
+  return k;
+}
+
+}  // namespace nnc::experiment

@@ -1,0 +1,199 @@
+// `nncompress search`: quantization search (MASE's mixed_precision_ptq) and width search over
+// a trained zoo model, with the plan in the seed's TOML format. Every trial goes to
+// trials.csv / trials.json and the record's series; the best trial (or the Pareto set) to
+// best.json, re-measured on the test set.
+#include <torch/torch.h>
+
+#include <cmath>
+#include <fstream>
+#include <sstream>
+
+#include "core/error.h"
+#include "experiment/kinds/common.h"
+#include "experiment/kinds/kinds.h"
+#include "models/safetensors.h"
+#include "models/zoo.h"
+#include "quant/quant_search.h"
+
+namespace nnc::experiment {
+namespace {
+
+std::vector<double> parse_multipliers(const std::string& text) {
+  std::vector<double> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    try {
+      size_t used = 0;
+      out.push_back(std::stod(item, &used));
+      NNC_CHECK(item.find_first_not_of(' ', used) == std::string::npos, "trailing text");
+    } catch (const std::exception&) {
+      fail("option width_multipliers: '{}' is not a number (write e.g. 0.5,1,2)", item);
+    }
+  }
+  return out;
+}
+
+void run_search(RunContext& ctx) {
+  const auto& c = ctx.config;
+  auto device = prepare_runtime(c);
+  NNC_CHECK(device.is_cpu(), "search runs on the CPU (option device = cpu), got {}",
+            c.get_string("device"));
+  const std::string& plan_path = c.get_string("search_config");
+  NNC_CHECK(!plan_path.empty(), "option search_config: give a TOML plan in the seed's format "
+            "(e.g. examples/quant/lenet5_fmnist_search.toml)");
+  const uint64_t seed = static_cast<uint64_t>(c.get_int("seed"));
+
+  quant::QuantSearchOptions o;
+  o.plan = quant::load_search_plan(plan_path);
+  auto& plan = o.plan;
+  if (!c.get_string("data_loader").empty()) plan.data_loader = c.get_string("data_loader");
+  if (c.get_int("num_samples") >= 0) plan.num_samples = c.get_int("num_samples");
+  if (!c.get_string("width_mode").empty())
+    plan.width.mode = quant::parse_width_mode(c.get_string("width_mode"), "option width_mode");
+  if (!c.get_string("width_multipliers").empty())
+    plan.width.multipliers = parse_multipliers(c.get_string("width_multipliers"));
+  if (c.get_int("width_epochs") > 0) plan.width.budget.epochs(c.get_int("width_epochs"));
+  plan.width.budget.seed(seed).device("cpu");
+  plan.width.validate();
+  o.study = plan.search.study_options(seed);
+  if (c.get_int("n_trials") > 0) o.study.n_trials = static_cast<int>(c.get_int("n_trials"));
+  if (!c.get_string("sampler").empty()) o.study.sampler = c.get_string("sampler");
+  o.study.dedup = search::parse_dedup(c.get_string("dedup"));
+  o.study.validate();
+  o.measure.latency_repeats = c.get_int("latency_repeats");
+  o.measure.latency_warmup = c.get_int("latency_warmup");
+  o.measure.batch_size = c.get_int("eval_batch_size");
+  for (auto& ig : plan.search.ignored) fmt::print(stderr, "[search] note: {}\n", ig);
+
+  auto [train_set, test_set] = load_data(c);
+  auto d = quant::split_search_data(train_set, test_set, plan.data_loader, c.get_double("val_fraction"),
+                                    plan.num_samples, seed);
+  fmt::print(stderr, "[search] data {}\n", d.description);
+
+  auto mopts = model_options_for(train_set).activation(c.get_string("activation"));
+  torch::manual_seed(seed);
+  auto model = models::make_model(c.get_string("model"), mopts);
+  train::TensorSource fit_data(d.fit), eval_data(d.eval), test_data(test_set);
+  const std::string& ckpt = c.get_string("checkpoint");
+  if (!ckpt.empty()) {
+    models::load_into(*model, models::load_safetensors(ckpt), /*strict=*/true, ckpt);
+    fmt::print(stderr, "[search] {} loaded from {}{}\n", model->describe(), ckpt,
+               plan.data_loader == "val_dataloader"
+                   ? " (make sure it was not trained on the validation split: nncompress holds "
+                     "out a fraction of the training set; checkpoints trained on all of it are "
+                     "scored optimistically)"
+                   : "");
+  } else {
+    fmt::print(stderr, "[search] training {} on the {} fit samples for {} epoch(s)\n",
+               model->describe(), d.fit.size(), c.get_int("epochs"));
+    auto result = train::Trainer(training_from(c).label("train " + c.get_string("model")))
+                      .fit(*model, fit_data);
+    record_history(ctx, result);
+  }
+  model->eval();
+  const auto shape = train_set.sample_shape();
+  const int64_t classes = train_set.num_classes;
+  auto base = quant::QuantizedModel::from_model(*model, shape);
+  base->eval();
+
+  quant::QuantSearch qs(base, fit_data, eval_data, classes, o);
+  std::ostringstream desc;
+  qs.describe(desc);
+  fmt::print(stderr, "[search] {}", desc.str());
+  auto float_m = quant::measure(*base, eval_data, classes, o.measure);
+  ctx.record.metrics["float_eval_accuracy"] = float_m.accuracy;
+  ctx.record.metrics["float_eval_macro_accuracy"] = float_m.macro_accuracy;
+
+  const auto& spec = plan.search.objective;
+  auto r = qs.run([&](const search::StudyProgress& p) {
+    std::string vals;
+    for (size_t k = 0; k < p.trial.values.size(); ++k)
+      vals += fmt::format("{}{}={:.4g}", k ? " " : "", spec.metrics[k].name, p.trial.values[k]);
+    fmt::print(stderr, "[search] trial {}/{} {} {}{}\n", p.n_done, p.n_planned,
+               search::to_string(p.trial.state), vals.empty() ? p.trial.error : vals,
+               p.best ? fmt::format(" (best #{} = {:.4g})", p.best->number, p.best->objectives[0])
+                      : fmt::format(" (front {})", p.front_size));
+  });
+
+  { std::ofstream f(ctx.artifact("trials_csv", "trials.csv")); quant::write_trials_csv(r, f); }
+  { std::ofstream f(ctx.artifact("trials_json", "trials.json")); f << quant::trials_json(r) << "\n"; }
+  { std::ofstream f(ctx.artifact("best_json", "best.json")); f << quant::best_json(r) << "\n"; }
+
+  auto& rec = ctx.record;
+  for (size_t i = 0; i < r.study.trials.size(); ++i) {
+    const auto& t = r.study.trials[i];
+    for (size_t k = 0; k < spec.metrics.size(); ++k)
+      rec.series["trial_" + spec.metrics[k].name].push_back(t.complete() ? t.values[k] : NAN);
+    if (spec.n_objectives() == 1)
+      rec.series["trial_objective"].push_back(t.complete() ? t.objectives[0] : NAN);
+  }
+  const double n = static_cast<double>(r.study.trials.size());
+  rec.metrics["n_trials"] = n;
+  rec.metrics["n_complete"] = static_cast<double>(r.study.n_complete());
+  rec.metrics["search_seconds"] = r.study.seconds;
+  rec.metrics["trials_per_s"] = r.study.seconds > 0 ? n / r.study.seconds : 0;
+  rec.metrics["sampler_ms_per_trial"] = n > 0 ? 1e3 * r.study.sampler_seconds / n : 0;
+  rec.metrics["space_cardinality"] = static_cast<double>(r.space.cardinality());
+  rec.metrics["widths_trained"] = r.widths_trained;
+  rec.metrics["width_train_seconds"] = r.width_train_seconds;
+  rec.metrics["front_size"] = static_cast<double>(r.best.size());
+  rec.tags["sampler"] = r.study.sampler;
+  rec.tags["accuracy_kind"] = "accuracy = micro; macro_accuracy = MASE's 'accuracy'";
+  NNC_CHECK(!r.best.empty(), "search: no trial completed (see trials.csv for the errors)");
+
+  // The chosen configuration(s) re-measured on the test set (never seen by the search).
+  for (size_t j = 0; j < r.best.size(); ++j) {
+    const auto& t = r.study.trials[r.best[j]];
+    auto m = qs.model_of(t.params);
+    auto test_m = quant::measure(*m, test_data, classes, o.measure);
+    const std::string prefix = r.best.size() == 1 ? "best" : fmt::format("pareto{}", j);
+    rec.tags[prefix + "_config"] = m->describe();
+    rec.metrics[prefix + "_trial"] = t.number;
+    for (size_t k = 0; k < spec.metrics.size(); ++k)
+      rec.metrics[prefix + "_eval_" + spec.metrics[k].name] = t.values[k];
+    rec.metrics[prefix + "_test_accuracy"] = test_m.accuracy;
+    rec.metrics[prefix + "_test_macro_accuracy"] = test_m.macro_accuracy;
+    rec.metrics[prefix + "_model_size_bytes"] = test_m.cost.size_bytes();
+    rec.metrics[prefix + "_bitops"] = static_cast<double>(test_m.cost.bitops);
+    fmt::print(stderr, "[search] {} trial #{}: {} -> test accuracy {:.4f}\n", prefix, t.number,
+               m->describe(), test_m.accuracy);
+  }
+}
+
+}  // namespace
+
+ExperimentKind search_kind() {
+  ExperimentKind k;
+  k.name = "search";
+  k.help = "Quantization (and width) search over a trained zoo model: brute-force, random, tpe "
+           "or nsga2, plan in MASE's TOML format";
+  k.options = data_options();
+  k.options.push_back({"model", std::string("lenet5"), "lenet5 | mlp | lenet300100 | jsc-tiny"});
+  k.options.push_back({"activation", std::string("relu"), "MLP activation"});
+  k.options.push_back({"checkpoint", std::string(""),
+                       "safetensors of the trained model (empty = train one on the fit split)"});
+  k.options.push_back({"search_config", std::string(""),
+                       "TOML plan: [search.search_space] and [search.strategy] (see examples/quant/)"});
+  k.options.push_back({"n_trials", int64_t{0}, "override the plan's n_trials (0 = the plan's)"});
+  k.options.push_back({"sampler", std::string(""),
+                       "override the plan's sampler: brute-force | random | tpe | nsga2"});
+  k.options.push_back({"dedup", std::string("allow"), "repeated configurations: allow | cache | resample",
+                       {"allow", "cache", "resample"}});
+  k.options.push_back({"data_loader", std::string(""),
+                       "override the plan's: val_dataloader | test_dataloader | train_dataloader"});
+  k.options.push_back({"val_fraction", 0.1, "validation share of the training set (val_dataloader)"});
+  k.options.push_back({"num_samples", int64_t{-1}, "evaluation samples per trial (-1 = the plan's, 0 = all)"});
+  k.options.push_back({"width_mode", std::string(""), "override the plan's: none | uniform | per_layer"});
+  k.options.push_back({"width_multipliers", std::string(""), "override the plan's, e.g. 0.5,1,2"});
+  k.options.push_back({"width_epochs", int64_t{0}, "training budget per width candidate (0 = the plan's)"});
+  k.options.push_back({"latency_repeats", int64_t{5}, "timed forward passes per trial (median)"});
+  k.options.push_back({"latency_warmup", int64_t{2}, "untimed passes before timing"});
+  k.options.push_back({"eval_batch_size", int64_t{512}, "evaluation and latency batch size"});
+  auto t = training_options(train::TrainOptions().optimizer("adam").lr(1e-3).epochs(2).batch_size(128));
+  k.options.insert(k.options.end(), t.begin(), t.end());
+  k.run = run_search;
+  return k;
+}
+
+}  // namespace nnc::experiment

@@ -1,0 +1,34 @@
+#pragma once
+// An sbatch array script for a sweep: one array task per sub-batch, each running
+// `nncompress sweep PLAN --num-sub-batches N --sub-batch $SLURM_ARRAY_TASK_ID` into its
+// own directory OUT/shard-<i> (no SQLite database shared over NFS). Afterwards
+// `nncompress results merge --out OUT OUT/shard-*` combines the shards. SLURM schedules;
+// nncompress only writes the script.
+#include <string>
+
+namespace nnc::experiment {
+
+struct SlurmOptions {
+  std::string binary;           ///< absolute path of nncompress
+  std::string plan;             ///< absolute path of the plan
+  std::string out;              ///< absolute results directory; shards go to out/shard-<i>
+  int num_sub_batches = 1;      ///< array tasks 0..N-1
+  std::string job_name = "nncompress-sweep";
+  std::string partition;        ///< "" = the cluster's default partition
+  std::string time = "01:00:00";///< per array task (sbatch --time)
+  std::string mem;              ///< per array task, e.g. "4G" ("" = the cluster's default)
+  int cpus_per_task = 1;
+  int jobs = 1;                 ///< local workers inside each array task (sweep --jobs);
+                                ///< each run gets cpus_per_task / jobs torch threads
+  int max_parallel = 0;         ///< at most this many tasks at once (%limit; 0 = no limit)
+  std::string log_dir;          ///< "" = out/slurm-logs
+
+  void validate() const;
+};
+
+/// The script text (bash). Paths are written as given: pass absolute ones.
+std::string slurm_array_script(const SlurmOptions& o);
+/// The directory a script's logs go to (it must exist before sbatch runs).
+std::string slurm_log_dir(const SlurmOptions& o);
+
+}  // namespace nnc::experiment

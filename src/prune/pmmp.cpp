@@ -1,0 +1,113 @@
+#include "prune/pmmp.h"
+
+#include "prune/pruner.h"
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include "core/error.h"
+
+namespace nnc::prune {
+
+PmmpRegularizer::PmmpRegularizer(Masks& masks, PmmpOptions options) : Regularizer(masks), o_(options) {
+  NNC_CHECK(o_.initial_p_value >= 0 && o_.initial_p_value <= 1,
+            "option 'initial_p_value': must be in [0, 1], got {}", o_.initial_p_value);
+  NNC_CHECK(o_.u_value_multiply_factor >= 0, "option 'u_value_multiply_factor': must be >= 0, got {}",
+            o_.u_value_multiply_factor);
+  torch::NoGradGuard g;
+  for (auto& e : masks.entries()) {
+    NNC_CHECK(e.companions.empty(), "pmmp: parameter '{}' already carries per-element state", e.name);
+    e.companions.push_back(e.param.detach().clone().set_requires_grad(true));
+    e.companions.push_back(torch::full_like(e.param, o_.initial_p_value).set_requires_grad(true));
+    e.companions.push_back(torch::full_like(e.param, o_.initial_u_value).set_requires_grad(true));
+  }
+}
+
+std::vector<torch::Tensor> PmmpRegularizer::extra_parameters() {
+  std::vector<torch::Tensor> out;
+  for (auto& e : masks_.entries())
+    for (auto& c : e.companions) out.push_back(c);
+  return out;
+}
+
+void PmmpRegularizer::add_gradients() {
+  const float alpha = static_cast<float>(o_.alpha), l1 = static_cast<float>(o_.l1_alpha);
+  const float r2 = static_cast<float>(2 * o_.rho), c = static_cast<float>(o_.u_value_multiply_factor);
+  const bool coupled = o_.alpha != 0;
+  auto& entries = masks_.entries();
+  for (size_t k = 0; k < entries.size(); ++k) {
+    auto& e = entries[k];
+    const float* a = float_data(e.param, "pmmp a");
+    float* ga = float_data(ensure_grad(e.param), "pmmp grad a");
+    const float* w = float_data(this->w(k), "pmmp w");
+    const float* p = float_data(pi(k), "pmmp pi");
+    const float* u = float_data(this->u(k), "pmmp u");
+    float* gw = float_data(ensure_grad(this->w(k)), "pmmp grad w");
+    float* gp = float_data(ensure_grad(pi(k)), "pmmp grad pi");
+    float* gu = float_data(ensure_grad(this->u(k)), "pmmp grad u");
+    for (int64_t i = 0, n = e.param.numel(); i < n; ++i) {
+      float sign = static_cast<float>((a[i] > 0) - (a[i] < 0));
+      ga[i] += l1 * sign + r2 * a[i];
+      if (!coupled) {
+        gw[i] = gp[i] = gu[i] = 0.f;
+        continue;
+      }
+      const float d = a[i] - w[i] * p[i];
+      const float cu = c * u[i];
+      ga[i] += cu * 2.f * d;
+      gw[i] = cu * (-2.f * p[i] * d + 2.f * w[i] * p[i] * (1.f - p[i]));
+      gp[i] = alpha + cu * (-2.f * w[i] * d + w[i] * w[i] * (1.f - 2.f * p[i]));
+      gu[i] = -(c * (d * d + w[i] * w[i] * p[i] * (1.f - p[i])));  // ascent
+    }
+  }
+}
+
+void PmmpRegularizer::after_step() {
+  for (size_t k = 0; k < masks_.entries().size(); ++k) {
+    float* p = float_data(pi(k), "pmmp pi");
+    for (int64_t i = 0, n = pi(k).numel(); i < n; ++i) p[i] = std::min(1.f, std::max(0.f, p[i]));
+  }
+}
+
+void PmmpRegularizer::after_prune() {
+  torch::NoGradGuard g;
+  auto& entries = masks_.entries();
+  for (size_t k = 0; k < entries.size(); ++k) {
+    pi(k).mul_(entries[k].param.ne(0).to(torch::kFloat32));
+    entries[k].mask.mul_(pi(k).ne(0).to(torch::kFloat32));
+    entries[k].param.mul_(entries[k].mask);
+  }
+}
+
+double PmmpRegularizer::undecided_fraction() const {
+  int64_t inside = 0, total = 0;
+  for (const auto& e : masks_.entries()) {
+    const auto& p = e.companions[1];
+    inside += (p.gt(0.1) & p.lt(0.9)).sum().item<int64_t>();
+    total += p.numel();
+  }
+  return total ? static_cast<double>(inside) / static_cast<double>(total) : 0.0;
+}
+
+bool PmmpRegularizer::allows_stop() const { return undecided_fraction() <= 0.01; }
+
+std::string PmmpRegularizer::describe() const {
+  return fmt::format("PMMP(alpha={}, L1_alpha={}, rho={}, p0={}, u0={}, u_factor={})", o_.alpha, o_.l1_alpha,
+                     o_.rho, o_.initial_p_value, o_.initial_u_value, o_.u_value_multiply_factor);
+}
+
+namespace {
+
+class PmmpPruner : public Pruner {
+ public:
+  std::string name() const override { return "pmmp"; }
+  std::unique_ptr<Regularizer> make_regularizer(Masks& m, const PruneOptions& o) const override {
+    return std::make_unique<PmmpRegularizer>(
+        m, PmmpOptions{o.alpha, o.l1_alpha, o.rho, o.initial_p_value, o.initial_u_value, o.u_value_multiply_factor});
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const Pruner> make_pmmp_pruner() { return std::make_shared<PmmpPruner>(); }
+
+}  // namespace nnc::prune

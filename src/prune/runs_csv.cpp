@@ -1,0 +1,62 @@
+#include "prune/runs_csv.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "core/error.h"
+
+namespace nnc::prune {
+
+const std::vector<std::string>& runs_csv_result_columns() {
+  static const std::vector<std::string> cols = {
+      "run_id", "experiment_name", "timestamp", "run_time", "final_accuracy_trainset", "final_accuracy_valset",
+      "final_accuracy_testset", "final_loss_trainset", "final_loss_valset", "final_loss_testset", "final_l0_loss",
+      "final_sigma", "l0_norm", "nonzeros", "compression_ratio"};
+  return cols;
+}
+
+std::string csv_field(const std::string& v) {
+  if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
+  std::string out = "\"";
+  for (char c : v) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return out + "\"";
+}
+
+void append_runs_csv(const std::string& path, const std::vector<std::pair<std::string, std::string>>& row) {
+  std::string header, line;
+  for (size_t i = 0; i < row.size(); ++i) {
+    header += (i ? "," : "") + csv_field(row[i].first);
+    line += (i ? "," : "") + csv_field(row[i].second);
+  }
+  // An advisory lock keeps concurrent runs (sub-batches) from interleaving rows.
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND, 0644);
+  NNC_CHECK(fd >= 0, "runs.csv: cannot open '{}' for appending (is the folder writable?)", path);
+  ::flock(fd, LOCK_EX);
+  std::string existing;
+  {
+    std::ifstream in(path);
+    std::getline(in, existing);
+  }
+  std::string text;
+  if (existing.empty()) {
+    text = header + "\n" + line + "\n";
+  } else if (existing != header) {
+    ::flock(fd, LOCK_UN);
+    ::close(fd);
+    fail("runs.csv: '{}' has different columns than this run (another kind or version wrote it); use another "
+         "out_dir or experiment_name",
+         path);
+  } else {
+    text = line + "\n";
+  }
+  ssize_t written = ::write(fd, text.data(), text.size());
+  ::flock(fd, LOCK_UN);
+  ::close(fd);
+  NNC_CHECK(written == static_cast<ssize_t>(text.size()), "runs.csv: short write to '{}'", path);
+}
+
+}  // namespace nnc::prune

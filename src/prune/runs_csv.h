@@ -1,0 +1,24 @@
+#pragma once
+// runs.csv as the original writes it: every argument, then run_id, experiment_name,
+// timestamp, run_time, final_accuracy_trainset, final_accuracy_valset,
+// final_accuracy_testset, final_loss_trainset, final_loss_valset, final_loss_testset,
+// final_l0_loss (never filled, kept empty), final_sigma, l0_norm; nncompress adds
+// nonzeros and compression_ratio. Append-safe: the header is written once and every later
+// row must match it.
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace nnc::prune {
+
+/// The result columns after the arguments, in order.
+const std::vector<std::string>& runs_csv_result_columns();
+
+/// Appends one row (column -> value, in order) to `path`, writing the header if the file is
+/// new or empty. A header that differs from the existing file's is an nnc::Error.
+void append_runs_csv(const std::string& path, const std::vector<std::pair<std::string, std::string>>& row);
+
+/// CSV field quoting (commas, quotes, newlines).
+std::string csv_field(const std::string& value);
+
+}  // namespace nnc::prune

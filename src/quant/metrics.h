@@ -1,0 +1,88 @@
+#pragma once
+// Metrics of one (model, quantization config): cost from the real bit widths, quality on a
+// data set, latency. Metrics compute; the search runner and the kinds report.
+//
+// Cost, per sample, per layer (see LayerCost) and in total:
+//  - FLOPs as MASE's estimator: Linear in*out (MACs, bias not counted); Conv2d
+//    out_elements * kh * kw * C_in; BatchNorm 4 per element (subtract mean, divide by std,
+//    scale, shift); ReLU 1 per element (a comparison); nncompress's own: max-pool
+//    (k*k - 1) comparisons per output, tanh/sigmoid 1 per element, flatten 0.
+//  - BitOPs (nncompress, not MASE): MACs * weight_bits * input_bits over Linear/Conv2d
+//    (float = 32 bits); elementwise layers have no multiply-accumulates and add none.
+//  - Size (nncompress): weights * weight_bits + biases * bias_bits (float = 32) plus
+//    BatchNorm's weight, bias, running_mean and running_var as float32 (num_batches_tracked
+//    is a training counter, not needed for inference, and not counted).
+//  - average_bitwidth (MASE): sum(n_w * weight_bits) / sum(n_w) over the Linear/Conv2d
+//    layers whose weights are quantized (32 when none is); memory_density = 32 / it.
+//    average_bitwidth_all counts float weights at 32 bits too: use it when a search may
+//    leave layers in float (MASE's version then rewards quantizing only a small layer).
+// Quality: accuracy = micro (correct / samples), macro_accuracy = mean per-class recall
+// (MASE's "accuracy", torchmetrics' default), loss = mean cross-entropy.
+// Latency: median wall time of one forward pass on one batch, after warm-up passes.
+#include <torch/types.h>
+
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+#include "quant/quantized_model.h"
+#include "train/batch_source.h"
+
+namespace nnc::quant {
+
+struct LayerCost {
+  std::string name, op;
+  std::string config;               ///< LayerQuantConfig::describe() ("float", "-" never quantized)
+  std::vector<int64_t> out_shape;   ///< per sample
+  int64_t weights = 0, biases = 0;  ///< Linear/Conv2d parameter counts
+  int64_t bn_values = 0;            ///< BatchNorm weight + bias + running mean + running var
+  int weight_bits = 32, bias_bits = 32, input_bits = 32;
+  int64_t macs = 0, flops = 0, bitops = 0;  ///< per sample
+  int64_t size_bits = 0;
+};
+
+struct CostReport {
+  std::vector<LayerCost> layers;
+  int64_t macs = 0, flops = 0, bitops = 0, size_bits = 0;  ///< totals, per sample
+  double average_bitwidth = 32, average_bitwidth_all = 32, memory_density = 1;
+
+  double size_bytes() const { return static_cast<double>(size_bits) / 8.0; }
+  /// The per-layer table (`nncompress quantize --report`), then the totals.
+  void print_table(std::ostream& os) const;
+};
+
+CostReport model_cost(const QuantizedModel& model);
+
+struct MeasureOptions {
+  int64_t batch_size = 512;      ///< evaluation batches and the latency batch
+  int64_t latency_warmup = 3;    ///< forward passes before timing
+  int64_t latency_repeats = 10;  ///< timed passes; the median is reported (0 = skip latency)
+  void validate() const;
+};
+
+/// Everything the search can optimize. Freshly computed on each call (never accumulated).
+struct QuantMetrics {
+  double accuracy = 0, macro_accuracy = 0, loss = 0;
+  double latency_ms = 0;
+  CostReport cost;
+  int64_t samples = 0;
+
+  /// A metric by name; fails listing metric_names() when unknown.
+  double get(const std::string& name) const;
+};
+
+/// accuracy, macro_accuracy, loss, latency (ms), model_size (bytes), flops, bitops,
+/// average_bitwidth, average_bitwidth_all, memory_density.
+const std::vector<std::string>& metric_names();
+/// Fails naming `where` and listing the metric names when `name` is not one.
+void check_metric_name(const std::string& name, const std::string& where);
+
+/// Median wall time (ms) of model.forward(batch) after `warmup` passes, in eval mode, no grad.
+double median_latency_ms(QuantizedModel& model, const torch::Tensor& batch, int64_t warmup,
+                         int64_t repeats);
+
+/// Quality on `data` (eval mode, no grad), cost, and latency on the first batch of `data`.
+QuantMetrics measure(QuantizedModel& model, const train::BatchSource& data, int64_t num_classes,
+                     const MeasureOptions& options = {});
+
+}  // namespace nnc::quant

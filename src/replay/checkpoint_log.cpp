@@ -1,0 +1,67 @@
+#include "replay/checkpoint_log.h"
+
+#include <fmt/format.h>
+#include <sys/time.h>
+
+#include <cmath>
+#include <ctime>
+#include <filesystem>
+
+#include "core/error.h"
+
+namespace nnc::replay {
+
+std::string python_float_repr(double v) {
+  if (std::isnan(v)) return "nan";
+  if (std::isinf(v)) return v > 0 ? "inf" : "-inf";
+  std::string s = fmt::format("{}", v);  // shortest round-trip, like Python's repr
+  if (s.find_first_of(".e") == std::string::npos) s += ".0";
+  return s;
+}
+
+CheckpointLog::CheckpointLog(const std::string& path) : path_(path) {
+  std::filesystem::create_directories(std::filesystem::path(path).parent_path());
+  out_.open(path, std::ios::app);
+  NNC_CHECK(out_, "cannot write run log '{}'", path);
+}
+
+void CheckpointLog::line(const std::string& text) {
+  timeval tv{};
+  gettimeofday(&tv, nullptr);
+  std::tm tm{};
+  time_t secs = tv.tv_sec;
+  localtime_r(&secs, &tm);
+  char buf[32];
+  std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+  out_ << fmt::format("[{},{:03}] INFO:utils:==> {}\n", buf, tv.tv_usec / 1000, text);
+  out_.flush();
+}
+
+void CheckpointLog::options(const std::vector<std::pair<std::string, experiment::Value>>& ordered) {
+  std::string ns;
+  for (auto& [k, v] : ordered) {
+    std::string repr;
+    switch (v.index()) {
+      case 0: repr = std::get<bool>(v) ? "True" : "False"; break;
+      case 1: repr = std::to_string(std::get<int64_t>(v)); break;
+      case 2: repr = python_float_repr(std::get<double>(v)); break;
+      default: repr = "'" + std::get<std::string>(v) + "'";
+    }
+    ns += (ns.empty() ? "" : ", ") + k + "=" + repr;
+  }
+  line("Opts for this training: Namespace(" + ns + ")");
+}
+
+void CheckpointLog::epoch(int64_t pass, double lr, double seconds, double loss) {
+  line(fmt::format("Starting pass number: {}, Learning rate: {}", pass, python_float_repr(lr)));
+  line(fmt::format("Train:[{}]\tTime:{:.3f}\tData:{:.3f}\tLoss:{:.4f}\t", pass, seconds, 0.0, loss));
+}
+
+void CheckpointLog::test(int64_t pass, double seconds, double loss, double acc, double task_acc) {
+  line(fmt::format("Test: [{}]\tTime:{:.3f}\tLoss:{:.4f}\tAcc:{:.3f}\tTask Acc:{:.3f}\t", pass,
+                   seconds, loss, acc, task_acc));
+}
+
+void CheckpointLog::completed(double acc) { line(fmt::format("Training completed! Acc: [{:.3f}]", acc)); }
+
+}  // namespace nnc::replay

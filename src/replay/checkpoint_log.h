@@ -1,0 +1,32 @@
+#pragma once
+// The original (FETCH/GDumb) run log, `log_dir/exp_name/checkpoint.log`, written line by
+// line in its exact format so the seed notebooks' parsing regexes keep working:
+//   [YYYY-mm-dd HH:MM:SS,mmm] INFO:utils:==> Opts for this training: Namespace(...)
+#include <fstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "experiment/run_config.h"
+
+namespace nnc::replay {
+
+/// Python repr of a float: 3.0, 0.9, 1e-06.
+std::string python_float_repr(double v);
+
+class CheckpointLog {
+ public:
+  explicit CheckpointLog(const std::string& path);
+  /// `Namespace(k=v, ...)` with Python reprs, keys in the given order.
+  void options(const std::vector<std::pair<std::string, experiment::Value>>& ordered);
+  void epoch(int64_t pass, double lr, double seconds, double loss);
+  void test(int64_t pass, double seconds, double loss, double acc, double task_acc);
+  void completed(double acc);
+  void line(const std::string& text);
+
+ private:
+  std::ofstream out_;
+  std::string path_;
+};
+
+}  // namespace nnc::replay

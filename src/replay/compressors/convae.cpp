@@ -1,0 +1,183 @@
+#include "replay/compressors/convae.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include "core/error.h"
+#include "core/seed.h"
+#include "train/trainer.h"
+
+namespace nnc::replay {
+
+namespace {
+constexpr int64_t kChunk = 1024;  // images per forward pass in compress/decompress
+constexpr int64_t kMaxBlocks = 8;
+int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+}  // namespace
+
+ConvaeNet::ConvaeNet(int64_t in, int64_t mid, int64_t lc, int64_t n, int64_t height,
+                     int64_t width)
+    : height_(height), width_(width) {
+  int64_t f = int64_t{1} << n;
+  pad_h_ = ceil_div(height, f) * f - height;
+  pad_w_ = ceil_div(width, f) * f - width;
+  torch::nn::Sequential enc, dec;
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t cin = i == 0 ? in : mid, cout = i == n - 1 ? lc : mid;
+    enc->push_back(torch::nn::Conv2d(torch::nn::Conv2dOptions(cin, cout, 3).padding(1)));
+    enc->push_back(torch::nn::ReLU());
+    enc->push_back(torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(2)));
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    int64_t cin = i == 0 ? lc : mid, cout = i == n - 1 ? in : mid;
+    dec->push_back(
+        torch::nn::ConvTranspose2d(torch::nn::ConvTranspose2dOptions(cin, cout, 2).stride(2)));
+    if (i < n - 1) dec->push_back(torch::nn::ReLU());
+  }
+  encoder_ = register_module("encoder", enc);
+  decoder_ = register_module("decoder", dec);
+}
+
+torch::Tensor ConvaeNet::encode(const torch::Tensor& x) {
+  auto in = x;
+  if (pad_h_ > 0 || pad_w_ > 0)
+    in = torch::nn::functional::pad(
+        x, torch::nn::functional::PadFuncOptions({0, pad_w_, 0, pad_h_}).mode(torch::kReplicate));
+  return encoder_->forward(in);
+}
+
+torch::Tensor ConvaeNet::decode(const torch::Tensor& z) {
+  auto y = decoder_->forward(z);
+  if (pad_h_ > 0 || pad_w_ > 0) y = y.slice(2, 0, height_).slice(3, 0, width_);
+  return y;
+}
+
+ConvaeCompressor::ConvaeCompressor(const CompressorOptions& o, const Representation& rep)
+    : rep_(rep), lc_(o.latent_channels), blocks_(o.n_blocks), epochs_(o.pretrain_epochs),
+      seed_(o.seed) {
+  NNC_CHECK(rep_.raw_pixels,
+            "compressor 'convae' works on raw images only, not on encoded features ({}); use "
+            "encoder none, or compressor fcae / quantization / thinning / sparse",
+            rep_.describe());
+  NNC_CHECK(rep_.shape.size() == 3, "compressor 'convae': expected images [C,H,W], got {}",
+            detail::shape_str(rep_.shape));
+  NNC_CHECK(lc_ >= 1, "compressor 'convae': latent_channels must be >= 1, got {}", lc_);
+  NNC_CHECK(blocks_ >= 1 && blocks_ <= kMaxBlocks,
+            "compressor 'convae': n_blocks must be in [1, {}], got {}", kMaxBlocks, blocks_);
+  NNC_CHECK(epochs_ >= 1, "compressor 'convae': pretrain_epochs must be >= 1, got {}", epochs_);
+  c_ = rep_.shape[0];
+  h_ = rep_.shape[1];
+  w_ = rep_.shape[2];
+  mid_ = std::max<int64_t>((lc_ + c_) / 2, 16);
+  int64_t f = int64_t{1} << blocks_;
+  lat_h_ = ceil_div(h_, f);
+  lat_w_ = ceil_div(w_, f);
+  norm_.offset = 0.f;
+  norm_.scale = 255.f;
+  norm_.stored = false;
+}
+
+int64_t ConvaeCompressor::parameters() const {
+  int64_t p = 0;
+  for (int64_t i = 0; i < blocks_; ++i) {
+    int64_t cin = i == 0 ? c_ : mid_, cout = i == blocks_ - 1 ? lc_ : mid_;
+    p += cin * cout * 9 + cout;  // encoder conv 3x3
+    int64_t din = i == 0 ? lc_ : mid_, dout = i == blocks_ - 1 ? c_ : mid_;
+    p += din * dout * 4 + dout;  // decoder transposed conv 2x2
+  }
+  return p;
+}
+
+uint64_t ConvaeCompressor::item_bytes() const {
+  return 4 * static_cast<uint64_t>(lc_ * lat_h_ * lat_w_);
+}
+
+std::shared_ptr<ConvaeNet> ConvaeCompressor::make_net() const {
+  return std::make_shared<ConvaeNet>(c_, mid_, lc_, blocks_, h_, w_);
+}
+
+void ConvaeCompressor::fit(const torch::Tensor& reference) {
+  detail::check_batch(name(), reference, rep_);
+  detail::check_values(name(), reference, rep_);
+  NNC_CHECK(reference.size(0) >= 2,
+            "compressor 'convae': fit() needs at least 2 reference samples, got {}",
+            reference.size(0));
+  torch::manual_seed(derive_seed(seed_, "convae"));
+  net_ = make_net();
+  detail::ReconstructionSource source(reference.to(torch::kFloat32).contiguous(), norm_,
+                                      /*flatten=*/false);
+  auto options = train::TrainOptions()
+                     .optimizer("adam")
+                     .lr(1e-3)
+                     .epochs(epochs_)
+                     .batch_size(128)
+                     .seed(derive_seed(seed_, "convae-data"))
+                     .label("convae pretrain");
+  train::Trainer(options).fit(
+      *net_, [this](const torch::Tensor& x) { return net_->forward(x); }, source);
+  net_->eval();
+  fitted_ = true;
+}
+
+std::vector<Packed> ConvaeCompressor::compress(const torch::Tensor& batch) const {
+  detail::check_batch(name(), batch, rep_);
+  detail::check_fitted(name(), fitted_);
+  detail::check_values(name(), batch, rep_);
+  int64_t n = batch.size(0);
+  std::vector<Packed> out(static_cast<size_t>(n));
+  if (n == 0) return out;
+  for (auto& p : out) p.reserve(item_bytes());
+  torch::NoGradGuard no_grad;
+  auto z = detail::chunked(batch, kChunk, [&](const torch::Tensor& x) {
+    return net_->encode(norm_.to_model(x)).flatten(1);
+  });
+  detail::append_floats(out, z, 4);
+  return out;
+}
+
+torch::Tensor ConvaeCompressor::decompress(const std::vector<const Packed*>& items) const {
+  detail::check_fitted(name(), fitted_);
+  detail::check_items(name(), items, item_bytes());
+  int64_t n = static_cast<int64_t>(items.size());
+  if (n == 0) return torch::zeros({0, c_, h_, w_});
+  torch::NoGradGuard no_grad;
+  auto z = detail::read_floats(items, 0, lc_ * lat_h_ * lat_w_, 4).view({n, lc_, lat_h_, lat_w_});
+  return detail::chunked(z, kChunk, [&](const torch::Tensor& zz) {
+    return norm_.to_storage(net_->decode(zz), /*raw_pixels=*/true);
+  });
+}
+
+std::string ConvaeCompressor::describe() const {
+  return fmt::format(
+      "convae(latent_channels={}, n_blocks={}, mid channels {}, latent [{},{},{}]{}, {} "
+      "parameters, pretrain_epochs={}, seed={}{}; {}; item {} = {} x float32; fixed {} = {} "
+      "parameters x 4 B)",
+      lc_, blocks_, mid_, lc_, lat_h_, lat_w_,
+      (lat_h_ << blocks_) != h_ || (lat_w_ << blocks_) != w_
+          ? fmt::format(" (input padded to {}x{})", lat_h_ << blocks_, lat_w_ << blocks_)
+          : std::string(),
+      parameters(), epochs_, seed_, fitted_ ? "" : ", not fitted", rep_.describe(),
+      detail::bytes_str(item_bytes()), lc_ * lat_h_ * lat_w_, detail::bytes_str(fixed_bytes()),
+      parameters());
+}
+
+std::map<std::string, torch::Tensor> ConvaeCompressor::state() const {
+  if (!fitted_) return {};
+  std::map<std::string, torch::Tensor> s;
+  for (const auto& p : net_->named_parameters()) s[p.key()] = p.value().detach().clone();
+  return s;
+}
+
+void ConvaeCompressor::load_state(const std::map<std::string, torch::Tensor>& state) {
+  auto net = make_net();
+  torch::NoGradGuard no_grad;
+  for (auto& p : net->named_parameters()) {
+    std::vector<int64_t> shape(p.value().sizes().begin(), p.value().sizes().end());
+    p.value().copy_(detail::state_tensor(name(), state, p.key(), shape));
+  }
+  net->eval();
+  net_ = net;
+  fitted_ = true;
+}
+
+}  // namespace nnc::replay

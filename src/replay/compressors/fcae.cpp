@@ -1,0 +1,165 @@
+#include "replay/compressors/fcae.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "core/error.h"
+#include "core/seed.h"
+#include "train/trainer.h"
+
+namespace nnc::replay {
+
+namespace {
+constexpr int kLayersPerSide = 6;
+constexpr int64_t kChunk = 4096;  // rows per forward pass in compress/decompress
+}  // namespace
+
+std::vector<int64_t> fcae_widths(int64_t n, int64_t b, int layers) {
+  std::vector<int64_t> w;
+  for (int i = 0; i <= layers; ++i) {
+    double v = static_cast<double>(n) *
+               std::pow(static_cast<double>(b) / static_cast<double>(n), double(i) / layers);
+    w.push_back(i == 0 ? n : i == layers ? b : std::max<int64_t>(1, std::llround(v)));
+  }
+  return w;
+}
+
+FcaeNet::FcaeNet(const std::vector<int64_t>& widths) {
+  torch::nn::Sequential enc, dec;
+  size_t layers = widths.size() - 1;
+  for (size_t i = 0; i < layers; ++i) {
+    enc->push_back(torch::nn::Linear(widths[i], widths[i + 1]));
+    enc->push_back(torch::nn::ReLU());  // the bottleneck is ReLU too
+  }
+  for (size_t i = layers; i > 0; --i) {
+    dec->push_back(torch::nn::Linear(widths[i], widths[i - 1]));
+    if (i > 1) dec->push_back(torch::nn::ReLU());  // the last layer is linear
+  }
+  encoder_ = register_module("encoder", enc);
+  decoder_ = register_module("decoder", dec);
+  // He init (see fcae.h): PyTorch's default shrinks the signal ~6x per ReLU layer.
+  torch::NoGradGuard no_grad;
+  for (auto& p : named_parameters()) {
+    if (p.key().find("weight") != std::string::npos)
+      torch::nn::init::kaiming_normal_(p.value(), 0.0, torch::kFanIn, torch::kReLU);
+    else
+      p.value().zero_();
+  }
+}
+
+torch::Tensor FcaeNet::encode(const torch::Tensor& x) { return encoder_->forward(x); }
+torch::Tensor FcaeNet::decode(const torch::Tensor& z) { return decoder_->forward(z); }
+
+FcaeCompressor::FcaeCompressor(const CompressorOptions& o, const Representation& rep)
+    : rep_(rep), b_(o.bottleneck_neurons), epochs_(o.pretrain_epochs), seed_(o.seed) {
+  int64_t n = rep_.numel();
+  NNC_CHECK(b_ >= 1 && b_ <= n,
+            "compressor 'fcae': bottleneck_neurons must be in [1, {}] (values per sample of {}), "
+            "got {}",
+            n, rep_.describe(), b_);
+  NNC_CHECK(epochs_ >= 1, "compressor 'fcae': pretrain_epochs must be >= 1, got {}", epochs_);
+  widths_ = fcae_widths(n, b_, kLayersPerSide);
+  norm_.stored = !rep_.raw_pixels;  // the size is known before fit()
+}
+
+int64_t FcaeCompressor::parameters() const {
+  int64_t p = 0;
+  for (size_t i = 0; i + 1 < widths_.size(); ++i)
+    p += widths_[i] * widths_[i + 1] + widths_[i + 1]    // encoder layer
+         + widths_[i + 1] * widths_[i] + widths_[i];     // mirrored decoder layer
+  return p;
+}
+
+uint64_t FcaeCompressor::fixed_bytes() const {
+  return 4 * static_cast<uint64_t>(parameters()) + norm_.bytes();
+}
+
+void FcaeCompressor::fit(const torch::Tensor& reference) {
+  detail::check_batch(name(), reference, rep_);
+  detail::check_values(name(), reference, rep_);
+  NNC_CHECK(reference.size(0) >= 2, "compressor 'fcae': fit() needs at least 2 reference samples, "
+            "got {}", reference.size(0));
+  auto ref = reference.to(torch::kFloat32).contiguous();
+  norm_ = detail::Normalizer::for_representation(rep_, ref);
+  torch::manual_seed(derive_seed(seed_, "fcae"));
+  net_ = std::make_shared<FcaeNet>(widths_);
+  detail::ReconstructionSource source(ref, norm_, /*flatten=*/true);
+  auto options = train::TrainOptions()
+                     .optimizer("adam")
+                     .lr(1e-3)
+                     .epochs(epochs_)
+                     .batch_size(128)
+                     .seed(derive_seed(seed_, "fcae-data"))
+                     .label("fcae pretrain");
+  train::Trainer(options).fit(
+      *net_, [this](const torch::Tensor& x) { return net_->forward(x); }, source);
+  net_->eval();
+  fitted_ = true;
+}
+
+std::vector<Packed> FcaeCompressor::compress(const torch::Tensor& batch) const {
+  detail::check_batch(name(), batch, rep_);
+  detail::check_fitted(name(), fitted_);
+  detail::check_values(name(), batch, rep_);
+  int64_t n = batch.size(0);
+  std::vector<Packed> out(static_cast<size_t>(n));
+  if (n == 0) return out;
+  for (auto& p : out) p.reserve(item_bytes());
+  torch::NoGradGuard no_grad;
+  auto z = detail::chunked(batch.reshape({n, -1}), kChunk, [&](const torch::Tensor& x) {
+    return net_->encode(norm_.to_model(x));
+  });
+  detail::append_floats(out, z, 4);
+  return out;
+}
+
+torch::Tensor FcaeCompressor::decompress(const std::vector<const Packed*>& items) const {
+  detail::check_fitted(name(), fitted_);
+  detail::check_items(name(), items, item_bytes());
+  int64_t n = static_cast<int64_t>(items.size());
+  std::vector<int64_t> shape = {n};
+  shape.insert(shape.end(), rep_.shape.begin(), rep_.shape.end());
+  if (n == 0) return torch::zeros(shape);
+  torch::NoGradGuard no_grad;
+  auto z = detail::read_floats(items, 0, b_, 4);
+  auto x = detail::chunked(z, kChunk, [&](const torch::Tensor& zz) {
+    return norm_.to_storage(net_->decode(zz), rep_.raw_pixels);
+  });
+  return x.reshape(shape);
+}
+
+std::string FcaeCompressor::describe() const {
+  std::string widths;
+  for (size_t i = 0; i < widths_.size(); ++i) widths += (i ? "-" : "") + std::to_string(widths_[i]);
+  return fmt::format(
+      "fcae(bottleneck_neurons={}, encoder {} + mirrored decoder, {} parameters, pretrain_epochs={}, "
+      "seed={}{}; {}; item {} = {} x float32; fixed {} = {} parameters x 4 B{})",
+      b_, widths, parameters(), epochs_, seed_, fitted_ ? "" : ", not fitted", rep_.describe(),
+      detail::bytes_str(item_bytes()), b_, detail::bytes_str(fixed_bytes()), parameters(),
+      norm_.stored ? " + 8 B mean/std" : "");
+}
+
+std::map<std::string, torch::Tensor> FcaeCompressor::state() const {
+  if (!fitted_) return {};
+  std::map<std::string, torch::Tensor> s;
+  for (const auto& p : net_->named_parameters()) s[p.key()] = p.value().detach().clone();
+  s["normalization"] = norm_.as_tensor();
+  return s;
+}
+
+void FcaeCompressor::load_state(const std::map<std::string, torch::Tensor>& state) {
+  auto net = std::make_shared<FcaeNet>(widths_);
+  torch::NoGradGuard no_grad;
+  for (auto& p : net->named_parameters()) {
+    std::vector<int64_t> shape(p.value().sizes().begin(), p.value().sizes().end());
+    p.value().copy_(detail::state_tensor(name(), state, p.key(), shape));
+  }
+  norm_.load(detail::state_tensor(name(), state, "normalization", {2}), rep_.raw_pixels);
+  net->eval();
+  net_ = net;
+  fitted_ = true;
+}
+
+}  // namespace nnc::replay

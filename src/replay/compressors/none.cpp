@@ -1,0 +1,52 @@
+#include "replay/compressors/none.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <cstring>
+
+#include "replay/compressors/util.h"
+
+namespace nnc::replay {
+
+NoneCompressor::NoneCompressor(const CompressorOptions&, const Representation& rep) : rep_(rep) {}
+
+uint64_t NoneCompressor::item_bytes() const {
+  return static_cast<uint64_t>(rep_.numel() * rep_.value_bytes());
+}
+
+std::vector<Packed> NoneCompressor::compress(const torch::Tensor& batch) const {
+  detail::check_batch(name(), batch, rep_);
+  detail::check_values(name(), batch, rep_);
+  int64_t n = batch.size(0), m = rep_.numel();
+  std::vector<Packed> out(static_cast<size_t>(n));
+  for (auto& p : out) p.reserve(item_bytes());
+  auto flat = batch.reshape({n, m});
+  if (rep_.raw_pixels) {
+    auto bytes = flat.round().clamp(0, 255).to(torch::kUInt8).contiguous();
+    const uint8_t* p = bytes.data_ptr<uint8_t>();
+    for (int64_t i = 0; i < n; ++i) out[i].assign(p + i * m, p + (i + 1) * m);
+  } else {
+    detail::append_floats(out, flat, 4);
+  }
+  return out;
+}
+
+torch::Tensor NoneCompressor::decompress(const std::vector<const Packed*>& items) const {
+  detail::check_items(name(), items, item_bytes());
+  int64_t n = static_cast<int64_t>(items.size()), m = rep_.numel();
+  std::vector<int64_t> shape = {n};
+  shape.insert(shape.end(), rep_.shape.begin(), rep_.shape.end());
+  if (!rep_.raw_pixels) return detail::read_floats(items, 0, m, 4).reshape(shape);
+  auto bytes = torch::empty({n, m}, torch::kUInt8);
+  uint8_t* p = bytes.data_ptr<uint8_t>();
+  for (int64_t i = 0; i < n; ++i) std::memcpy(p + i * m, items[i]->data(), m);
+  return bytes.to(torch::kFloat32).reshape(shape);
+}
+
+std::string NoneCompressor::describe() const {
+  return fmt::format("none({}; item {} = {} x {} B; fixed 0 B)", rep_.describe(),
+                     detail::bytes_str(item_bytes()), rep_.numel(), rep_.value_bytes());
+}
+
+}  // namespace nnc::replay

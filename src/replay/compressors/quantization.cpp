@@ -1,0 +1,149 @@
+#include "replay/compressors/quantization.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "core/error.h"
+#include "replay/compressors/util.h"
+
+namespace nnc::replay {
+
+namespace {
+constexpr int64_t kMaxStates = 65536;  // 16 bits; more is no compression of a float32
+}
+
+QuantizationCompressor::QuantizationCompressor(const CompressorOptions& o,
+                                               const Representation& rep)
+    : rep_(rep), n_states_(o.n_states) {
+  NNC_CHECK(n_states_ >= 2 && n_states_ <= kMaxStates,
+            "compressor 'quantization': n_states must be in [2, {}], got {}", kMaxStates,
+            n_states_);
+  NNC_CHECK(o.strategy == "local" || o.strategy == "transfer",
+            "compressor 'quantization': strategy must be 'local' or 'transfer', got '{}'",
+            o.strategy);
+  bits_ = bits_for(static_cast<uint64_t>(n_states_));
+  transfer_ = o.strategy == "transfer";
+}
+
+uint64_t QuantizationCompressor::item_bytes() const {
+  uint64_t packed = (static_cast<uint64_t>(rep_.numel()) * bits_ + 7) / 8;
+  return packed + (transfer_ ? 0 : 8);
+}
+
+void QuantizationCompressor::fit(const torch::Tensor& reference) {
+  if (!transfer_) return;
+  NNC_CHECK(reference.defined() && reference.numel() > 0,
+            "compressor 'quantization' (transfer): fit() needs a non-empty reference set");
+  auto v = reference.reshape({-1}).to(torch::kFloat32);
+  NNC_CHECK(torch::isfinite(v).all().item<bool>(),
+            "compressor 'quantization' (transfer): the reference set holds NaN or inf values");
+  int64_t m = v.numel();
+  auto rank_lo = static_cast<int64_t>(std::floor(0.05 * static_cast<double>(m - 1)));
+  auto rank_hi = static_cast<int64_t>(std::ceil(0.95 * static_cast<double>(m - 1)));
+  float lo = std::get<0>(v.kthvalue(rank_lo + 1)).item<float>();
+  float hi = std::get<0>(v.kthvalue(rank_hi + 1)).item<float>();
+  NNC_CHECK(hi > lo,
+            "compressor 'quantization' (transfer): the reference set's 5% and 95% values are "
+            "equal ({}); its range is empty (use strategy local or another reference set)",
+            lo);
+  lo_ = lo;
+  hi_ = hi;
+  fitted_ = true;
+}
+
+std::vector<Packed> QuantizationCompressor::compress(const torch::Tensor& batch) const {
+  detail::check_batch(name(), batch, rep_);
+  detail::check_values(name(), batch, rep_);
+  if (transfer_) detail::check_fitted("quantization (transfer)", fitted_);
+  int64_t n = batch.size(0), m = rep_.numel();
+  std::vector<Packed> out(static_cast<size_t>(n));
+  if (n == 0) return out;
+  for (auto& p : out) p.reserve(item_bytes());
+  auto flat = batch.reshape({n, m}).to(torch::kFloat32);
+  torch::Tensor lo, hi;
+  if (transfer_) {
+    lo = torch::full({n, 1}, lo_, torch::kFloat32);
+    hi = torch::full({n, 1}, hi_, torch::kFloat32);
+  } else {
+    auto mm = torch::aminmax(flat, 1, /*keepdim=*/true);
+    lo = std::get<0>(mm);
+    hi = std::get<1>(mm);
+    detail::append_floats(out, torch::cat({lo, hi}, 1), 4);
+  }
+  // Bin arithmetic in float64 from the float32 range that decompress() will see.
+  auto lo64 = lo.to(torch::kFloat64), hi64 = hi.to(torch::kFloat64);
+  auto width = (hi64 - lo64) / static_cast<double>(n_states_);
+  auto safe = torch::where(width > 0, width, torch::ones_like(width));
+  auto index = ((flat.to(torch::kFloat64) - lo64) / safe)
+                   .floor()
+                   .clamp(0, static_cast<double>(n_states_ - 1))
+                   .to(torch::kInt32)
+                   .contiguous();
+  const int32_t* p = index.data_ptr<int32_t>();
+  for (int64_t i = 0; i < n; ++i) {
+    BitWriter w(out[i]);
+    const int32_t* row = p + i * m;
+    for (int64_t j = 0; j < m; ++j) w.write(static_cast<uint32_t>(row[j]), bits_);
+    w.flush();
+  }
+  return out;
+}
+
+torch::Tensor QuantizationCompressor::decompress(const std::vector<const Packed*>& items) const {
+  if (transfer_) detail::check_fitted("quantization (transfer)", fitted_);
+  detail::check_items(name(), items, item_bytes());
+  int64_t n = static_cast<int64_t>(items.size()), m = rep_.numel();
+  size_t header = transfer_ ? 0 : 8;
+  auto index = torch::empty({n, m}, torch::kInt32);
+  int32_t* p = index.data_ptr<int32_t>();
+  for (int64_t i = 0; i < n; ++i) {
+    BitReader r(items[i]->data() + header, items[i]->size() - header);
+    int32_t* row = p + i * m;
+    for (int64_t j = 0; j < m; ++j) row[j] = static_cast<int32_t>(r.read(bits_));
+  }
+  torch::Tensor lo, hi;
+  if (transfer_) {
+    lo = torch::full({n, 1}, static_cast<double>(lo_), torch::kFloat64);
+    hi = torch::full({n, 1}, static_cast<double>(hi_), torch::kFloat64);
+  } else {
+    auto range = detail::read_floats(items, 0, 2, 4).to(torch::kFloat64);
+    lo = range.slice(1, 0, 1);
+    hi = range.slice(1, 1, 2);
+  }
+  auto width = (hi - lo) / static_cast<double>(n_states_);
+  auto out = (lo + (index.to(torch::kFloat64) + 0.5) * width).to(torch::kFloat32);
+  std::vector<int64_t> shape = {n};
+  shape.insert(shape.end(), rep_.shape.begin(), rep_.shape.end());
+  return out.reshape(shape);
+}
+
+std::string QuantizationCompressor::describe() const {
+  std::string range = transfer_ ? (fitted_ ? fmt::format(", range [{}, {}]", lo_, hi_)
+                                           : std::string(", range not fitted"))
+                                : std::string();
+  return fmt::format(
+      "quantization(strategy={}, n_states={}, {} bits per value{}; {}; item {} = {}ceil({} x {} "
+      "/ 8) B; fixed {})",
+      transfer_ ? "transfer" : "local", n_states_, bits_, range, rep_.describe(),
+      detail::bytes_str(item_bytes()), transfer_ ? "" : "8 B range + ", rep_.numel(), bits_,
+      detail::bytes_str(fixed_bytes()));
+}
+
+std::map<std::string, torch::Tensor> QuantizationCompressor::state() const {
+  if (!transfer_ || !fitted_) return {};
+  return {{"range", torch::tensor({lo_, hi_})}};
+}
+
+void QuantizationCompressor::load_state(const std::map<std::string, torch::Tensor>& state) {
+  if (!transfer_) return;
+  auto r = detail::state_tensor("quantization", state, "range", {2});
+  float lo = r[0].item<float>(), hi = r[1].item<float>();
+  NNC_CHECK(hi > lo, "compressor 'quantization': saved range [{}, {}] is empty", lo, hi);
+  lo_ = lo;
+  hi_ = hi;
+  fitted_ = true;
+}
+
+}  // namespace nnc::replay

@@ -1,0 +1,211 @@
+#include "replay/compressors/sparse.h"
+
+#include <ATen/CPUGeneratorImpl.h>
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include "core/error.h"
+#include "core/seed.h"
+
+namespace nnc::replay {
+
+namespace {
+constexpr int64_t kChunk = 512;      // rows per OMP pass (memory: rows x s x N floats)
+constexpr double kRidge = 1e-6;      // keeps the normal equations positive definite
+constexpr float kHalfMax = 65504.f;  // largest finite float16
+
+torch::Tensor omp_chunk(const torch::Tensor& y, const torch::Tensor& dict,
+                        const torch::Tensor& dict_t, const torch::Tensor& gram, int64_t s,
+                        torch::Tensor& coef_out) {
+  int64_t b = y.size(0), n = y.size(1), k = dict.size(1);
+  auto proj = y.mm(dict).to(torch::kFloat64);  // D^T y, [b, K]
+  auto residual = y;
+  auto used = torch::zeros({b, k}, torch::kBool);
+  auto sel = torch::empty({b, 0}, torch::kInt64);
+  torch::Tensor coef;
+  for (int64_t t = 0; t < s; ++t) {
+    auto corr = residual.mm(dict).abs().masked_fill(used, -1.0);
+    auto idx = corr.argmax(1, /*keepdim=*/true);  // [b, 1]
+    used.scatter_(1, idx, true);
+    sel = torch::cat({sel, idx}, 1);
+    auto g = gram.index({sel.unsqueeze(2), sel.unsqueeze(1)});  // [b, t+1, t+1]
+    g = g + kRidge * torch::eye(t + 1, torch::kFloat64);
+    auto rhs = proj.gather(1, sel).unsqueeze(2);  // [b, t+1, 1]
+    auto chol = torch::linalg_cholesky(g);
+    coef = torch::cholesky_solve(rhs, chol).squeeze(2);  // [b, t+1] float64
+    if (t + 1 < s) {
+      auto atoms = dict_t.index_select(0, sel.reshape({-1})).view({b, t + 1, n});
+      residual = y - torch::bmm(coef.to(torch::kFloat32).unsqueeze(1), atoms).squeeze(1);
+    }
+  }
+  coef_out = coef.to(torch::kFloat32);
+  return sel;
+}
+}  // namespace
+
+std::pair<torch::Tensor, torch::Tensor> omp(const torch::Tensor& y, const torch::Tensor& dict,
+                                            int64_t s) {
+  NNC_CHECK(y.dim() == 2 && dict.dim() == 2 && y.size(1) == dict.size(0),
+            "omp: expected y [B, N] and dict [N, K], got {} and {}",
+            detail::shape_str(y.sizes().vec()), detail::shape_str(dict.sizes().vec()));
+  NNC_CHECK(s >= 1 && s <= dict.size(1), "omp: nonzeros must be in [1, {}], got {}",
+            dict.size(1), s);
+  torch::NoGradGuard no_grad;
+  auto d = dict.to(torch::kFloat32).contiguous();
+  auto d_t = d.t().contiguous();
+  auto gram = d.t().to(torch::kFloat64).mm(d.to(torch::kFloat64));
+  auto yy = y.to(torch::kFloat32);
+  std::vector<torch::Tensor> idx_parts, coef_parts;
+  for (int64_t i = 0; i < yy.size(0); i += kChunk) {
+    torch::Tensor coef;
+    idx_parts.push_back(omp_chunk(yy.slice(0, i, i + kChunk), d, d_t, gram, s, coef));
+    coef_parts.push_back(coef);
+  }
+  if (idx_parts.empty())
+    return {torch::empty({0, s}, torch::kInt64), torch::empty({0, s}, torch::kFloat32)};
+  return {torch::cat(idx_parts, 0), torch::cat(coef_parts, 0)};
+}
+
+SparseCompressor::SparseCompressor(const CompressorOptions& o, const Representation& rep)
+    : rep_(rep), atoms_(o.atoms), s_(o.nonzeros), epochs_(o.pretrain_epochs), seed_(o.seed) {
+  NNC_CHECK(atoms_ >= 2, "compressor 'sparse': atoms must be >= 2, got {}", atoms_);
+  NNC_CHECK(s_ >= 1 && s_ <= atoms_,
+            "compressor 'sparse': nonzeros must be in [1, atoms = {}], got {}", atoms_, s_);
+  NNC_CHECK(s_ <= rep_.numel(),
+            "compressor 'sparse': nonzeros must not exceed the {} values per sample, got {}",
+            rep_.numel(), s_);
+  NNC_CHECK(o.coefficient_bits == 16 || o.coefficient_bits == 32,
+            "compressor 'sparse': coefficient_bits must be 16 (float16) or 32 (float32), got {}",
+            o.coefficient_bits);
+  NNC_CHECK(epochs_ >= 1, "compressor 'sparse': pretrain_epochs must be >= 1, got {}", epochs_);
+  coef_bytes_ = static_cast<int>(o.coefficient_bits / 8);
+  index_bytes_ = (bits_for(static_cast<uint64_t>(atoms_)) + 7) / 8;
+  norm_.stored = !rep_.raw_pixels;
+}
+
+uint64_t SparseCompressor::item_bytes() const {
+  return static_cast<uint64_t>(s_ * (coef_bytes_ + index_bytes_));
+}
+
+uint64_t SparseCompressor::fixed_bytes() const {
+  return static_cast<uint64_t>(rep_.numel() * atoms_ * coef_bytes_) + norm_.bytes();
+}
+
+torch::Tensor SparseCompressor::round_stored(const torch::Tensor& x) const {
+  if (coef_bytes_ == 4) return x.to(torch::kFloat32);
+  return x.to(torch::kFloat32).clamp(-kHalfMax, kHalfMax).to(torch::kFloat16).to(torch::kFloat32);
+}
+
+void SparseCompressor::fit(const torch::Tensor& reference) {
+  detail::check_batch(name(), reference, rep_);
+  detail::check_values(name(), reference, rep_);
+  NNC_CHECK(reference.size(0) >= 1, "compressor 'sparse': fit() needs reference samples");
+  torch::NoGradGuard no_grad;
+  int64_t n = rep_.numel(), k = atoms_;
+  auto gen = at::detail::createCPUGenerator(derive_seed(seed_, "sparse"));
+  auto ref = reference.reshape({reference.size(0), n});
+  if (ref.size(0) > kMaxFitVectors) {
+    auto pick = torch::randperm(ref.size(0), gen, torch::kInt64).slice(0, 0, kMaxFitVectors);
+    ref = ref.index_select(0, std::get<0>(pick.sort()));
+  }
+  ref = ref.to(torch::kFloat32).contiguous();
+  norm_ = detail::Normalizer::for_representation(rep_, ref);
+  auto y = norm_.to_model(ref);  // [M, N]
+  int64_t m = y.size(0);
+
+  // Init: K random reference vectors (plus a little noise so equal vectors differ).
+  auto d_t = torch::randn({k, n}, gen, torch::kFloat32);
+  int64_t from_data = std::min(k, m);
+  auto rows = torch::randperm(m, gen, torch::kInt64).slice(0, 0, from_data);
+  d_t.slice(0, 0, from_data).mul_(1e-3).add_(y.index_select(0, rows));
+  d_t = d_t / d_t.norm(2, 1, true).clamp_min(1e-12);
+
+  for (int64_t it = 0; it < epochs_; ++it) {
+    auto [idx, coef] = omp(y, d_t.t(), s_);
+    auto x = torch::zeros({m, k}, torch::kFloat64).scatter_(1, idx, coef.to(torch::kFloat64));
+    auto a = x.t().mm(x) + kRidge * torch::eye(k, torch::kFloat64);
+    auto rhs = x.t().mm(y.to(torch::kFloat64));  // [K, N]
+    auto next = torch::linalg_solve(a, rhs);      // D^T = (X^T X)^-1 X^T Y
+    auto usage = x.ne(0).sum(0);                  // vectors using each atom
+    auto norms = next.norm(2, 1);
+    auto dead = (usage.eq(0) | norms.lt(1e-8)).nonzero().reshape({-1});
+    if (dead.numel() > 0) {
+      // Replace unused atoms by the residuals of the worst-reconstructed vectors.
+      auto residual = y.to(torch::kFloat64) - x.mm(next);
+      auto err = residual.norm(2, 1);
+      auto worst = std::get<1>(err.sort(/*stable=*/true, 0, /*descending=*/true));
+      // A zero residual (perfect fit) gives no direction, nor do missing vectors when
+      // K > M: those atoms restart from random directions.
+      auto fresh = torch::randn({dead.numel(), n}, gen, torch::kFloat64);
+      int64_t r = std::min(dead.numel(), m);
+      auto rows_r = residual.index_select(0, worst.slice(0, 0, r));
+      auto head = fresh.slice(0, 0, r);
+      head.copy_(torch::where(rows_r.norm(2, 1, true) > 1e-8, rows_r, head));
+      next.index_copy_(0, dead, fresh);
+    }
+    next = next / next.norm(2, 1, true).clamp_min(1e-12);
+    d_t = next.to(torch::kFloat32);
+  }
+  dict_ = round_stored(d_t.t().contiguous()).contiguous();  // [N, K] as stored
+  fitted_ = true;
+}
+
+std::vector<Packed> SparseCompressor::compress(const torch::Tensor& batch) const {
+  detail::check_batch(name(), batch, rep_);
+  detail::check_fitted(name(), fitted_);
+  detail::check_values(name(), batch, rep_);
+  int64_t n = batch.size(0);
+  std::vector<Packed> out(static_cast<size_t>(n));
+  if (n == 0) return out;
+  for (auto& p : out) p.reserve(item_bytes());
+  auto y = norm_.to_model(batch.reshape({n, -1}));
+  auto [idx, coef] = omp(y, dict_, s_);
+  detail::append_floats(out, coef.clamp(-kHalfMax, kHalfMax), coef_bytes_);
+  detail::append_uints(out, idx, index_bytes_);
+  return out;
+}
+
+torch::Tensor SparseCompressor::decompress(const std::vector<const Packed*>& items) const {
+  detail::check_fitted(name(), fitted_);
+  detail::check_items(name(), items, item_bytes());
+  int64_t n = static_cast<int64_t>(items.size());
+  std::vector<int64_t> shape = {n};
+  shape.insert(shape.end(), rep_.shape.begin(), rep_.shape.end());
+  if (n == 0) return torch::zeros(shape);
+  torch::NoGradGuard no_grad;
+  auto coef = detail::read_floats(items, 0, s_, coef_bytes_);
+  auto idx = detail::read_uints(items, static_cast<size_t>(s_ * coef_bytes_), s_, index_bytes_);
+  NNC_CHECK(idx.max().item<int64_t>() < atoms_,
+            "compressor 'sparse': a stored atom index is out of range (corrupt item?)");
+  auto x = detail::chunked(torch::arange(n), 4096, [&](const torch::Tensor& rows) {
+    auto codes = torch::zeros({rows.size(0), atoms_}, torch::kFloat32)
+                     .scatter_add_(1, idx.index_select(0, rows), coef.index_select(0, rows));
+    return norm_.to_storage(codes.mm(dict_.t()), rep_.raw_pixels);
+  });
+  return x.reshape(shape);
+}
+
+std::string SparseCompressor::describe() const {
+  return fmt::format(
+      "sparse(atoms={}, nonzeros={}, coefficient_bits={}, pretrain_epochs={} (MOD + OMP), "
+      "seed={}{}; {}; item {} = {} x ({} B coefficient + {} B atom index); fixed {} = "
+      "dictionary {}x{} x {} B{})",
+      atoms_, s_, coef_bytes_ * 8, epochs_, seed_, fitted_ ? "" : ", not fitted",
+      rep_.describe(), detail::bytes_str(item_bytes()), s_, coef_bytes_, index_bytes_,
+      detail::bytes_str(fixed_bytes()), rep_.numel(), atoms_, coef_bytes_,
+      norm_.stored ? " + 8 B mean/std" : "");
+}
+
+std::map<std::string, torch::Tensor> SparseCompressor::state() const {
+  if (!fitted_) return {};
+  return {{"dictionary", dict_.clone()}, {"normalization", norm_.as_tensor()}};
+}
+
+void SparseCompressor::load_state(const std::map<std::string, torch::Tensor>& state) {
+  auto d = detail::state_tensor(name(), state, "dictionary", {rep_.numel(), atoms_});
+  norm_.load(detail::state_tensor(name(), state, "normalization", {2}), rep_.raw_pixels);
+  dict_ = round_stored(d).contiguous();
+  fitted_ = true;
+}
+
+}  // namespace nnc::replay

@@ -1,0 +1,86 @@
+#include "replay/compressors/thinning.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <cmath>
+#include <cstring>
+
+#include "core/error.h"
+#include "replay/compressors/util.h"
+
+namespace nnc::replay {
+
+ThinningCompressor::ThinningCompressor(const CompressorOptions& o, const Representation& rep)
+    : rep_(rep), cf_(o.compression_factor) {
+  NNC_CHECK(cf_ >= 0 && cf_ < 1,
+            "compressor 'thinning': compression_factor must be in [0, 1), got {}", cf_);
+  int64_t n = rep_.numel();
+  // Same expression as the seed notebook: floor(N * (1 - cf)) in double precision.
+  k_ = static_cast<int64_t>(std::floor(static_cast<double>(n) * (1.0 - cf_)));
+  NNC_CHECK(k_ >= 1,
+            "compressor 'thinning': compression_factor {} keeps floor({} * (1 - {})) = 0 values "
+            "per sample; use a compression_factor below {}",
+            cf_, n, cf_, 1.0 - 1.0 / static_cast<double>(n));
+  coord_bytes_ = (bits_for(static_cast<uint64_t>(n)) + 7) / 8;
+}
+
+uint64_t ThinningCompressor::item_bytes() const {
+  return static_cast<uint64_t>(k_ * (rep_.value_bytes() + coord_bytes_));
+}
+
+std::vector<Packed> ThinningCompressor::compress(const torch::Tensor& batch) const {
+  detail::check_batch(name(), batch, rep_);
+  detail::check_values(name(), batch, rep_);
+  int64_t n = batch.size(0), m = rep_.numel();
+  std::vector<Packed> out(static_cast<size_t>(n));
+  if (n == 0) return out;
+  for (auto& p : out) p.reserve(item_bytes());
+  auto flat = batch.reshape({n, m}).to(torch::kFloat32);
+  if (rep_.raw_pixels) flat = flat.round();
+  // Stable descending sort by magnitude: ties keep the lower coordinate.
+  auto order = std::get<1>(flat.abs().sort(/*stable=*/true, /*dim=*/1, /*descending=*/true));
+  auto coords = std::get<0>(order.slice(1, 0, k_).sort(1));  // increasing coordinates
+  auto values = flat.gather(1, coords);
+  if (rep_.raw_pixels) {
+    auto v = values.clamp(0, 255).to(torch::kUInt8).contiguous();
+    const uint8_t* p = v.data_ptr<uint8_t>();
+    for (int64_t i = 0; i < n; ++i) out[i].assign(p + i * k_, p + (i + 1) * k_);
+  } else {
+    detail::append_floats(out, values, 4);
+  }
+  detail::append_uints(out, coords, coord_bytes_);
+  return out;
+}
+
+torch::Tensor ThinningCompressor::decompress(const std::vector<const Packed*>& items) const {
+  detail::check_items(name(), items, item_bytes());
+  int64_t n = static_cast<int64_t>(items.size()), m = rep_.numel();
+  torch::Tensor values;
+  if (rep_.raw_pixels) {
+    auto bytes = torch::empty({n, k_}, torch::kUInt8);
+    uint8_t* p = bytes.data_ptr<uint8_t>();
+    for (int64_t i = 0; i < n; ++i) std::memcpy(p + i * k_, items[i]->data(), k_);
+    values = bytes.to(torch::kFloat32);
+  } else {
+    values = detail::read_floats(items, 0, k_, 4);
+  }
+  auto coords = detail::read_uints(items, static_cast<size_t>(k_ * rep_.value_bytes()), k_,
+                                   coord_bytes_);
+  NNC_CHECK(n == 0 || coords.max().item<int64_t>() < m,
+            "compressor 'thinning': a stored coordinate is out of range (corrupt item?)");
+  auto out = torch::zeros({n, m}, torch::kFloat32).scatter_(1, coords, values);
+  std::vector<int64_t> shape = {n};
+  shape.insert(shape.end(), rep_.shape.begin(), rep_.shape.end());
+  return out.reshape(shape);
+}
+
+std::string ThinningCompressor::describe() const {
+  return fmt::format(
+      "thinning(compression_factor={}, keeps {} of {} values by magnitude; {}; item {} = {} x "
+      "({} B value + {} B coordinate); fixed 0 B)",
+      cf_, k_, rep_.numel(), rep_.describe(), detail::bytes_str(item_bytes()), k_,
+      rep_.value_bytes(), coord_bytes_);
+}
+
+}  // namespace nnc::replay

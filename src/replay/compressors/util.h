@@ -1,0 +1,89 @@
+#pragma once
+// Helpers shared by the compressors: batch checks, the storage <-> model-domain
+// normaliser of the learned compressors, float16 packing, state lookup.
+#include <torch/types.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "replay/packed.h"
+#include "replay/representation.h"
+#include "train/batch_source.h"
+
+namespace nnc::replay::detail {
+
+/// Throws nnc::Error unless `batch` is [N, ...rep.shape] (N >= 0).
+void check_batch(const std::string& compressor, const torch::Tensor& batch,
+                 const Representation& rep);
+/// Raw pixels must lie in [0, 255]; features must be finite.
+void check_values(const std::string& compressor, const torch::Tensor& batch,
+                  const Representation& rep);
+/// Throws a clear error when a compressor that needs fit() is used before it.
+void check_fitted(const std::string& compressor, bool fitted);
+/// Every packed item must have `bytes` bytes.
+void check_items(const std::string& compressor, const std::vector<const Packed*>& items,
+                 uint64_t bytes);
+std::string shape_str(const std::vector<int64_t>& shape);
+
+/// Affine map from the storage domain to the domain a learned compressor works in:
+/// model = (x - offset) / scale.
+///   raw pixels: offset 0, scale 255 (implied by the representation: 0 bytes stored);
+///   features:   global mean / std of the reference set (2 x float32 = 8 bytes stored).
+struct Normalizer {
+  float offset = 0.f, scale = 1.f;
+  bool stored = false;  ///< counted in fixed_bytes()
+
+  static Normalizer for_representation(const Representation& rep, const torch::Tensor& reference);
+  torch::Tensor to_model(const torch::Tensor& x) const;
+  /// Back to the storage domain; raw pixels are clamped to [0, 255] (not rounded).
+  torch::Tensor to_storage(const torch::Tensor& z, bool raw_pixels) const;
+  uint64_t bytes() const { return stored ? 8 : 0; }
+  torch::Tensor as_tensor() const;  ///< [offset, scale] float32
+  void load(const torch::Tensor& t, bool raw_pixels);
+};
+
+/// Autoencoder training data: rows of a storage-domain tensor, normalised on the fly
+/// (no second copy of a large reference set); targets = inputs.
+class ReconstructionSource : public train::BatchSource {
+ public:
+  ReconstructionSource(torch::Tensor reference, Normalizer norm, bool flatten);
+  int64_t size() const override { return reference_.size(0); }
+  train::Batch get(const torch::Tensor& index) const override;
+  /// No labels: an empty float tensor (the Trainer then uses MSE).
+  torch::Tensor targets() const override;
+
+ private:
+  torch::Tensor reference_;
+  Normalizer norm_;
+  bool flatten_;
+};
+
+/// Looks up `key` in a state map and checks its shape (empty shape = any).
+torch::Tensor state_tensor(const std::string& compressor,
+                           const std::map<std::string, torch::Tensor>& state,
+                           const std::string& key, const std::vector<int64_t>& shape = {});
+
+/// float32 [B, K] -> per-sample little-endian bytes appended to items[i] (4 or 2 bytes each).
+void append_floats(std::vector<Packed>& items, const torch::Tensor& values, int bytes_per_value);
+/// Reads K floats (4 or 2 bytes each) at byte `offset` of every item -> float32 [B, K].
+torch::Tensor read_floats(const std::vector<const Packed*>& items, size_t offset, int64_t k,
+                          int bytes_per_value);
+/// Non-negative integers [B, K] (int64) -> `bytes_per_value` little-endian bytes each.
+void append_uints(std::vector<Packed>& items, const torch::Tensor& values, int bytes_per_value);
+torch::Tensor read_uints(const std::vector<const Packed*>& items, size_t offset, int64_t k,
+                         int bytes_per_value);
+
+/// Runs `fn` on row chunks of `x` and concatenates the results along dim 0.
+template <typename Fn>
+torch::Tensor chunked(const torch::Tensor& x, int64_t rows, Fn fn) {
+  if (x.size(0) <= rows) return fn(x);
+  std::vector<torch::Tensor> parts;
+  for (int64_t i = 0; i < x.size(0); i += rows) parts.push_back(fn(x.slice(0, i, i + rows)));
+  return torch::cat(parts, 0);
+}
+
+/// "1,234 B" style sizes for describe().
+std::string bytes_str(uint64_t bytes);
+
+}  // namespace nnc::replay::detail

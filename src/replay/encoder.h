@@ -1,0 +1,43 @@
+#pragma once
+// Encoders: what a sample becomes before compression. `none` keeps raw pixels;
+// `cutr` / `cutr34` run a frozen torchvision ResNet-18/34 cut after block k (eval mode).
+#include <torch/types.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/registry.h"
+#include "replay/representation.h"
+
+namespace nnc::replay {
+
+struct EncoderOptions {
+  std::string name = "none";     ///< none | cutr | cutr34
+  double block = 3;              ///< cut after block k (1..4, or 2.5 / 3.5)
+  std::string weights;           ///< safetensors file (torchvision names); required for cutr*
+  std::vector<float> mean, std;  ///< the dataset's normalisation (CutR sees normalised input)
+  std::string device = "cpu";
+};
+
+class Encoder {
+ public:
+  virtual ~Encoder() = default;
+  virtual std::string name() const = 0;
+  /// Shape and kind of what encode() returns for `input` (raw pixel images).
+  virtual Representation output(const Representation& input) const = 0;
+  /// uint8 images [N,C,H,W] -> storage-domain float32 [N, ...] (see representation.h).
+  virtual torch::Tensor encode(const torch::Tensor& images) const = 0;
+  virtual std::string describe() const = 0;
+};
+
+using EncoderPtr = std::shared_ptr<Encoder>;
+using EncoderRegistry = Registry<EncoderPtr, const EncoderOptions&>;
+EncoderRegistry& encoder_registry();
+EncoderPtr make_encoder(const EncoderOptions& options);
+
+/// Model options of the CutR network for images of `channels` channels (used by
+/// `pretrain-encoder` to build the full network whose prefix the encoder loads).
+int64_t cutr_depth(const std::string& encoder_name);
+
+}  // namespace nnc::replay

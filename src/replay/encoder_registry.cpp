@@ -1,0 +1,34 @@
+#include "core/error.h"
+#include "replay/encoders/encoders.h"
+
+namespace nnc::replay {
+namespace {
+
+void register_builtin_encoders(EncoderRegistry& r) {
+  r.add("none", make_none_encoder, "raw uint8 pixels");
+  r.add("cutr", make_cutr_encoder, "frozen ResNet-18 cut after block k");
+  r.add("cutr34", make_cutr_encoder, "frozen ResNet-34 cut after block k");
+}
+
+}  // namespace
+
+EncoderRegistry& encoder_registry() {
+  static EncoderRegistry registry = [] {
+    EncoderRegistry r("encoder");
+    register_builtin_encoders(r);
+    return r;
+  }();
+  return registry;
+}
+
+EncoderPtr make_encoder(const EncoderOptions& options) {
+  return encoder_registry().create(options.name, options);
+}
+
+int64_t cutr_depth(const std::string& encoder_name) {
+  if (encoder_name == "cutr34") return 34;
+  NNC_CHECK(encoder_name == "cutr", "encoder '{}' is not a CutR encoder", encoder_name);
+  return 18;
+}
+
+}  // namespace nnc::replay

@@ -1,0 +1,31 @@
+#pragma once
+// Training batches drawn from the replay memory: items are decompressed when a batch is
+// drawn (the memory holds only packed bytes), then normalised like the model expects.
+#include "replay/compressor.h"
+#include "replay/memory.h"
+#include "train/batch_source.h"
+
+namespace nnc::replay {
+
+/// Storage domain -> model input: raw pixels are scaled to [0,1] and normalised per
+/// channel; encoded features pass unchanged.
+torch::Tensor to_model_input(const torch::Tensor& storage, const Representation& rep,
+                             const std::vector<float>& mean, const std::vector<float>& std);
+
+class MemorySource : public train::BatchSource {
+ public:
+  MemorySource(const ReplayMemory& memory, const Compressor& compressor, Representation rep,
+               std::vector<float> mean, std::vector<float> std);
+  int64_t size() const override { return static_cast<int64_t>(items_.size()); }
+  train::Batch get(const torch::Tensor& index) const override;
+  torch::Tensor targets() const override { return targets_; }
+
+ private:
+  std::vector<std::pair<int64_t, const Packed*>> items_;
+  const Compressor& compressor_;
+  Representation rep_;
+  std::vector<float> mean_, std_;
+  torch::Tensor targets_;
+};
+
+}  // namespace nnc::replay

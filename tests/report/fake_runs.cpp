@@ -1,0 +1,185 @@
+#include "fake_runs.h"
+
+#include <fmt/format.h>
+
+#include <cmath>
+#include <nlohmann/json.hpp>
+
+namespace nnc::report::testing {
+
+using experiment::RunRecord;
+using experiment::RunStatus;
+
+RunRecord replay_run(const ReplaySpec& s) {
+  RunRecord r;
+  r.id = s.id;
+  r.kind = "replay";
+  r.status = RunStatus::Completed;
+  nlohmann::json c = {{"dataset", s.dataset},        {"encoder", s.encoder},
+                      {"encoding_block", s.block},   {"compressor", s.compressor},
+                      {"strategy", s.strategy},      {"compression_factor", 0.9},
+                      {"n_states", 8},               {"latent_channels", 8},
+                      {"n_blocks", 2},               {"bottleneck_neurons", 32},
+                      {"memory_bytes", s.memory_bytes}, {"memory_size", 0},
+                      {"epochs", static_cast<int>(s.passes)}, {"seed", s.seed}};
+  if (!s.param_key.empty()) {
+    if (s.param_key == "compression_factor") c[s.param_key] = s.param;
+    else c[s.param_key] = static_cast<int>(s.param);
+  }
+  r.config_json = c.dump();
+  r.metrics = {{"final_accuracy", s.accuracy},
+               {"final_task_accuracy", std::min(1.0, s.accuracy + 0.3)},
+               {"average_accuracy", s.accuracy},
+               {"memory_slots", s.slots},
+               {"memory_items", s.slots},
+               {"memory_used_mib", s.mib},
+               {"memory_used_bytes", s.mib * 1024 * 1024},
+               {"num_passes", s.passes}};
+  r.tags = {{"encoder", s.encoder == "none" ? "none" : fmt::format("{}{}", s.encoder, s.block)},
+            {"compressor", s.compressor}, {"method", s.compressor}};
+  r.started_at = "2024-01-01T00:00:00Z";
+  r.run_time_s = 60;
+  return r;
+}
+
+std::vector<RunRecord> fake_replay_runs() {
+  std::vector<RunRecord> out;
+  int n = 0;
+  auto add = [&](ReplaySpec s) {
+    s.id = fmt::format("rp{:02d}", n++);
+    out.push_back(replay_run(s));
+  };
+  constexpr double kMiB = 1048576;
+  // Baselines and one quantization sweep at three budgets (raw images: 3072 B, CutR18(3)
+  // features: 1024 floats).
+  for (double b : {1.0, 4.0, 10.0}) {
+    std::string mb = fmt::format("{}MiB", b);
+    double g = std::log10(b * 10);  // 1..2
+    add({.encoder = "none", .memory_bytes = mb, .accuracy = 0.30 + 0.15 * g, .mib = b * 0.999,
+         .slots = std::floor(b * kMiB / 3072)});
+    add({.encoder = "cutr", .memory_bytes = mb, .accuracy = 0.40 + 0.1 * g, .mib = b * 0.999,
+         .slots = std::floor(b * kMiB / 4096)});
+    for (int states : {2, 8})
+      add({.encoder = "none", .compressor = "quantization", .param_key = "n_states", .param = double(states),
+           .memory_bytes = mb, .accuracy = (states == 2 ? 0.33 : 0.36) + 0.14 * g,
+           .mib = b * (states == 2 ? 0.99 : 0.995), .slots = std::floor(b * kMiB / (states == 2 ? 386 : 1160))});
+    add({.encoder = "cutr", .compressor = "quantization", .param_key = "n_states", .param = 16,
+         .memory_bytes = mb, .accuracy = 0.47 + 0.09 * g, .mib = b * 0.995,
+         .slots = std::floor(b * kMiB / 576)});
+  }
+  // Parameter sweeps at 10 MiB (seed 000): the parameter moves the slot count.
+  for (double cf : {0.5, 0.8, 0.9})
+    add({.encoder = "none", .compressor = "thinning", .param_key = "compression_factor", .param = cf,
+         .accuracy = 0.30 - 0.12 * cf, .mib = 9.99, .slots = std::floor(10 * kMiB / (3072 * (1 - cf) * 3))});
+  add({.encoder = "none", .compressor = "convae", .param_key = "latent_channels", .param = 8,
+       .accuracy = 0.31, .mib = 9.98, .slots = std::floor(10 * kMiB / 2048)});
+  for (double cf : {0.9, 0.95})
+    add({.encoder = "cutr", .compressor = "thinning", .param_key = "compression_factor", .param = cf,
+         .accuracy = 0.62 - 0.2 * (cf - 0.9), .mib = 9.99, .slots = std::floor(10 * kMiB / (1024 * (1 - cf) * 6))});
+  for (int states : {4, 8})
+    add({.encoder = "cutr", .compressor = "quantization", .strategy = "transfer", .param_key = "n_states",
+         .param = double(states), .accuracy = 0.55 + 0.01 * states, .mib = 9.99,
+         .slots = std::floor(10 * kMiB / (1024 * (states == 4 ? 2 : 3) / 8))});
+  for (int bn : {8, 32})
+    add({.encoder = "cutr", .compressor = "fcae", .param_key = "bottleneck_neurons", .param = double(bn),
+         .accuracy = bn == 8 ? 0.45 : 0.52, .mib = 9.98, .slots = std::floor((10 - (bn == 8 ? 4.45 : 6.56)) * kMiB / (4 * bn))});
+  // A second seed of one setting: averaged into one point.
+  ReplaySpec again{.encoder = "cutr", .compressor = "quantization", .param_key = "n_states", .param = 16,
+                   .memory_bytes = "10MiB", .accuracy = 0.58, .mib = 10 * 0.995,
+                   .slots = std::floor(10 * kMiB / 576), .seed = 1};
+  again.id = "rp-seed1";
+  out.push_back(replay_run(again));
+  return out;
+}
+
+std::vector<RunRecord> fake_prune_runs() {
+  std::vector<RunRecord> out;
+  int n = 0;
+  for (std::string proc : {"rl1", "drr", "pmmp"})
+    for (double alpha : {1.0, 10.0, 100.0}) {
+      RunRecord r;
+      r.id = fmt::format("pr{:02d}", n++);
+      r.kind = "prune";
+      r.status = RunStatus::Completed;
+      r.config_json = nlohmann::json{{"procedure", proc}, {"model", "lenet300100"}, {"dataset", "mnist"},
+                                     {"alpha", alpha}, {"seed", 0}}.dump();
+      double nonzeros = 266610.0 / (alpha * (proc == "pmmp" ? 2.0 : 1.0) * 3);
+      r.metrics = {{"test_accuracy", 0.985 - 0.004 * std::log10(alpha) - (proc == "rl1" ? 0.003 : 0)},
+                   {"train_accuracy", 0.999}, {"val_accuracy", 0.984}, {"test_loss", 0.06},
+                   {"train_loss", 0.01}, {"val_loss", 0.06}, {"l0_norm", nonzeros},
+                   {"nonzeros", nonzeros}, {"parameters", 266610}};
+      r.started_at = "2024-01-02T00:00:00Z";
+      r.run_time_s = 120;
+      out.push_back(r);
+    }
+  return out;
+}
+
+RunRecord fake_search_run() {
+  RunRecord r;
+  r.id = "sq01";
+  r.kind = "quantize";
+  r.status = RunStatus::Completed;
+  r.config_json = nlohmann::json{{"sampler", "tpe"}, {"n_trials", 12}}.dump();
+  for (int i = 0; i < 12; ++i) {
+    double bits = 2 + (i * 7) % 15;
+    r.series["trial_average_bitwidth"].push_back(bits);
+    r.series["trial_accuracy"].push_back(0.7 - 0.5 / bits - 0.01 * (i % 3));
+    r.series["trial_latency_ms"].push_back(1.0 + 0.05 * bits);
+  }
+  r.tags = {{"objectives", "accuracy,average_bitwidth"}, {"direction_accuracy", "maximize"},
+            {"direction_average_bitwidth", "minimize"}, {"sampler", "tpe"}};
+  return r;
+}
+
+std::vector<RunRecord> fake_cgp_runs() {
+  std::vector<RunRecord> out;
+  for (int k = 0; k < 2; ++k) {
+    RunRecord r;
+    r.id = fmt::format("cg{}", k);
+    r.kind = "cgp";
+    r.status = RunStatus::Completed;
+    r.config_json = nlohmann::json{{"seed", k}}.dump();
+    for (int g = 0; g < 20; ++g) {
+      r.series["generation"].push_back(g * 500.0);
+      r.series["error"].push_back(std::max(0.0, 4000.0 * std::exp(-0.4 * g) - 20 * k));
+      r.series["energy"].push_back(300.0 - 6 * g + 10 * k);
+    }
+    r.metrics = {{"error", r.series["error"].back()}, {"energy", r.series["energy"].back()},
+                 {"gate_count", 40}, {"generations", 9500}};
+    out.push_back(r);
+  }
+  return out;
+}
+
+RunRecord fake_train_run() {
+  RunRecord r;
+  r.id = "tr01";
+  r.kind = "train";
+  r.status = RunStatus::Completed;
+  r.config_json = nlohmann::json{{"dataset", "blobs"}, {"model", "mlp"}, {"epochs", 3}}.dump();
+  r.metrics = {{"test_accuracy", 0.97}, {"train_accuracy", 0.98}, {"parameters", 1234}};
+  return r;
+}
+
+RunRecord fake_failed_run() {
+  RunRecord r;
+  r.id = "rpfail";
+  r.kind = "replay";
+  r.status = RunStatus::Failed;
+  r.config_json = "{}";
+  r.error = "cannot read cifar10";
+  return r;
+}
+
+std::vector<RunRecord> fake_all_runs() {
+  auto out = fake_replay_runs();
+  for (auto& r : fake_prune_runs()) out.push_back(r);
+  out.push_back(fake_search_run());
+  for (auto& r : fake_cgp_runs()) out.push_back(r);
+  out.push_back(fake_train_run());
+  out.push_back(fake_failed_run());
+  return out;
+}
+
+}  // namespace nnc::report::testing

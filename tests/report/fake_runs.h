@@ -1,0 +1,42 @@
+#pragma once
+// Hand-made runs for the report tests: plausible numbers, every field a report reads.
+#include <string>
+#include <vector>
+
+#include "experiment/run_record.h"
+
+namespace nnc::report::testing {
+
+struct ReplaySpec {
+  std::string id, dataset = "cifar10", encoder = "none";
+  double block = 3;
+  std::string compressor = "none", strategy = "local";
+  std::string param_key;  ///< compression_factor | n_states | bottleneck_neurons | ...
+  double param = 0;
+  std::string memory_bytes = "10MiB";
+  double accuracy = 0.5, mib = 10, slots = 1000;
+  double passes = 128;
+  int seed = 0;
+};
+experiment::RunRecord replay_run(const ReplaySpec& s);
+
+/// CIFAR-10, two encoders (none, cutr 3): baselines and quantization at 1/4/10 MiB, parameter
+/// sweeps (thinning, transfer quantization, autoencoders) at 10 MiB, one setting twice.
+std::vector<experiment::RunRecord> fake_replay_runs();
+/// no encoding: No Compression, Thinning, Quantization (local) k=2 and k=8 (split: each ran at
+/// three budgets), Conv. Autoencoder; CutR18(3): No Compression, Thinning, Quantization
+/// (local) (one parameter: one line), Quantization (transfer), FC Autoencoder; + "published"
+/// in both panels.
+inline constexpr int kFakeReplayMibTraces = 12;
+inline constexpr int kFakeReplaySlotTraces = 10;
+inline constexpr int kFakeReplayParetoTraces = 3;  ///< all runs, front, published
+
+std::vector<experiment::RunRecord> fake_prune_runs();
+experiment::RunRecord fake_search_run();
+std::vector<experiment::RunRecord> fake_cgp_runs();
+experiment::RunRecord fake_train_run();
+experiment::RunRecord fake_failed_run();
+/// Everything above.
+std::vector<experiment::RunRecord> fake_all_runs();
+
+}  // namespace nnc::report::testing
