@@ -79,8 +79,8 @@ traces prune-accuracy 3          # rl1, drr, pmmp
 traces quantize-sq01-front 2
 traces cgp-error 2
 
-# 3. Screenshots: the page top (first replay chart) and the Pareto view.
-timeout 180 "$CHROME" "${CHROME_FLAGS[@]}" --window-size=1400,1700 \
+# 3. A screenshot of the page top: the replay charts down to the Pareto view.
+timeout 180 "$CHROME" "${CHROME_FLAGS[@]}" --window-size=1400,2300 \
   --screenshot="$ART/report.png" "file://$T/site/report.html" >/dev/null 2>&1
 [ -s "$ART/report.png" ] && ok "screenshot $ART/report.png" || bad "no screenshot"
 cp "$T/site/report.html" "$ART/report.html"
