@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include <filesystem>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
@@ -56,15 +57,38 @@ const char* kColumns =
     "id, kind, status, config, metrics, tags, series, artifacts, error, started_at, finished_at, "
     "run_time_s, host";
 
+// JSON has no NaN: nlohmann writes a NaN metric (a diverged run, a failed search trial)
+// as null, so reading maps null back to NaN instead of throwing on the whole store.
+double number_or_nan(const nlohmann::json& v) {
+  return v.is_null() ? std::numeric_limits<double>::quiet_NaN() : v.get<double>();
+}
+
+std::map<std::string, double> scalars_from_json(const std::string& text) {
+  std::map<std::string, double> out;
+  const auto doc = nlohmann::json::parse(text);  // named: items() of a temporary dangles
+  for (const auto& [name, v] : doc.items()) out[name] = number_or_nan(v);
+  return out;
+}
+
+std::map<std::string, std::vector<double>> series_from_json(const std::string& text) {
+  std::map<std::string, std::vector<double>> out;
+  const auto doc = nlohmann::json::parse(text);
+  for (const auto& [name, values] : doc.items()) {
+    auto& dst = out[name];
+    for (const auto& v : values) dst.push_back(number_or_nan(v));
+  }
+  return out;
+}
+
 RunRecord read_row(const Statement& s) {
   RunRecord r;
   r.id = s.text(0);
   r.kind = s.text(1);
   r.status = status_from_string(s.text(2));
   r.config_json = s.text(3);
-  r.metrics = nlohmann::json::parse(s.text(4)).get<std::map<std::string, double>>();
+  r.metrics = scalars_from_json(s.text(4));
   r.tags = nlohmann::json::parse(s.text(5)).get<std::map<std::string, std::string>>();
-  r.series = nlohmann::json::parse(s.text(6)).get<std::map<std::string, std::vector<double>>>();
+  r.series = series_from_json(s.text(6));
   r.artifacts = nlohmann::json::parse(s.text(7)).get<std::map<std::string, std::string>>();
   r.error = s.text(8);
   r.started_at = s.text(9);

@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 
@@ -46,6 +47,22 @@ TEST(ResultsStore, PutGetList) {
   EXPECT_FALSE(s.is_completed("b"));
   EXPECT_FALSE(s.get("zzz").has_value());
   EXPECT_TRUE(s.integrity_ok());
+}
+
+TEST(ResultsStore, NanMetricsAndSeriesRoundTrip) {
+  // A diverged run or a failed search trial records NaN; JSON stores it as null and
+  // reading the store back must neither throw nor turn it into a number.
+  ResultsStore s(fresh_dir("nan"));
+  auto r = record("nan", RunStatus::Completed, std::nan(""));
+  r.series["trial_value"] = {0.5, std::nan(""), 0.25};
+  s.put(r);
+  auto back = s.get("nan");
+  ASSERT_TRUE(back.has_value());
+  EXPECT_TRUE(std::isnan(back->metrics.at("test_accuracy")));
+  ASSERT_EQ(back->series.at("trial_value").size(), 3u);
+  EXPECT_DOUBLE_EQ(back->series.at("trial_value")[0], 0.5);
+  EXPECT_TRUE(std::isnan(back->series.at("trial_value")[1]));
+  EXPECT_EQ(s.list().size(), 1u);
 }
 
 TEST(ResultsStore, MergeKeepsCompletedAndDeduplicates) {

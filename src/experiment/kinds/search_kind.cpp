@@ -121,12 +121,28 @@ void run_search(RunContext& ctx) {
   { std::ofstream f(ctx.artifact("best_json", "best.json")); f << quant::best_json(r) << "\n"; }
 
   auto& rec = ctx.record;
-  for (size_t i = 0; i < r.study.trials.size(); ++i) {
-    const auto& t = r.study.trials[i];
+  // Series hold complete trials only (failed ones are in trials.csv with their error):
+  // every series has one value per entry of trial_number, as the report expects.
+  for (const auto& t : r.study.trials) {
+    if (!t.complete()) continue;
+    rec.series["trial_number"].push_back(t.number);
     for (size_t k = 0; k < spec.metrics.size(); ++k)
-      rec.series["trial_" + spec.metrics[k].name].push_back(t.complete() ? t.values[k] : NAN);
-    if (spec.n_objectives() == 1)
-      rec.series["trial_objective"].push_back(t.complete() ? t.objectives[0] : NAN);
+      rec.series["trial_" + spec.metrics[k].name].push_back(t.values[k]);
+    if (spec.n_objectives() == 1) rec.series["trial_objective"].push_back(t.objectives[0]);
+  }
+  {
+    // Which series the report charts, in which direction: the summed objective, or the
+    // metrics themselves when the study is multi-objective.
+    std::string objectives;
+    if (spec.n_objectives() == 1) {
+      objectives = "objective";
+      rec.tags["direction_objective"] = search::to_string(spec.direction);
+    }
+    for (const auto& m : spec.metrics) {
+      if (spec.n_objectives() > 1) objectives += (objectives.empty() ? "" : ",") + m.name;
+      rec.tags["direction_" + m.name] = search::to_string(m.direction);
+    }
+    rec.tags["objectives"] = objectives;
   }
   const double n = static_cast<double>(r.study.trials.size());
   rec.metrics["n_trials"] = n;
