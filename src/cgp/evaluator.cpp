@@ -92,6 +92,12 @@ void FastEvaluator::init_refs() {
   term_prev_.assign(terms.size(), -1);
   refs_.assign(size_t(P_), 0);
   active_.assign(size_t(G_), 0);
+  counted_fn_.assign(size_t(G_), -1);
+  arrival_.assign(size_t(G_), TraceScratch::Arrival{0, 0, 0});
+  touched_bits_.assign(size_t(G_ + 63) / 64, 0);
+  cost_dirty_.assign(size_t(G_ + 63) / 64, 0);
+  touched_.clear();
+  cost_full_ = true;
   for (size_t t = 0; t < terms.size(); ++t) {
     const int pin = terms[t].gene >= 0 ? genome_.genes()[terms[t].gene] : terms[t].pin;
     link_ref(pin, ~int32_t(t));
@@ -122,6 +128,7 @@ void FastEvaluator::add_ref(int32_t pin, int32_t ref) {
     const int g = cascade_.back();
     cascade_.pop_back();
     active_[g] = 1;
+    touch(g);
     const int ar = function_arity(genome_.fn(g));
     for (int k = 0; k < ar; ++k) {
       const int32_t p = genome_.in(g, k);
@@ -141,6 +148,7 @@ void FastEvaluator::del_ref(int32_t pin, int32_t ref) {
     const int g = cascade_.back();
     cascade_.pop_back();
     active_[g] = 0;
+    touch(g);
     const int ar = function_arity(genome_.fn(g));
     for (int k = 0; k < ar; ++k) {
       const int32_t p = genome_.in(g, k);
@@ -153,13 +161,66 @@ void FastEvaluator::del_ref(int32_t pin, int32_t ref) {
 // --- Parent queries. ---
 
 const Costs& FastEvaluator::costs() const {
-  if (!costs_valid_) {
-    const int32_t* genes = genome_.genes().data();
-    const uint8_t* act = active_.data();
-    costs_ = phenotype_costs(problem_, table_, [genes](size_t i) { return genes[i]; },
-                             [act](int g) { return act[g] != 0; }, trace_);
-    costs_valid_ = true;
+  if (costs_valid_) return costs_;
+  const int32_t* genes = genome_.genes().data();
+  TraceScratch::Arrival* arr = arrival_.data();
+  auto count = [&](int g, int f) {
+    counted_fn_[size_t(g)] = int8_t(f);
+    if (f != kFnId) ++fn_count_[size_t(f)];
+  };
+  if (cost_full_) {
+    fn_count_.fill(0);
+    std::fill(counted_fn_.begin(), counted_fn_.end(), int8_t(-1));
+    for (int g = 0; g < G_; ++g) {
+      if (!active_[size_t(g)]) continue;
+      const int32_t* gg = genes + size_t(g) * 3;
+      arr[g] = gate_arrival(table_, gg[2], gg[0], gg[1], I_, arr);
+      count(g, gg[2]);
+    }
+    cost_full_ = false;
+  } else {
+    // Re-count the touched gates; the active ones are the seeds of the arrival update.
+    uint64_t* dirty = cost_dirty_.data();
+    size_t lo = cost_dirty_.size();
+    for (int32_t g : touched_) {
+      touched_bits_[size_t(g) >> 6] = 0;
+      const int old = counted_fn_[size_t(g)];
+      if (old >= 0) {
+        if (old != kFnId) --fn_count_[size_t(old)];
+        counted_fn_[size_t(g)] = -1;
+      }
+      if (!active_[size_t(g)]) continue;
+      count(g, genes[size_t(g) * 3 + 2]);
+      dirty[size_t(g) >> 6] |= uint64_t(1) << (g & 63);
+      lo = std::min(lo, size_t(g) >> 6);
+    }
+    touched_.clear();
+    // In gate order (consumers come later): a changed record marks its active consumers.
+    const PinHead* head = head_.data();
+    const int32_t* slot_next = slot_next_.data();
+    for (size_t w = lo; w < cost_dirty_.size(); ++w) {
+      while (dirty[w]) {
+        const uint64_t bits = dirty[w];
+        const int g = int(w * 64 + size_t(std::countr_zero(bits)));
+        dirty[w] = bits & (bits - 1);
+        const int32_t* gg = genes + size_t(g) * 3;
+        const TraceScratch::Arrival a = gate_arrival(table_, gg[2], gg[0], gg[1], I_, arr);
+        TraceScratch::Arrival& old = arr[g];
+        if (a.delay == old.delay && a.q_delay == old.q_delay && a.depth == old.depth) continue;
+        old = a;
+        for (int32_t sl = head[I_ + g].slot; sl >= 0; sl = slot_next[sl]) {
+          const int consumer = sl >> 1;
+          dirty[size_t(consumer) >> 6] |= uint64_t(1) << (consumer & 63);
+        }
+      }
+    }
   }
+  Costs c;
+  add_function_costs(c, table_, fn_count_);
+  add_term_delays(c, problem_, table_, [genes](size_t i) { return genes[i]; },
+                  [arr](int g) -> const TraceScratch::Arrival& { return arr[g]; });
+  costs_ = c;
+  costs_valid_ = true;
   return costs_;
 }
 
@@ -436,7 +497,10 @@ void FastEvaluator::accept(Child& c) {
       if (u1) ops_add_.push_back({q[k], 2 * h + k});
     }
   }
-  for (int32_t idx : c.changed) genes[idx] = c.genes[size_t(idx)];
+  for (int32_t idx : c.changed) {
+    genes[idx] = c.genes[size_t(idx)];
+    if (size_t(idx) < gate_genes_) touch(gene_gate(size_t(idx)));
+  }
   if (!c.changed.empty()) {
     ++gene_version_;
     last_genes_ = c.changed;

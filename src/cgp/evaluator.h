@@ -166,7 +166,29 @@ class FastEvaluator {
   std::vector<int32_t> cascade_;
   mutable Costs costs_;
   mutable bool costs_valid_ = false;
-  mutable TraceScratch trace_;
+  // The parent's costs, kept up to date lazily: gates whose genes or active flag changed
+  // since the last costs() are "touched"; costs() re-counts them per function and
+  // recomputes the arrival records from them forward, through the active fan-out, only
+  // while a record changes (instead of a pass over every gate per stats row).
+  void touch(int g) {
+    if (cost_full_) return;
+    uint64_t& w = touched_bits_[size_t(g) >> 6];
+    const uint64_t bit = uint64_t(1) << (g & 63);
+    if (w & bit) return;
+    w |= bit;
+    touched_.push_back(g);
+    if (touched_.size() > size_t(G_) / 4) {  // cheaper to start over
+      for (int32_t t : touched_) touched_bits_[size_t(t) >> 6] = 0;
+      touched_.clear();
+      cost_full_ = true;
+    }
+  }
+  mutable bool cost_full_ = true;  ///< recompute counts and every arrival record
+  mutable FunctionCounts fn_count_{};
+  mutable std::vector<int8_t> counted_fn_;  ///< per gate: function counted in fn_count_, or -1
+  mutable std::vector<TraceScratch::Arrival> arrival_;  ///< per active gate
+  mutable std::vector<uint64_t> touched_bits_, cost_dirty_;
+  mutable std::vector<int32_t> touched_;
   mutable std::vector<int8_t> full_vals_;  ///< value() cache for inactive gates
   mutable bool full_valid_ = false;
 };

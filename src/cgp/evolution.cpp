@@ -2,6 +2,7 @@
 
 #include <omp.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <optional>
@@ -167,11 +168,14 @@ Result evolve(const Dataset& data, const CostTable& costs, const Options& option
     if (progress && (gen & 4095) == 0)
       progress->update(long(gen), {{"error", double(ev.error())},
                                    {"energy", double(ev.costs().q_energy)},
+                                   {"gens/s", double(gen) / std::max(elapsed(), 1e-9)},
                                    {"threshold", double(T)}});
   }
   for (const Child& c : kids) res.gate_evals += c.gate_evals;
   record(gen);
-  if (progress) progress->finish({{"error", double(ev.error())}, {"energy", double(ev.costs().q_energy)}});
+  if (progress)
+    progress->finish({{"error", double(ev.error())}, {"energy", double(ev.costs().q_energy)},
+                      {"gens/s", double(gen) / std::max(elapsed(), 1e-9)}});
 
   // Final genome, re-scored from scratch by the naive evaluator as a consistency check.
   res.genome = problem.finalize(ev.parent());

@@ -154,6 +154,13 @@ Genome Genome::parse(std::string_view text, const std::string& source) {
   } catch (const Error& e) {
     fail("{}: bad genome header: {}", source, e.what());
   }
+  // Each gate is at least "([i]a,b,f)" (10 characters) and each output gene a digit and a
+  // separator: refuse a header that the text cannot fill before allocating the genes.
+  const uint64_t min_chars = uint64_t(s.gates()) * 10 + uint64_t(s.output_genes()) * 2 + 1;
+  NNC_CHECK(text.size() >= min_chars,
+            "{}: truncated genome: the header declares {} gates and {} output genes (at least {} "
+            "characters) but the text has only {}",
+            source, s.gates(), s.output_genes(), min_chars, text.size());
   Genome g(s);
   for (int gate = 0; gate < s.gates(); ++gate) {
     c.expect('(', "to open a gate ([id]a,b,f)");

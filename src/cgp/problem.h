@@ -12,6 +12,7 @@
 // grid) the table is shared and each item reads it with its own inputs; the MUX per
 // output that picks the layer is counted in the costs (D > 1).
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <string_view>
 #include <vector>
@@ -145,52 +146,62 @@ struct TraceScratch {
   std::vector<Arrival> arrival;  ///< per gate (one record: one cache miss per input read)
 };
 
-/// Costs of the gates flagged by is_active(g) (the active set, closed under the inputs
-/// each function uses): energy, area and gate count summed in gate order, delay = longest
-/// path to a scored term. `s` provides the arrival scratch.
-template <class GeneFn, class ActiveFn>
-Costs phenotype_costs(const Problem& p, const CostTable& table, GeneFn&& gene,
-                      ActiveFn&& is_active, TraceScratch& s) {
-  const Shape& sh = p.shape();
-  const int G = sh.gates(), I = sh.inputs;
-  if (s.arrival.size() != size_t(G)) s.arrival.assign(G, TraceScratch::Arrival{0, 0, 0});
-  TraceScratch::Arrival* arrival = s.arrival.data();
-  Costs c;
-  for (int g = 0; g < G; ++g) {
-    if (!is_active(g)) continue;
-    const int f = gene(size_t(g) * 3 + 2);
-    const FunctionCost& fc = table[f];
-    double arr = 0;
-    int64_t qarr = 0;
-    int dep = 0;
-    const int ar = function_arity(f);
-    for (int k = 0; k < ar; ++k) {
-      const int pin = gene(size_t(g) * 3 + k);
-      if (pin < I) continue;
-      const TraceScratch::Arrival& in = arrival[pin - I];
-      arr = std::max(arr, in.delay);
-      qarr = std::max(qarr, in.q_delay);
-      dep = std::max(dep, in.depth);
-    }
-    const bool wire = f == kFnId;
-    arrival[g] = {arr + (wire ? 0 : fc.delay), qarr + (wire ? 0 : fc.q_delay), dep + (wire ? 0 : 1)};
-    if (!wire) {
-      c.q_energy += fc.q_energy;
-      c.energy += fc.energy;
-      c.area += fc.area;
-      ++c.gate_count;
-    }
+/// Arrival record of a gate with function f reading pins a, b (the inputs f uses; primary
+/// inputs arrive at 0) from the arrival records of the gates before it.
+inline TraceScratch::Arrival gate_arrival(const CostTable& table, int f, int a, int b, int inputs,
+                                          const TraceScratch::Arrival* arrival) {
+  double arr = 0;
+  int64_t qarr = 0;
+  int dep = 0;
+  const int ar = function_arity(f);
+  for (int k = 0; k < ar; ++k) {
+    const int pin = k == 0 ? a : b;
+    if (pin < inputs) continue;
+    const TraceScratch::Arrival& in = arrival[pin - inputs];
+    arr = std::max(arr, in.delay);
+    qarr = std::max(qarr, in.q_delay);
+    dep = std::max(dep, in.depth);
   }
+  if (f == kFnId) return {arr, qarr, dep};
+  const FunctionCost& fc = table[f];
+  return {arr + fc.delay, qarr + fc.q_delay, dep + 1};
+}
+
+/// Active gates per function id 0..28 (ID costs nothing and is not a gate: not counted).
+using FunctionCounts = std::array<int32_t, 29>;
+
+/// Adds the energy, area and gate count of the gates in `counts`, summed in function order:
+/// any way of counting the same active set gives bit-identical figures (the parent's
+/// incremental costs in FastEvaluator and a full trace agree exactly).
+inline void add_function_costs(Costs& c, const CostTable& table, const FunctionCounts& counts) {
+  for (int f = 0; f < int(counts.size()); ++f) {
+    if (counts[size_t(f)] == 0) continue;
+    const FunctionCost& fc = table[f];
+    const int32_t n = counts[size_t(f)];
+    c.q_energy += fc.q_energy * n;
+    c.energy += fc.energy * n;
+    c.area += fc.area * n;
+    c.gate_count += n;
+  }
+}
+
+/// Delay, quantized delay and depth of the scored terms from the gates' arrival records
+/// (max over the terms), plus one MUX per output when several layers share the grid.
+template <class GeneFn, class ArrivalFn>
+void add_term_delays(Costs& c, const Problem& p, const CostTable& table, GeneFn&& gene,
+                     ArrivalFn&& arrival_of_gate) {
+  const int I = p.shape().inputs;
   for (const Term& t : p.terms()) {
     const int pin = t.gene >= 0 ? gene(size_t(t.gene)) : t.pin;
     if (pin < I) continue;
-    c.delay = std::max(c.delay, arrival[pin - I].delay);
-    c.q_delay = std::max(c.q_delay, arrival[pin - I].q_delay);
-    c.depth = std::max(c.depth, arrival[pin - I].depth);
+    const auto& a = arrival_of_gate(pin - I);
+    c.delay = std::max(c.delay, a.delay);
+    c.q_delay = std::max(c.q_delay, a.q_delay);
+    c.depth = std::max(c.depth, a.depth);
   }
-  if (sh.dataset_size > 1) {  // one MUX per output picks the layer
+  if (p.shape().dataset_size > 1) {  // one MUX per output picks the layer
     const FunctionCost& m = table[kFnMux];
-    const int O = sh.outputs;
+    const int O = p.shape().outputs;
     c.q_energy += m.q_energy * O;
     c.energy += m.energy * O;
     c.area += m.area * O;
@@ -199,6 +210,28 @@ Costs phenotype_costs(const Problem& p, const CostTable& table, GeneFn&& gene,
     c.depth += 1;
     c.gate_count += O;
   }
+}
+
+/// Costs of the gates flagged by is_active(g) (the active set, closed under the inputs
+/// each function uses): energy, area and gate count from the counts per function, delay =
+/// longest path to a scored term. `s` provides the arrival scratch.
+template <class GeneFn, class ActiveFn>
+Costs phenotype_costs(const Problem& p, const CostTable& table, GeneFn&& gene,
+                      ActiveFn&& is_active, TraceScratch& s) {
+  const Shape& sh = p.shape();
+  const int G = sh.gates(), I = sh.inputs;
+  if (s.arrival.size() != size_t(G)) s.arrival.assign(G, TraceScratch::Arrival{0, 0, 0});
+  TraceScratch::Arrival* arrival = s.arrival.data();
+  Costs c;
+  FunctionCounts counts{};
+  for (int g = 0; g < G; ++g) {
+    if (!is_active(g)) continue;
+    const int f = gene(size_t(g) * 3 + 2);
+    arrival[g] = gate_arrival(table, f, gene(size_t(g) * 3), gene(size_t(g) * 3 + 1), I, arrival);
+    if (f != kFnId) ++counts[size_t(f)];
+  }
+  add_function_costs(c, table, counts);
+  add_term_delays(c, p, table, gene, [arrival](int g) -> const TraceScratch::Arrival& { return arrival[g]; });
   return c;
 }
 

@@ -97,6 +97,7 @@ TensorMap load_safetensors(const std::string& path) {
   }
   NNC_CHECK(header.is_object(), "{}: header must be a JSON object", path);
   uint64_t data_size = file_size - 8 - n;
+  uint64_t total_bytes = 0;  // tensors may not share bytes: reading never exceeds the file
   TensorMap out;
   for (auto& [key, entry] : header.items()) {
     if (key == "__metadata__") continue;
@@ -125,6 +126,10 @@ TensorMap load_safetensors(const std::string& path) {
               path, key, b, e, data_size);
     NNC_CHECK(e - b == numel * dt.size, "{}: tensor '{}' has {} bytes but shape needs {}", path,
               key, e - b, numel * dt.size);
+    total_bytes += e - b;
+    NNC_CHECK(total_bytes <= data_size,
+              "{}: tensor '{}': the tensors' data ranges overlap (they add up to more than the {} "
+              "data bytes)", path, key, data_size);
     auto t = torch::empty(shape, torch::TensorOptions().dtype(dt.type));
     in.seekg(static_cast<std::streamoff>(8 + n + b));
     in.read(static_cast<char*>(t.data_ptr()), static_cast<std::streamsize>(e - b));
@@ -144,7 +149,7 @@ TensorMap module_state(const torch::nn::Module& module) {
 LoadReport load_into(torch::nn::Module& module, const TensorMap& tensors, bool strict,
                      const std::string& source) {
   LoadReport report;
-  std::string mismatches;
+  std::vector<std::string> mismatches;  // one line in the error: "name: file has .., ..; .."
   torch::NoGradGuard no_grad;
   auto state = module_state(module);
   for (auto& [name, target] : state) {
@@ -154,9 +159,9 @@ LoadReport load_into(torch::nn::Module& module, const TensorMap& tensors, bool s
       continue;
     }
     if (it->second.sizes() != target.sizes()) {
-      mismatches += fmt::format("\n  {}: file has {}, model expects {}", name,
-                                fmt::join(it->second.sizes().vec(), "x"),
-                                fmt::join(target.sizes().vec(), "x"));
+      mismatches.push_back(fmt::format("{}: file has {}, model expects {}", name,
+                                       fmt::join(it->second.sizes().vec(), "x"),
+                                       fmt::join(target.sizes().vec(), "x")));
       continue;
     }
     target.copy_(it->second.to(target.scalar_type()));
@@ -164,8 +169,8 @@ LoadReport load_into(torch::nn::Module& module, const TensorMap& tensors, bool s
   }
   for (auto& [name, t] : tensors)
     if (!state.count(name)) report.unexpected.push_back(name);
-  NNC_CHECK(mismatches.empty(), "{}: shape mismatch for {} tensor(s):{}", source,
-            std::count(mismatches.begin(), mismatches.end(), '\n'), mismatches);
+  NNC_CHECK(mismatches.empty(), "{}: shape mismatch for {} tensor(s): {}", source,
+            mismatches.size(), fmt::join(mismatches, "; "));
   if (strict) {
     NNC_CHECK(report.missing.empty(), "{}: {} tensor(s) missing, e.g. '{}'", source,
               report.missing.size(), report.missing.empty() ? "" : report.missing.front());

@@ -2,6 +2,7 @@
 
 #include "models/jsc_tiny.h"
 #include "models/lenet5.h"
+#include "models/lenet5_classic.h"
 #include "models/mlp.h"
 #include "models/resnet.h"
 #include "models/resnet_gdumb.h"
@@ -13,6 +14,8 @@ namespace {
 void register_builtin_models(ModelRegistry& r) {
   r.add("lenet300100", make_lenet300100, "LeNet-300-100 MLP (266,610 params on MNIST)");
   r.add("lenet5", make_lenet5, "LeNet-5-Caffe (431,080 params on MNIST)");
+  r.add("lenet5-classic", make_lenet5_classic,
+        "LeNet-5 as LeCun drew it, 6/16 filters (44,426 params on MNIST; the CGP original's)");
   r.add("vgg16", make_vgg16, "VGG-16-BN for CIFAR");
   r.add("mlp", make_mlp, "MLP from `layers` and `activation`");
   r.add("jsc-tiny", make_jsc_tiny, "JSC-Tiny: BN1d(16), ReLU, Linear(16,5), ReLU");

