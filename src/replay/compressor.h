@@ -29,6 +29,12 @@ struct CompressorOptions {
   int64_t nonzeros = 8;                 ///< sparse: OMP nonzeros s
   int64_t coefficient_bits = 16;        ///< sparse: 16 (float16) or 32 (float32) per coefficient
   int64_t pretrain_epochs = 5;          ///< autoencoders / dictionary learning
+  double resize_factor = 2.0;           ///< resize: side divisor (H' = floor(H / f), >= 1)
+  int64_t resize_to = 0;                ///< resize: target side H' = W' (0 = use resize_factor)
+  int64_t resize_bits = 8;              ///< resize: bits per stored value (1..8; 16 = float16 features)
+  int64_t jpeg_quality = 50;            ///< jpeg: libjpeg quality 1..100
+  int64_t pq_subvectors = 32;           ///< pq: sub-vectors M per channel vector (M divides C)
+  int64_t pq_bits = 8;                  ///< pq: bits per code (2^bits centroids per sub-space)
   uint64_t seed = 0;
   std::string weights;                  ///< file with pre-trained compressor state (optional)
 };

@@ -6,8 +6,11 @@
 #include "replay/compressor.h"
 #include "replay/compressors/convae.h"
 #include "replay/compressors/fcae.h"
+#include "replay/compressors/jpeg.h"
 #include "replay/compressors/none.h"
+#include "replay/compressors/pq.h"
 #include "replay/compressors/quantization.h"
+#include "replay/compressors/resize.h"
 #include "replay/compressors/sparse.h"
 #include "replay/compressors/thinning.h"
 
@@ -33,6 +36,12 @@ void register_builtin_compressors(CompressorRegistry& r) {
         "convolutional autoencoder on raw images (latent_channels, n_blocks)");
   r.add("sparse", factory<SparseCompressor>(),
         "sparse coding: learned dictionary + OMP (atoms, nonzeros, coefficient_bits)");
+  r.add("resize", factory<ResizeCompressor>(),
+        "area downsampling, bilinear back (resize_factor | resize_to, resize_bits)");
+  r.add("jpeg", factory<JpegCompressor>(),
+        "libjpeg-turbo JPEG stream of raw images, variable size (jpeg_quality)");
+  r.add("pq", factory<PqCompressor>(),
+        "product quantisation of feature maps, k-means codebooks (pq_subvectors, pq_bits)");
 }
 }  // namespace
 

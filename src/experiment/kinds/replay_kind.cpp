@@ -21,14 +21,19 @@ namespace {
 const char* kNamespaceOrder[] = {
     "data_dir", "log_dir", "exp_name", "dataset", "num_classes_per_task", "num_tasks", "seed",
     "memory_size", "num_passes", "encoder", "encoding_block", "compressor", "compression_factor",
-    "strategy", "n_states", "latent_channels", "n_blocks", "bottleneck_neurons", "backbone",
-    "backbone_block", "sampler"};
+    "strategy", "n_states", "latent_channels", "n_blocks", "bottleneck_neurons",
+    // nncompress's own compressors (after the original's compressor options)
+    "atoms", "nonzeros", "coefficient_bits", "resize_factor", "resize_to", "resize_bits",
+    "jpeg_quality", "pq_subvectors", "pq_bits", "backbone", "backbone_block", "sampler"};
 
 void run_replay_kind(RunContext& ctx) {
   const auto& c = ctx.config;
   prepare_runtime(c);
   auto [train_set, test_set] = load_data(c);
-  auto setup = build_replay_setup(c, std::move(train_set), std::move(test_set), ctx.out_dir);
+  // The budget is checked before the compressor is fitted (fixed and item sizes do not
+  // depend on the fit), so an impossible budget fails at once.
+  auto setup = build_replay_setup(c, std::move(train_set), std::move(test_set), ctx.out_dir,
+                                  /*fit=*/false);
 
   // Capacity: bytes (real packed sizes, or the notebooks' arithmetic) or slots.
   replay::BudgetPlan plan;
@@ -44,6 +49,7 @@ void run_replay_kind(RunContext& ctx) {
                                   *setup.compressor, setup.compressor_options, setup.representation,
                                   c.get_string("accounting"), stream_size);
   }
+  fit_replay_compressor(c, setup, ctx.out_dir);
   auto memory = plan.byte_mode()
                     ? replay::ReplayMemory::with_bytes(plan.budget_bytes - plan.fixed_bytes,
                                                        setup.per_item_header, c.get_int("seed"))

@@ -26,7 +26,8 @@ std::vector<OptionSpec> replay_options() {
       {"encoder", std::string("none"), "none | cutr | cutr34", {"none", "cutr", "cutr34"}},
       {"encoding_block", 3.0, "CutR cut after block k (1..4, 2.5, 3.5)"},
       {"encoder_weights", std::string(""), "safetensors weights of the CutR network (torchvision names)"},
-      {"compressor", std::string("none"), "compressor (see `nncompress replay --help`)"},
+      {"compressor", std::string("none"),
+       "none | thinning | quantization | fcae | convae | sparse | resize | jpeg | pq"},
       {"compression_factor", 0.9, "thinning: fraction of values dropped"},
       {"strategy", std::string("local"), "quantization: local | transfer (tiny_imagenet_transfer = transfer)",
        {"local", "transfer", "tiny_imagenet_transfer"}},
@@ -38,6 +39,12 @@ std::vector<OptionSpec> replay_options() {
       {"nonzeros", int64_t{8}, "sparse: OMP nonzeros per sample"},
       {"coefficient_bits", int64_t{16}, "sparse: bits per stored coefficient (16 or 32)"},
       {"pretrain_epochs", int64_t{5}, "epochs/iterations fitting autoencoders and dictionaries"},
+      {"resize_factor", 2.0, "resize: divide each side by this factor (>= 1; 2 = 28x28 -> 14x14)"},
+      {"resize_to", int64_t{0}, "resize: target side in pixels (0 = use resize_factor)"},
+      {"resize_bits", int64_t{8}, "resize: bits per stored value (1..8; 16 = float16, features only)"},
+      {"jpeg_quality", int64_t{50}, "jpeg: quality 1..100 (raw images only)"},
+      {"pq_subvectors", int64_t{32}, "pq: sub-vectors per channel vector (must divide the channels)"},
+      {"pq_bits", int64_t{8}, "pq: bits per code, 2^bits k-means centroids per sub-space (1..16)"},
       {"transfer_dataset", std::string("auto"),
        "dataset the compressor is fitted on (auto: mnist-digits for 28x28 sets, cifar100 <-> cifar10)"},
       {"transfer_data_dir", std::string(""), "data_dir of the transfer dataset"},
@@ -94,6 +101,12 @@ replay::CompressorOptions compressor_options_from(const RunConfig& c) {
   o.nonzeros = c.get_int("nonzeros");
   o.coefficient_bits = c.get_int("coefficient_bits");
   o.pretrain_epochs = c.get_int("pretrain_epochs");
+  o.resize_factor = c.get_double("resize_factor");
+  o.resize_to = c.get_int("resize_to");
+  o.resize_bits = c.get_int("resize_bits");
+  o.jpeg_quality = c.get_int("jpeg_quality");
+  o.pq_subvectors = c.get_int("pq_subvectors");
+  o.pq_bits = c.get_int("pq_bits");
   o.seed = static_cast<uint64_t>(c.get_int("seed"));
   o.weights = c.get_string("compressor_weights");
   return o;
@@ -120,6 +133,11 @@ std::string compressor_label(const replay::CompressorOptions& o) {
   if (o.name == "fcae") return fmt::format("fcae {}", o.bottleneck_neurons);
   if (o.name == "convae") return fmt::format("convae {}x{}", o.latent_channels, o.n_blocks);
   if (o.name == "sparse") return fmt::format("sparse {}/{}", o.nonzeros, o.atoms);
+  if (o.name == "resize")
+    return o.resize_to > 0 ? fmt::format("resize to {} {}b", o.resize_to, o.resize_bits)
+                           : fmt::format("resize /{} {}b", o.resize_factor, o.resize_bits);
+  if (o.name == "jpeg") return fmt::format("jpeg q{}", o.jpeg_quality);
+  if (o.name == "pq") return fmt::format("pq {}x{}b", o.pq_subvectors, o.pq_bits);
   return o.name;
 }
 
@@ -129,8 +147,10 @@ uint64_t fnv1a(const std::string& s) {
   return h;
 }
 
+}  // namespace
+
 /// Fits the compressor on the transfer dataset, or loads a cached/pre-fitted state.
-void fit_compressor(const RunConfig& c, ReplaySetup& s, const std::string& out_dir) {
+void fit_replay_compressor(const RunConfig& c, ReplaySetup& s, const std::string& out_dir) {
   auto& comp = *s.compressor;
   if (!comp.needs_fit()) return;
   const auto& o = s.compressor_options;
@@ -144,6 +164,8 @@ void fit_compressor(const RunConfig& c, ReplaySetup& s, const std::string& out_d
                                 o.n_blocks, o.bottleneck_neurons, o.atoms, o.nonzeros,
                                 o.coefficient_bits, o.pretrain_epochs, o.seed, transfer,
                                 s.encoder->describe(), s.representation.describe());
+  // pq's settings are appended only for pq, so the cached states of the others keep their keys.
+  if (o.name == "pq") key += fmt::format("|{}|{}", o.pq_subvectors, o.pq_bits);
   auto cache = std::filesystem::path(out_dir) / "cache" /
                fmt::format("compressor-{}-{:016x}.safetensors", o.name, fnv1a(key));
   if (std::filesystem::exists(cache)) {
@@ -171,10 +193,8 @@ void fit_compressor(const RunConfig& c, ReplaySetup& s, const std::string& out_d
   models::save_safetensors(comp.state(), cache.string(), {{"key", key}});
 }
 
-}  // namespace
-
 ReplaySetup build_replay_setup(const RunConfig& c, data::Dataset train, data::Dataset test,
-                               const std::string& out_dir) {
+                               const std::string& out_dir, bool fit) {
   ReplaySetup s;
   s.train = std::move(train);
   s.test = std::move(test);
@@ -187,7 +207,7 @@ ReplaySetup build_replay_setup(const RunConfig& c, data::Dataset train, data::Da
                         ? "none"
                         : fmt::format("{}{}", s.encoder->name(), c.get_double("encoding_block"));
   s.compressor_label = compressor_label(s.compressor_options);
-  fit_compressor(c, s, out_dir);
+  if (fit) fit_replay_compressor(c, s, out_dir);
   s.per_item_header = s.compressor->item_bytes() == 0 ? 4 : 0;  // a length per variable-size item
 
   auto& o = s.options;

@@ -27,9 +27,13 @@ struct ReplaySetup {
   std::string encoder_label, compressor_label;
 };
 
-/// `train`/`test` are the run's dataset; the compressor is fitted on the transfer dataset.
+/// `train`/`test` are the run's dataset; the compressor is fitted on the transfer dataset
+/// (unless `fit` is false: then call fit_replay_compressor, e.g. after checking the budget,
+/// which needs only the compressor's sizes).
 ReplaySetup build_replay_setup(const RunConfig& c, data::Dataset train, data::Dataset test,
-                               const std::string& out_dir);
+                               const std::string& out_dir, bool fit = true);
+/// Fits the setup's compressor (or loads its cached / pre-fitted state); no-op when it needs none.
+void fit_replay_compressor(const RunConfig& c, ReplaySetup& s, const std::string& out_dir);
 /// Encoder options from a config (encoder, encoding_block, encoder_weights).
 replay::EncoderOptions encoder_options_from(const RunConfig& c, const data::Dataset& d);
 replay::CompressorOptions compressor_options_from(const RunConfig& c);

@@ -180,6 +180,52 @@ torch::Tensor read_uints(const std::vector<const Packed*>& items, size_t offset,
   return out;
 }
 
+void append_codes(std::vector<Packed>& items, const torch::Tensor& codes, int bits) {
+  NNC_CHECK(bits >= 1 && bits <= 16, "append_codes: {} bits per code (1..16)", bits);
+  auto v = codes.to(torch::kInt32).contiguous();
+  int64_t l = v.size(1);
+  const int32_t* p = v.data_ptr<int32_t>();
+  for (size_t i = 0; i < items.size(); ++i) {
+    const int32_t* row = p + static_cast<int64_t>(i) * l;
+    auto& out = items[i];
+    if (bits == 8) {
+      for (int64_t j = 0; j < l; ++j) out.push_back(static_cast<uint8_t>(row[j]));
+    } else if (bits == 16) {
+      for (int64_t j = 0; j < l; ++j) {
+        out.push_back(static_cast<uint8_t>(row[j] & 0xff));
+        out.push_back(static_cast<uint8_t>((row[j] >> 8) & 0xff));
+      }
+    } else {
+      BitWriter w(out);
+      for (int64_t j = 0; j < l; ++j) w.write(static_cast<uint32_t>(row[j]), bits);
+      w.flush();
+    }
+  }
+}
+
+torch::Tensor read_codes(const std::vector<const Packed*>& items, size_t offset, int64_t l,
+                         int bits) {
+  NNC_CHECK(bits >= 1 && bits <= 16, "read_codes: {} bits per code (1..16)", bits);
+  auto out = torch::empty({static_cast<int64_t>(items.size()), l}, torch::kInt64);
+  int64_t* p = out.data_ptr<int64_t>();
+  size_t need = (static_cast<size_t>(l) * bits + 7) / 8;
+  for (size_t i = 0; i < items.size(); ++i) {
+    NNC_CHECK(items[i]->size() >= offset + need, "packed item is truncated: {} bytes, needs {}",
+              items[i]->size(), offset + need);
+    const uint8_t* src = items[i]->data() + offset;
+    int64_t* row = p + static_cast<int64_t>(i) * l;
+    if (bits == 8) {
+      for (int64_t j = 0; j < l; ++j) row[j] = src[j];
+    } else if (bits == 16) {
+      for (int64_t j = 0; j < l; ++j) row[j] = src[2 * j] | (static_cast<int64_t>(src[2 * j + 1]) << 8);
+    } else {
+      BitReader r(src, need);
+      for (int64_t j = 0; j < l; ++j) row[j] = r.read(bits);
+    }
+  }
+  return out;
+}
+
 std::string bytes_str(uint64_t bytes) {
   std::string digits = std::to_string(bytes), out;
   for (size_t i = 0; i < digits.size(); ++i) {

@@ -74,6 +74,12 @@ void append_uints(std::vector<Packed>& items, const torch::Tensor& values, int b
 torch::Tensor read_uints(const std::vector<const Packed*>& items, size_t offset, int64_t k,
                          int bytes_per_value);
 
+/// Codes [B, L] (integers in [0, 2^bits)) -> ceil(L * bits / 8) bytes appended to each item
+/// (BitWriter order: little-endian bits; bits 1..16; 8 and 16 take a byte-copy fast path).
+void append_codes(std::vector<Packed>& items, const torch::Tensor& codes, int bits);
+/// Reads L codes of `bits` bits at byte `offset` of every item -> int64 [B, L].
+torch::Tensor read_codes(const std::vector<const Packed*>& items, size_t offset, int64_t l, int bits);
+
 /// Runs `fn` on row chunks of `x` and concatenates the results along dim 0.
 template <typename Fn>
 torch::Tensor chunked(const torch::Tensor& x, int64_t rows, Fn fn) {

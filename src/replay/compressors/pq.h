@@ -1,0 +1,63 @@
+#pragma once
+// `pq` (pq_subvectors M, pq_bits b): product quantisation of feature maps, as REMIND
+// (Hayes et al. 2020) stores ResNet features. A sample [C,H,W] holds P = H*W channel
+// vectors of C values (one per spatial position; [F] counts as one position); each is split
+// into M sub-vectors of d = C / M values (M must divide C), and each sub-vector is stored as
+// the index of its nearest of K = 2^b centroids of that sub-space.
+//
+// fit(reference), on ANOTHER dataset: one k-means per sub-space, written here on torch
+// tensors (no suitable library routine: faiss (Debian libfaiss-dev) would add a large
+// BLAS/OpenMP dependency whose k-means is reproducible only at a fixed thread count; this
+// one is deterministic for a seed, whatever the thread count):
+//   - at most kMaxFitVectors reference channel vectors (a seeded random subset);
+//   - init: k-means++ (D^2 sampling by inverse CDF) when K <= 1024, else K distinct random
+//     vectors;
+//   - Lloyd iterations (at most kIterations, stopping when no assignment changes); a
+//     centroid that loses all its vectors keeps its position;
+//   - fewer distinct vectors than K leave duplicate centroids (unused codes, still valid).
+// Nearest centroid = argmin over K of the exact squared distance sum_j (x_j - c_j)^2 (ties:
+// the lower index), in a fused C++ loop (no [V, K] distance matrix) with one fixed summation
+// order per vector, so codes do not depend on the thread count.
+//   item_bytes  = ceil(P * M * b / 8)        (codes position-major, then sub-vector;
+//                                              little-endian bits, see append_codes)
+//   fixed_bytes = M * K * d * 4 = K * C * 4   (float32 codebooks)
+// Usable on raw images too (a learned per-pixel/per-colour quantiser; decompressed pixels
+// are clamped to [0, 255]), though it is meant for CutR features.
+#include "replay/compressor.h"
+
+namespace nnc::replay {
+
+class PqCompressor : public Compressor {
+ public:
+  PqCompressor(const CompressorOptions& options, const Representation& rep);
+  std::string name() const override { return "pq"; }
+  uint64_t fixed_bytes() const override;
+  uint64_t item_bytes() const override;
+  void fit(const torch::Tensor& reference) override;
+  bool needs_fit() const override { return true; }
+  std::vector<Packed> compress(const torch::Tensor& batch) const override;
+  torch::Tensor decompress(const std::vector<const Packed*>& items) const override;
+  std::string describe() const override;
+  std::map<std::string, torch::Tensor> state() const override;
+  void load_state(const std::map<std::string, torch::Tensor>& state) override;
+
+  /// The codebooks [M, K, d] (float32, as stored).
+  const torch::Tensor& codebooks() const { return codebooks_; }
+  /// Codes [N, P, M] (int64) of a storage-domain batch.
+  torch::Tensor encode(const torch::Tensor& batch) const;
+  /// k-means uses at most this many reference channel vectors.
+  static constexpr int64_t kMaxFitVectors = 65536;
+  static constexpr int kIterations = 20;
+  static constexpr int64_t kPlusPlusMaxK = 1024;
+
+ private:
+  torch::Tensor sub_vectors(const torch::Tensor& batch) const;  ///< [M, N*P, d]
+  Representation rep_;
+  int64_t m_, bits_, k_, c_, d_, p_;
+  uint64_t seed_;
+  torch::Tensor codebooks_;
+  bool fitted_ = false;
+  int iterations_run_ = 0;
+};
+
+}  // namespace nnc::replay

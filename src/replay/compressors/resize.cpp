@@ -1,0 +1,143 @@
+#include "replay/compressors/resize.h"
+
+#include <fmt/format.h>
+#include <torch/torch.h>
+
+#include <cmath>
+
+#include "core/error.h"
+#include "replay/compressors/util.h"
+
+namespace nnc::replay {
+
+namespace {
+constexpr float kHalfMax = 65504.f;  // largest finite float16
+namespace F = torch::nn::functional;
+}  // namespace
+
+ResizeCompressor::ResizeCompressor(const CompressorOptions& o, const Representation& rep)
+    : rep_(rep), factor_(o.resize_factor), to_(o.resize_to), bits_(static_cast<int>(o.resize_bits)) {
+  NNC_CHECK(rep_.shape.size() == 3,
+            "compressor 'resize': needs samples [C,H,W] (images or feature maps), got {}",
+            rep_.describe());
+  int64_t H = rep_.shape[1], W = rep_.shape[2];
+  if (rep_.raw_pixels) {
+    NNC_CHECK(o.resize_bits >= 1 && o.resize_bits <= 8,
+              "compressor 'resize': resize_bits must be in 1..8 for raw pixels, got {}",
+              o.resize_bits);
+  } else {
+    NNC_CHECK((o.resize_bits >= 1 && o.resize_bits <= 8) || o.resize_bits == 16,
+              "compressor 'resize': resize_bits must be in 1..8 (per-sample range + codes) or 16 "
+              "(float16) for features, got {}",
+              o.resize_bits);
+  }
+  NNC_CHECK(to_ >= 0, "compressor 'resize': resize_to must be >= 1 (a target side) or 0 (use "
+            "resize_factor), got {}", to_);
+  if (to_ > 0) {
+    NNC_CHECK(to_ <= std::min(H, W),
+              "compressor 'resize': resize_to must be in [1, {}] (the samples are {}x{}; resize "
+              "only shrinks), got {}",
+              std::min(H, W), H, W, to_);
+    h_ = w_ = to_;
+  } else {
+    NNC_CHECK(std::isfinite(factor_) && factor_ >= 1,
+              "compressor 'resize': resize_factor must be >= 1 (the side is divided by it), got {}",
+              factor_);
+    h_ = static_cast<int64_t>(std::floor(static_cast<double>(H) / factor_));
+    w_ = static_cast<int64_t>(std::floor(static_cast<double>(W) / factor_));
+    NNC_CHECK(h_ >= 1 && w_ >= 1,
+              "compressor 'resize': resize_factor {} leaves {}x{} pixels of the {}x{} samples; it "
+              "must be at most {} to keep >= 1 pixel per side",
+              factor_, h_, w_, H, W, std::min(H, W));
+  }
+}
+
+uint64_t ResizeCompressor::item_bytes() const {
+  auto n = static_cast<uint64_t>(stored_values());
+  if (float16()) return n * 2;
+  return (n * static_cast<uint64_t>(bits_) + 7) / 8 + (has_range() ? 8 : 0);
+}
+
+std::vector<Packed> ResizeCompressor::compress(const torch::Tensor& batch) const {
+  detail::check_batch(name(), batch, rep_);
+  detail::check_values(name(), batch, rep_);
+  int64_t n = batch.size(0), m = stored_values();
+  std::vector<Packed> out(static_cast<size_t>(n));
+  if (n == 0) return out;
+  for (auto& p : out) p.reserve(item_bytes());
+  torch::NoGradGuard no_grad;
+  auto x = batch.to(torch::kFloat32);
+  if (rep_.raw_pixels) x = x.round();
+  auto small = (h_ == rep_.shape[1] && w_ == rep_.shape[2])
+                   ? x
+                   : F::adaptive_avg_pool2d(x, F::AdaptiveAvgPool2dFuncOptions({h_, w_}));
+  auto flat = small.reshape({n, m});
+  if (float16()) {
+    detail::append_floats(out, flat.clamp(-kHalfMax, kHalfMax), 2);
+    return out;
+  }
+  const double levels = static_cast<double>((1 << bits_) - 1);
+  torch::Tensor codes;
+  if (rep_.raw_pixels) {
+    codes = (flat * (levels / 255.0)).round().clamp(0, levels);
+  } else {
+    auto mm = torch::aminmax(flat, 1, /*keepdim=*/true);
+    auto lo = std::get<0>(mm), hi = std::get<1>(mm);
+    detail::append_floats(out, torch::cat({lo, hi}, 1), 4);
+    auto width = hi - lo;
+    auto safe = torch::where(width > 0, width, torch::ones_like(width));
+    codes = ((flat - lo) / safe * levels).round().clamp(0, levels);
+  }
+  detail::append_codes(out, codes.to(torch::kInt32), bits_);
+  return out;
+}
+
+torch::Tensor ResizeCompressor::decompress(const std::vector<const Packed*>& items) const {
+  detail::check_items(name(), items, item_bytes());
+  int64_t n = static_cast<int64_t>(items.size()), m = stored_values(), c = rep_.shape[0];
+  std::vector<int64_t> shape = {n};
+  shape.insert(shape.end(), rep_.shape.begin(), rep_.shape.end());
+  if (n == 0) return torch::zeros(shape);
+  torch::NoGradGuard no_grad;
+  torch::Tensor small;
+  if (float16()) {
+    small = detail::read_floats(items, 0, m, 2);
+  } else {
+    const double levels = static_cast<double>((1 << bits_) - 1);
+    size_t header = has_range() ? 8 : 0;
+    auto codes = detail::read_codes(items, header, m, bits_).to(torch::kFloat32);
+    if (rep_.raw_pixels) {
+      small = codes * static_cast<float>(255.0 / levels);
+    } else {
+      auto range = detail::read_floats(items, 0, 2, 4);
+      auto lo = range.slice(1, 0, 1), hi = range.slice(1, 1, 2);
+      small = lo + codes * ((hi - lo) / static_cast<float>(levels));
+    }
+  }
+  small = small.reshape({n, c, h_, w_});
+  if (h_ == rep_.shape[1] && w_ == rep_.shape[2]) return small.reshape(shape);
+  auto up = F::interpolate(small, F::InterpolateFuncOptions()
+                                      .size(std::vector<int64_t>{rep_.shape[1], rep_.shape[2]})
+                                      .mode(torch::kBilinear)
+                                      .align_corners(false));
+  if (rep_.raw_pixels) up = up.clamp(0, 255);
+  return up.reshape(shape);
+}
+
+std::string ResizeCompressor::describe() const {
+  std::string storage =
+      float16() ? std::string("float16 values")
+                : fmt::format("{} bits per value{}", bits_,
+                              has_range() ? " + per-sample [min, max]" : " (levels over 0..255)");
+  std::string formula =
+      float16() ? fmt::format("{} x 2 B", stored_values())
+                : fmt::format("{}ceil({} x {} / 8) B", has_range() ? "8 B range + " : "",
+                              stored_values(), bits_);
+  return fmt::format(
+      "resize({}, {}x{} -> {}x{} by area, bilinear back; {}; {}; item {} = {}; fixed 0 B)",
+      to_ > 0 ? fmt::format("resize_to={}", to_) : fmt::format("resize_factor={}", factor_),
+      rep_.shape[1], rep_.shape[2], h_, w_, storage, rep_.describe(),
+      detail::bytes_str(item_bytes()), formula);
+}
+
+}  // namespace nnc::replay
