@@ -102,8 +102,6 @@ void ConvaeCompressor::fit(const torch::Tensor& reference) {
   NNC_CHECK(reference.size(0) >= 2,
             "compressor 'convae': fit() needs at least 2 reference samples, got {}",
             reference.size(0));
-  torch::manual_seed(derive_seed(seed_, "convae"));
-  net_ = make_net();
   detail::ReconstructionSource source(reference.to(torch::kFloat32).contiguous(), norm_,
                                       /*flatten=*/false);
   auto options = train::TrainOptions()
@@ -113,9 +111,29 @@ void ConvaeCompressor::fit(const torch::Tensor& reference) {
                      .batch_size(128)
                      .seed(derive_seed(seed_, "convae-data"))
                      .label("convae pretrain");
-  train::Trainer(options).fit(
-      *net_, [this](const torch::Tensor& x) { return net_->forward(x); }, source);
-  net_->eval();
+  // The original's bottleneck ends in a ReLU: with few latent channels it can die (every
+  // latent 0 for every image, seen for latent_channels 1-2 with some seeds), and the memory
+  // then holds identical images. A dead bottleneck is detected on the reference set and
+  // the network re-initialised from the next derived seed.
+  constexpr int kAttempts = 5;
+  auto probe = reference.slice(0, 0, std::min<int64_t>(reference.size(0), 1024)).to(torch::kFloat32);
+  for (int attempt = 0; attempt < kAttempts; ++attempt) {
+    torch::manual_seed(derive_seed(seed_, attempt == 0 ? std::string("convae")
+                                                       : fmt::format("convae-retry-{}", attempt)));
+    net_ = make_net();
+    train::Trainer(options).fit(
+        *net_, [this](const torch::Tensor& x) { return net_->forward(x); }, source);
+    net_->eval();
+    torch::NoGradGuard no_grad;
+    const bool alive = net_->encode(norm_.to_model(probe)).gt(0).any().item<bool>();
+    if (alive) break;
+    NNC_CHECK(attempt + 1 < kAttempts,
+              "compressor 'convae': the bottleneck ReLU died in {} initialisations (every latent "
+              "is 0); raise latent_channels or pretrain_epochs",
+              kAttempts);
+    fmt::print(stderr, "[convae] dead bottleneck (all latents 0) after pre-training: re-initialising ({}/{})\n",
+               attempt + 1, kAttempts - 1);
+  }
   fitted_ = true;
 }
 

@@ -6,8 +6,9 @@
 // Wang et al. 2022, stores JPEG at quality 50 this way). Raw images only: float feature maps
 // are refused (use resize, quantization or pq for those).
 //   item_bytes  = 0 (variable size): an item IS the complete JPEG stream (SOI .. EOI,
-//                 quantisation and Huffman tables included; for 28x28 grayscale the tables
-//                 and markers are ~320 B of each item)
+//                 quantisation and Huffman tables included: for 28x28 grayscale the markers
+//                 and tables are about 330 B of each item, e.g. ~525 B per Fashion-MNIST
+//                 image at quality 50, against 784 B raw)
 //   fixed_bytes = 0
 // The replay memory then runs in byte mode (per-item length header charged by the setup).
 // Decompression: tjDecompress2 in batches, one TurboJPEG handle per worker, parallel over
