@@ -3,9 +3,32 @@
 # Torch headers cost ~20 s per translation unit; one precompiled header
 # (nnc_pch) is built once and reused by every torch-using target.
 
+# Sanitizer details (the flags themselves are set by NNC_SANITIZE in the top CMakeLists.txt).
+if(NNC_SANITIZE)
+  # UB aborts at the first report instead of printing and carrying on.
+  add_compile_options(-fno-sanitize-recover=undefined)
+  add_link_options(-fno-sanitize-recover=undefined)
+  if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    # gcc's "built with ASan" macro (tests check it); clang 14 only has __has_feature.
+    add_compile_definitions(__SANITIZE_ADDRESS__=1)
+  endif()
+endif()
+if(NNC_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "NNC_FUZZ needs clang (libFuzzer): configure with CC=clang CXX=clang++")
+  endif()
+  # Coverage instrumentation for libFuzzer in every library; fuzz/ links libFuzzer itself.
+  add_compile_options(-fsanitize=fuzzer-no-link)
+endif()
+
 add_library(nnc_pch OBJECT ${CMAKE_SOURCE_DIR}/cmake/pch.cpp)
 target_link_libraries(nnc_pch PUBLIC ${TORCH_LIBRARIES} fmt::fmt)
 target_include_directories(nnc_pch PUBLIC ${CMAKE_SOURCE_DIR}/src)
+if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+  # clang (C++20) rejects torch/torch.h unless c10::IValue is complete first (LibTorch 1.13's
+  # std::vector<IValue> members of forward-declared IValue); gcc's header stays as it was.
+  target_precompile_headers(nnc_pch PRIVATE <ATen/core/ivalue.h>)
+endif()
 target_precompile_headers(nnc_pch PRIVATE ${CMAKE_SOURCE_DIR}/cmake/torch_pch.h)
 set_target_properties(nnc_pch PROPERTIES POSITION_INDEPENDENT_CODE OFF)
 

@@ -64,7 +64,8 @@ Value parse_value_like(const Value& like, const std::string& text, const std::st
         if (pos == text.size()) return v;
         // Accept "3.0" for integer options (the seeds pass encoding_block=3.0).
         double d = std::stod(text, &pos);
-        if (pos == text.size() && d == std::floor(d)) return static_cast<int64_t>(d);
+        if (pos == text.size() && d == std::floor(d) && std::abs(d) < 9e18)
+          return static_cast<int64_t>(d);
         break;
       }
       case 2: {
@@ -164,7 +165,9 @@ void RunConfig::apply_toml_file(const std::string& path) {
         else if (node.is_integer()) set(key, *node.value<int64_t>());
         else if (node.is_floating_point()) set(key, *node.value<double>());
         else if (node.is_string()) set(key, *node.value<std::string>());
-        else fail("value of type {} is not supported", static_cast<int>(node.type()));
+        else fail("option '{}': expected a boolean, number or string, got {}", key,
+                  node.is_array() ? "a list (lists of values belong in a sweep plan's [grid])"
+                                  : "a date/time");
       } catch (const Error& e) {
         fail("{}: {}", path, e.what());
       }

@@ -158,10 +158,14 @@ Expansion expand(const SweepPlan& plan, const std::vector<OptionSpec>& specs) {
         RunConfig probe = base;
         set(probe, k, v, a.where);
       }
+  // Each run holds a full RunConfig (about 20 KB with a kind's option list) and takes ~0.2 ms
+  // to expand: 100,000 bounds a plan to seconds and a few GB; bigger sweeps are split.
+  constexpr size_t kMaxRuns = 100'000;
   size_t total = 1;
   for (auto& a : axes) {
-    NNC_CHECK(total <= 10'000'000 / a.width, "{}: the plan expands to more than 10 million runs",
-              plan.source);
+    NNC_CHECK(total <= kMaxRuns / a.width,
+              "{}: the plan expands to more than {} runs (split it into several plans)",
+              plan.source, kMaxRuns);
     total *= a.width;
   }
   Expansion ex;

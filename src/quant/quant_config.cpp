@@ -165,8 +165,9 @@ QuantConfig::Resolved QuantConfig::resolve(const std::vector<std::string>& names
       case ConfigBy::kType: hit = key == op_type; break;
       case ConfigBy::kName: hit = std::find(names.begin(), names.end(), key) != names.end(); break;
       case ConfigBy::kRegexName:
-        hit = std::any_of(names.begin(), names.end(),
-                          [&](const std::string& n) { return full_match(key, n); });
+        hit = std::any_of(names.begin(), names.end(), [&pattern = key](const std::string& n) {
+          return full_match(pattern, n);
+        });
         break;
     }
     if (hit) return {cfg, key};
@@ -199,9 +200,12 @@ void QuantConfig::check_against(
           }
           break;
         case ConfigBy::kRegexName:
+          // (an init-capture: clang before 16 cannot capture the structured binding `key`)
           hit = hit || (is_quantizable(op) &&
                         std::any_of(names.begin(), names.end(),
-                                    [&](const std::string& n) { return full_match(key, n); }));
+                                    [&pattern = key](const std::string& n) {
+                                      return full_match(pattern, n);
+                                    }));
           break;
       }
     }

@@ -1,6 +1,7 @@
 #include "search/search_toml.h"
 
 #include <algorithm>
+#include <cmath>
 #include <fstream>
 #include <sstream>
 #include <toml++/toml.h>
@@ -136,7 +137,9 @@ void parse_strategy(const toml::table& strategy, SearchConfig& cfg) {
       have_trials = true;
     } else if (k == "timeout") {
       cfg.setup.timeout_s = get_number(*v, key);
-      NNC_CHECK(cfg.setup.timeout_s >= 0, "{}: {} must be >= 0 seconds", key, cfg.setup.timeout_s);
+      NNC_CHECK(std::isfinite(cfg.setup.timeout_s) && cfg.setup.timeout_s >= 0,
+                "{}: {} must be a finite number of seconds >= 0 (0 = none)", key,
+                cfg.setup.timeout_s);
     } else if (k == "sampler") {
       cfg.setup.sampler = get_string(*v, key);
       NNC_CHECK(sampler_registry().contains(cfg.setup.sampler),
