@@ -13,7 +13,8 @@ sides do the same work). Run with Debian's /usr/bin/python3 (python3-torch 1.13)
 Prints `stream_s=.. train_s=.. test_s=.. total_s=.. accuracy=..`.
 """
 import argparse
-import gzip
+import os
+import sys
 import json
 import math
 import random
@@ -25,15 +26,10 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from peer_models import GDumbResNet, read_idx  # noqa: E402
+
 MEAN, STD = 0.2860, 0.3530
-
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    ndim = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
 
 
 def read_safetensors(path):
@@ -86,54 +82,6 @@ class CutR(nn.Module):
         for g in range(self.block):
             x = getattr(self, f"layer{g + 1}")(x)
         return x
-
-
-# --- GDumb ResNet-18 backbone (SplitR)
-class ConvBlock(nn.Module):
-    def __init__(self, cin, cout, k, stride):
-        super().__init__()
-        self.conv = nn.Conv2d(cin, cout, k, stride=stride, padding=k // 2, bias=False)
-        self.bn = nn.BatchNorm2d(cout, eps=1e-6)
-
-    def forward(self, x):
-        return F.relu(self.bn(self.conv(x)))
-
-
-class BasicBlock(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1 = ConvBlock(cin, cout, 3, stride)
-        self.conv2 = ConvBlock(cout, cout, 3, 1)
-        self.shortcut = ConvBlock(cin, cout, 1, stride) if stride != 1 or cin != cout else None
-
-    def forward(self, x):
-        return self.conv2(self.conv1(x)) + (self.shortcut(x) if self.shortcut is not None else x)
-
-
-class Backbone(nn.Module):
-    def __init__(self, in_channels, block, width, classes):
-        super().__init__()
-        widths = [max(4, round((64 << g) * width)) for g in range(4)]
-        layers = []
-        if block == 0:
-            layers.append(ConvBlock(in_channels, widths[0], 3, 1))
-            c = widths[0]
-        else:
-            c = in_channels
-        for g in range(block, 4):
-            for b in range(2):
-                layers.append(BasicBlock(c, widths[g], ([1, 2, 2, 2][g]) if b == 0 else 1))
-                c = widths[g]
-        self.body = nn.Sequential(*layers)
-        self.final_linear = nn.Linear(widths[3], classes, bias=False)
-        self.final_bn = nn.BatchNorm1d(classes)
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
-
-    def forward(self, x):
-        x = F.adaptive_avg_pool2d(self.body(x), 1).flatten(1)
-        return self.final_bn(self.final_linear(x))
 
 
 class GreedySampler:
@@ -232,7 +180,7 @@ def main():
     mem_x = torch.stack(xs)
     mem_x = normalize(mem_x) if encoder is None else mem_x
     mem_y = torch.tensor(ys)
-    net = Backbone(mem_x.size(1), a.encoding_block if encoder is not None else 0, a.backbone_width, 10)
+    net = GDumbResNet(mem_x.size(1), a.encoding_block if encoder is not None else 0, a.backbone_width, 10)
     opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-6)
     sched = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=1, T_mult=2, eta_min=0.0005)
     use_cutmix = mem_x.dim() == 4 and mem_x.size(2) >= 4 and mem_x.size(3) >= 4

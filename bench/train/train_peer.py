@@ -7,13 +7,17 @@ forward, cross-entropy, zero_grad, backward, step, loss.item() every step (as th
 Run with Debian's /usr/bin/python3 (python3-torch 1.13). Prints samples_per_s=<value>.
 """
 import argparse
-import gzip
+import os
+import sys
 import time
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from peer_models import GDumbResNet, read_idx  # noqa: E402
 
 
 class LeNet5(nn.Module):
@@ -28,55 +32,6 @@ class LeNet5(nn.Module):
         x = F.max_pool2d(F.relu(self.conv1(x)), 2)
         x = F.max_pool2d(F.relu(self.conv2(x)), 2)
         return self.fc2(F.relu(self.fc1(x.flatten(1))))
-
-
-class ConvBlock(nn.Module):
-    def __init__(self, cin, cout, k, stride):
-        super().__init__()
-        self.conv = nn.Conv2d(cin, cout, k, stride=stride, padding=k // 2, bias=False)
-        self.bn = nn.BatchNorm2d(cout, eps=1e-6)
-
-    def forward(self, x):
-        return F.relu(self.bn(self.conv(x)))
-
-
-class BasicBlock(nn.Module):
-    def __init__(self, cin, cout, stride):
-        super().__init__()
-        self.conv1 = ConvBlock(cin, cout, 3, stride)
-        self.conv2 = ConvBlock(cout, cout, 3, 1)
-        self.shortcut = ConvBlock(cin, cout, 1, stride) if stride != 1 or cin != cout else None
-
-    def forward(self, x):
-        y = self.conv2(self.conv1(x))
-        return y + (self.shortcut(x) if self.shortcut is not None else x)
-
-
-class GDumbResNet18(nn.Module):
-    def __init__(self, in_channels=3, classes=10, width=1.0):
-        super().__init__()
-        widths = [max(4, round((64 << g) * width)) for g in range(4)]
-        layers = [ConvBlock(in_channels, widths[0], 3, 1)]
-        c = widths[0]
-        for g, w in enumerate(widths):
-            for b in range(2):
-                layers.append(BasicBlock(c, w, (1 if g == 0 else 2) if b == 0 else 1))
-                c = w
-        self.body = nn.Sequential(*layers)
-        self.final_linear = nn.Linear(widths[3], classes, bias=False)
-        self.final_bn = nn.BatchNorm1d(classes)
-
-    def forward(self, x):
-        x = F.adaptive_avg_pool2d(self.body(x), 1).flatten(1)
-        return self.final_bn(self.final_linear(x))
-
-
-def read_idx(path):
-    with gzip.open(path, "rb") as f:
-        raw = f.read()
-    ndim = raw[3]
-    dims = [int.from_bytes(raw[4 + 4 * i:8 + 4 * i], "big") for i in range(ndim)]
-    return np.frombuffer(raw, dtype=np.uint8, offset=4 + 4 * ndim).reshape(dims)
 
 
 def main():
@@ -106,7 +61,7 @@ def main():
         n = batch * 8
         x_all = torch.randn(n, a.channels, a.side, a.side)
         y_all = torch.randint(0, 10, (n,))
-        net = GDumbResNet18(a.channels, 10, a.width)
+        net = GDumbResNet(a.channels, 0, a.width, 10)
     fmt = torch.channels_last if a.channels_last else torch.contiguous_format
     net = net.to(memory_format=fmt)
     x_all = x_all.contiguous(memory_format=fmt)
