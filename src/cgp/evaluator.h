@@ -74,6 +74,8 @@ class FastEvaluator {
   };
 
   FastEvaluator(const Problem& problem, const CostTable& table, Genome parent);
+  /// The table is kept by reference: a temporary would dangle (found by ASan).
+  FastEvaluator(const Problem&, CostTable&&, Genome) = delete;
 
   Child make_child() const;
   /// Draws up to max_genes gene changes into the child's overlay and flags neutrality.

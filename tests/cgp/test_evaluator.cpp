@@ -73,14 +73,16 @@ TEST(CgpEvaluator, ActiveGatesAndCosts) {
 TEST(CgpEvaluator, SharedGateCountedOnce) {
   HandBuilt h;
   h.genome.set_out(1, 4);  // both outputs read [4]
-  FastEvaluator ev(h.problem, CostTable::unit_default(), h.genome);
+  const auto table = CostTable::unit_default();  // the evaluator keeps a reference
+  FastEvaluator ev(h.problem, table, h.genome);
   EXPECT_EQ(ev.costs().gate_count, 3);
   EXPECT_EQ(ev.costs().q_energy, 10);
 }
 
 TEST(CgpEvaluator, NeutralDetection) {
   HandBuilt h;
-  FastEvaluator ev(h.problem, CostTable::unit_default(), h.genome);
+  const auto table = CostTable::unit_default();
+  FastEvaluator ev(h.problem, table, h.genome);
   auto c = ev.make_child();
   auto check = [&](std::initializer_list<std::pair<size_t, int32_t>> genes, bool neutral) {
     ev.begin(c);
