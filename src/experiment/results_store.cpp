@@ -115,9 +115,19 @@ ResultsStore::ResultsStore(const std::string& dir) {
   }
   sqlite3_busy_timeout(db_, 60000);  // concurrent workers wait for each other
   try {
-    exec("PRAGMA journal_mode=WAL;");
-    exec("PRAGMA synchronous=NORMAL;");
-    exec(kSchema);
+    // Several processes may create the same database at once (sweep workers, shards). The
+    // switch to WAL and the schema need a write lock, and SQLite can answer SQLITE_BUSY
+    // there without calling the busy handler (its deadlock avoidance), so those first
+    // statements are retried for up to the busy timeout.
+    for (const char* sql : {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=NORMAL;", kSchema}) {
+      for (int attempt = 0;; ++attempt) {
+        int code = sqlite3_exec(db_, sql, nullptr, nullptr, nullptr);
+        if (code == SQLITE_OK) break;
+        const bool busy = code == SQLITE_BUSY || code == SQLITE_LOCKED;
+        if (!busy || attempt >= 1200) exec(sql);  // throws with SQLite's message
+        sqlite3_sleep(50);
+      }
+    }
   } catch (const Error& e) {
     sqlite3_close(db_);
     db_ = nullptr;
