@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/json_brief.h"
 #include "core/seed.h"
 #include "data/paths.h"
 
@@ -18,14 +19,6 @@ namespace nnc::data {
 namespace {
 constexpr int64_t kDigitPixels = 28 * 28;
 constexpr int64_t kTrainPercent = 85;
-
-/// A JSON value for an error message: scalars as written (cut to 40 characters), arrays and
-/// objects by type only (dump() recurses: deeply nested input would overflow the stack).
-std::string brief(const nlohmann::json& v) {
-  if (!v.is_primitive()) return std::string("a JSON ") + v.type_name();
-  std::string s = v.dump();
-  return s.size() > 40 ? s.substr(0, 40) + "..." : s;
-}
 
 Dataset make_part(const std::string& name, std::vector<torch::Tensor> x,
                   std::vector<torch::Tensor> y) {
@@ -69,7 +62,7 @@ torch::Tensor read_mnist_digits_json(const std::string& path) {
   for (int64_t i = 0; i < n; ++i) {
     const auto& v = data[static_cast<size_t>(i)];
     NNC_CHECK(v.is_number(), "{}: data[{}] (digit {}, pixel {}) is {}, expected a number", path,
-              i, i / kDigitPixels, i % kDigitPixels, brief(v));
+              i, i / kDigitPixels, i % kDigitPixels, json_brief(v));
     const double f = v.get<double>();
     NNC_CHECK(std::isfinite(f) && f >= 0.0 && f <= 1.0,
               "{}: data[{}] (digit {}, pixel {}) = {}, expected a value in [0,1]", path, i,

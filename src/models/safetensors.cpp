@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/json_brief.h"
 
 namespace nnc::models {
 namespace {
@@ -28,14 +29,6 @@ const DType& dtype_of(torch::ScalarType t) {
   for (auto& d : kDTypes)
     if (d.type == t) return d;
   fail("safetensors: unsupported tensor dtype {}", c10::toString(t));
-}
-
-/// A JSON value for an error message: scalars as written (cut to 40 characters), arrays and
-/// objects by type only (dump() recurses: a deeply nested header would overflow the stack).
-std::string brief(const nlohmann::json& v) {
-  if (!v.is_primitive()) return std::string("a JSON ") + v.type_name();
-  std::string s = v.dump();
-  return s.size() > 40 ? s.substr(0, 40) + "..." : s;
 }
 
 const DType& dtype_named(const std::string& name, const std::string& path, const std::string& key) {
@@ -119,7 +112,7 @@ TensorMap load_safetensors(const std::string& path) {
     uint64_t numel = 1;
     for (auto& d : entry["shape"]) {
       NNC_CHECK(d.is_number_unsigned() || (d.is_number_integer() && d.get<int64_t>() >= 0),
-                "{}: tensor '{}' has an invalid dimension {}", path, key, brief(d));
+                "{}: tensor '{}' has an invalid dimension {}", path, key, json_brief(d));
       uint64_t v = d.get<uint64_t>();
       NNC_CHECK(v <= data_size && (v == 0 || numel <= data_size / v),
                 "{}: tensor '{}' declares more elements than the file holds", path, key);
