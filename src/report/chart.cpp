@@ -12,6 +12,21 @@ const std::vector<std::string>& palette() {
   return colors;
 }
 
+Series& Series::sort_by_x() {
+  std::vector<size_t> order(x.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [this](size_t a, size_t b) { return x[a] < x[b]; });
+  auto permute = [&order](auto& values) {
+    auto old = values;
+    for (size_t i = 0; i < order.size(); ++i) values[i] = std::move(old[order[i]]);
+  };
+  permute(x);
+  permute(y);
+  permute(text);
+  permute(hover);
+  return *this;
+}
+
 size_t Chart::trace_count() const {
   size_t n = 0;
   for (auto& f : facets) n += f.series.size();

@@ -33,6 +33,8 @@ struct Series {
     hover.push_back(std::move(hover_text));
     return *this;
   }
+  /// Reorders the points by x (stable), so a line reads left to right.
+  Series& sort_by_x();
 
   std::string name;                 ///< legend label
   std::string group;                ///< legend group: one legend entry and one colour per group

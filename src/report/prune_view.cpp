@@ -86,14 +86,7 @@ Chart prune_chart(const std::vector<experiment::RunRecord>& runs, const std::str
   }
   for (auto& m : models) {
     Facet f{models.size() > 1 || !m.empty() ? m : "", {}};
-    for (auto& [proc, s] : lines[m]) {
-      std::vector<size_t> idx(s.x.size());
-      for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-      std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return s.x[a] < s.x[b]; });
-      Series sorted(proc);
-      for (auto i : idx) sorted.point(s.x[i], s.y[i], s.text[i], s.hover[i]);
-      f.series.push_back(std::move(sorted));
-    }
+    for (auto& entry : lines[m]) f.series.push_back(std::move(entry.second.sort_by_x()));
     chart.facets.push_back(std::move(f));
   }
   if (left_out)

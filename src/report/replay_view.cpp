@@ -335,19 +335,11 @@ Chart replay_memory_chart(const std::vector<ReplayPoint>& points, MemoryAxis axi
       it->second.point(x, p.accuracy, p.parameter, hover_of(p));
     }
     for (auto& [k, s] : lines) {
-      // Along the x axis, so the line reads left to right.
-      std::vector<size_t> idx(s.x.size());
-      for (size_t i = 0; i < idx.size(); ++i) idx[i] = i;
-      std::stable_sort(idx.begin(), idx.end(), [&](size_t a, size_t b) { return s.x[a] < s.x[b]; });
-      Series sorted(s.name);
-      sorted.color = s.color;
-      sorted.dash = s.dash;
-      bool split = split_lines.count({enc_name, std::get<1>(k)}) > 0;
-      for (size_t j = 0; j < idx.size(); ++j) {
-        size_t i = idx[j];
-        sorted.point(s.x[i], s.y[i], !split || j + 1 == idx.size() ? s.text[i] : "", s.hover[i]);
-      }
-      f.series.push_back(std::move(sorted));
+      s.sort_by_x();
+      // A line split over parameters is labelled once, at its right end.
+      if (split_lines.count({enc_name, std::get<1>(k)}) > 0)
+        for (size_t j = 0; j + 1 < s.text.size(); ++j) s.text[j].clear();
+      f.series.push_back(std::move(s));
     }
     if (mib && !published.empty()) f.series.push_back(published_series(published));
     chart.facets.push_back(std::move(f));

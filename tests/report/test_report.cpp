@@ -167,6 +167,16 @@ TEST(ReplayChart, PassesSplitLinesOnlyWhenTheyDiffer) {
   EXPECT_EQ(chart.facets[0].series[0].name, "No Compression (8 passes)");
 }
 
+TEST(Series, SortByXMovesEveryColumnAndKeepsTiesInOrder) {
+  Series s("s");
+  s.point(3, 0.3, "c", "hc").point(1, 0.1, "a", "ha").point(2, 0.2, "b1", "hb1").point(2, 0.25, "b2", "hb2");
+  s.sort_by_x();
+  EXPECT_EQ(s.x, (std::vector<double>{1, 2, 2, 3}));
+  EXPECT_EQ(s.y, (std::vector<double>{0.1, 0.2, 0.25, 0.3}));
+  EXPECT_EQ(s.text, (std::vector<std::string>{"a", "b1", "b2", "c"}));
+  EXPECT_EQ(s.hover, (std::vector<std::string>{"ha", "hb1", "hb2", "hc"}));
+}
+
 std::vector<ReplayPoint> hand_made_points() {
   // (memory MiB, accuracy, compressor/param): the front is a(1,0.2) c(2,0.5) e(8,0.6).
   std::vector<experiment::RunRecord> runs = {
