@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include "core/error.h"
+#include "core/toml_parse.h"
 
 namespace nnc::experiment {
 namespace {
@@ -145,13 +146,7 @@ const std::string& RunConfig::get_string(const std::string& key) const {
 }
 
 void RunConfig::apply_toml_file(const std::string& path) {
-  toml::table table;
-  try {
-    table = toml::parse_file(path);
-  } catch (const toml::parse_error& e) {
-    fail("{}:{}:{}: invalid TOML: {}", path, e.source().begin.line, e.source().begin.column,
-         e.description());
-  }
+  const toml::table table = parse_toml_file(path);
   auto apply = [&](const toml::table& t, const std::string& where) {
     for (auto& [k, node] : t) {
       std::string key(k.str());

@@ -9,6 +9,7 @@
 #include <unordered_set>
 
 #include "core/error.h"
+#include "core/toml_parse.h"
 
 namespace nnc::experiment {
 namespace {
@@ -60,13 +61,7 @@ std::vector<std::string> SweepPlan::varying_keys() const {
 }
 
 SweepPlan parse_sweep_plan(const std::string& text, const std::string& source) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    fail("{}:{}:{}: invalid TOML: {}", source, e.source().begin.line, e.source().begin.column,
-         e.description());
-  }
+  toml::table root = parse_toml(text, source);
   SweepPlan plan;
   plan.source = source;
   std::set<std::string> seen;  // a key may appear in only one of fixed / grid / zip

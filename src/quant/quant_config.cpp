@@ -8,6 +8,7 @@
 #include <toml++/toml.h>
 
 #include "core/error.h"
+#include "core/toml_parse.h"
 
 namespace nnc::quant {
 namespace {
@@ -16,12 +17,6 @@ const std::vector<std::string> kFields = {
     "name",         "data_in_width",      "data_in_frac_width", "weight_width",
     "weight_frac_width", "bias_width",    "bias_frac_width",    "data_out_width",
     "data_out_frac_width"};
-
-std::string joined(const std::vector<std::string>& v) {
-  std::string s;
-  for (auto& x : v) s += (s.empty() ? "" : ", ") + x;
-  return s;
-}
 
 int as_int(const FieldValue& v, const std::string& where) {
   if (auto* i = std::get_if<int64_t>(&v)) {
@@ -39,17 +34,6 @@ std::optional<int> as_frac(const FieldValue* v, const std::string& where) {
     return std::nullopt;
   }
   return as_int(*v, where);
-}
-
-std::vector<std::pair<std::string, const toml::node*>> in_file_order(const toml::table& t) {
-  std::vector<std::pair<std::string, const toml::node*>> out;
-  for (auto& [k, v] : t) out.emplace_back(std::string(k.str()), &v);
-  std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) {
-    const auto& sa = a.second->source().begin;
-    const auto& sb = b.second->source().begin;
-    return sa.line != sb.line ? sa.line < sb.line : sa.column < sb.column;
-  });
-  return out;
 }
 
 bool full_match(const std::string& pattern, const std::string& text) {
@@ -100,7 +84,7 @@ LayerQuantConfig layer_config_from_fields(
   };
   for (auto& [k, v] : fields) {
     NNC_CHECK(std::find(kFields.begin(), kFields.end(), k) != kFields.end(),
-              "{}.{}: unknown field: expected one of {}", where, k, joined(kFields));
+              "{}.{}: unknown field: expected one of {}", where, k, fmt::join(kFields, ", "));
     NNC_CHECK(find(k) == nullptr, "{}.{}: given twice", where, k);
     seen.emplace_back(k, &v);
   }
@@ -188,14 +172,14 @@ void QuantConfig::check_against(
           NNC_CHECK(is_quantizable(key),
                     "{}: passes.quantize.{}: \"{}\" is not a quantizable op type: expected one "
                     "of {} (or by = \"name\" for layer names)",
-                    source, key, key, joined(quantizable_op_types()));
+                    source, key, key, fmt::join(quantizable_op_types(), ", "));
           hit = hit || key == op;
           break;
         case ConfigBy::kName:
           if (std::find(names.begin(), names.end(), key) != names.end()) {
             NNC_CHECK(is_quantizable(op), "{}: passes.quantize.{}: layer {} is a {}, which is "
                       "never quantized (quantizable: {})", source, key, key, op,
-                      joined(quantizable_op_types()));
+                      fmt::join(quantizable_op_types(), ", "));
             hit = true;
           }
           break;
@@ -211,10 +195,10 @@ void QuantConfig::check_against(
     }
     if (by == ConfigBy::kName)
       NNC_CHECK(hit, "{}: passes.quantize.{}: no quantizable layer of that name (layers: {})",
-                source, key, joined(all_names));
+                source, key, fmt::join(all_names, ", "));
     if (by == ConfigBy::kRegexName)
       NNC_CHECK(hit, "{}: passes.quantize.\"{}\": the pattern matches no quantizable layer "
-                "(layers: {})", source, key, joined(all_names));
+                "(layers: {})", source, key, fmt::join(all_names, ", "));
   }
 }
 
@@ -239,13 +223,7 @@ void QuantConfig::describe(std::ostream& os) const {
 }
 
 QuantConfig parse_quant_toml(std::string_view text, std::string_view source) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    fail("{}:{}:{}: TOML syntax error: {}", source, e.source().begin.line,
-         e.source().begin.column, e.description());
-  }
+  toml::table root = parse_toml(text, source);
   const std::string src(source);
   auto* passes = root.get_as<toml::table>("passes");
   auto* quantize = passes ? passes->get_as<toml::table>("quantize") : nullptr;
@@ -258,7 +236,7 @@ QuantConfig parse_quant_toml(std::string_view text, std::string_view source) {
             "\"regex_name\")", src);
   NNC_CHECK(by->is_string(), "{}: passes.quantize.by: expected a string", src);
   cfg.by = parse_config_by(*by->value<std::string>(), src + ": passes.quantize.by");
-  for (auto& [key, node] : in_file_order(*quantize)) {
+  for (auto& [key, node] : toml_in_file_order(*quantize)) {
     const std::string at = "passes.quantize." + key;
     if (key == "by") continue;
     if (key == "report") continue;  // MASE's flag for printing the result; the CLI has --report
@@ -276,7 +254,7 @@ QuantConfig parse_quant_toml(std::string_view text, std::string_view source) {
       }
     }
     std::vector<std::pair<std::string, FieldValue>> fields;
-    for (auto& [field, v] : in_file_order(*config)) {
+    for (auto& [field, v] : toml_in_file_order(*config)) {
       const std::string fat = at + ".config." + field;
       if (v->is_integer()) fields.emplace_back(field, *v->value<int64_t>());
       else if (v->is_floating_point()) fields.emplace_back(field, *v->value<double>());

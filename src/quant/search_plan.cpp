@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include "core/error.h"
+#include "core/toml_parse.h"
 #include "quant/metrics.h"
 
 namespace nnc::quant {
@@ -63,7 +64,7 @@ SearchPlan parse_search_plan(std::string_view text, std::string_view source) {
   SearchPlan plan;
   plan.source = std::string(source);
   plan.search = search::parse_search_toml(text, source);  // syntax and structure errors first
-  const toml::table root = toml::parse(text, source);
+  const toml::table root = parse_toml(text, source);
   const std::string& src = plan.source;
 
   const std::string by = plan.search.setup_by.empty() ? "name" : plan.search.setup_by;

@@ -12,12 +12,6 @@
 namespace nnc::quant {
 namespace {
 
-std::string joined(const std::vector<std::string>& v) {
-  std::string s;
-  for (auto& x : v) s += (s.empty() ? "" : ", ") + x;
-  return s;
-}
-
 double as_double(const search::Value& v, const std::string& where) {
   if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
   if (auto* d = std::get_if<double>(&v)) return *d;
@@ -74,7 +68,7 @@ NetSpec widen(const NetSpec& spec, const std::map<std::string, double>& multipli
   for (auto& [name, m] : multipliers) {
     NNC_CHECK(std::find(scalable.begin(), scalable.end(), name) != scalable.end(),
               "width multiplier for '{}': not a scalable layer of {} (scalable: {})", name,
-              spec.arch, scalable.empty() ? std::string("none") : joined(scalable));
+              spec.arch, scalable.empty() ? std::string("none") : fmt::format("{}", fmt::join(scalable, ", ")));
     NNC_CHECK(m > 0 && std::isfinite(m), "width multiplier for '{}' must be > 0, got {}", name, m);
   }
   NetSpec out = spec;

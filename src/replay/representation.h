@@ -16,6 +16,12 @@ struct Representation {
     for (auto d : shape) n *= d;
     return n;
   }
+  /// The shape of a batch of n samples: [n, ...shape].
+  std::vector<int64_t> batch_shape(int64_t n) const {
+    std::vector<int64_t> out = {n};
+    out.insert(out.end(), shape.begin(), shape.end());
+    return out;
+  }
   /// Bytes of one uncompressed value (1 for pixels, 4 for float features).
   int64_t value_bytes() const { return raw_pixels ? 1 : 4; }
   std::string describe() const;

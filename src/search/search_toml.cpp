@@ -7,21 +7,10 @@
 #include <toml++/toml.h>
 
 #include "core/error.h"
+#include "core/toml_parse.h"
 
 namespace nnc::search {
 namespace {
-
-/// Members of a table in file order (toml++ keeps tables sorted by key).
-std::vector<std::pair<std::string, const toml::node*>> in_file_order(const toml::table& t) {
-  std::vector<std::pair<std::string, const toml::node*>> out;
-  for (auto& [k, v] : t) out.emplace_back(std::string(k.str()), &v);
-  std::stable_sort(out.begin(), out.end(), [](auto& a, auto& b) {
-    const auto& sa = a.second->source().begin;
-    const auto& sb = b.second->source().begin;
-    return sa.line != sb.line ? sa.line < sb.line : sa.column < sb.column;
-  });
-  return out;
-}
 
 std::string type_name(const toml::node& n) {
   switch (n.type()) {
@@ -91,7 +80,7 @@ void parse_space(const toml::table& space, SearchConfig& cfg) {
   if (const toml::table* setup = sub_table(space, "setup", where, false))
     if (const toml::node* n = setup->get("by")) cfg.setup_by = get_string(*n, where + ".setup.by");
   const toml::table* seed = sub_table(space, "seed", where, true);
-  for (auto& [key, node] : in_file_order(*seed)) {
+  for (auto& [key, node] : toml_in_file_order(*seed)) {
     const std::string at = where + ".seed." + key;
     const toml::table* entry = node->as_table();
     NNC_CHECK(entry != nullptr, "{}: expected a table with a config table ([{}.config]), got {}",
@@ -100,7 +89,7 @@ void parse_space(const toml::table& space, SearchConfig& cfg) {
       NNC_CHECK(k.str() == "config", "{}.{}: unexpected key; choices go in [{}.config]", at,
                 k.str(), at);
     const toml::table* config = sub_table(*entry, "config", at, true);
-    for (auto& [field, value] : in_file_order(*config)) {
+    for (auto& [field, value] : toml_in_file_order(*config)) {
       const std::string full = at + ".config." + field;
       const toml::array* list = value->as_array();
       NNC_CHECK(list != nullptr,
@@ -120,7 +109,7 @@ void parse_space(const toml::table& space, SearchConfig& cfg) {
 
 void parse_strategy(const toml::table& strategy, SearchConfig& cfg) {
   const std::string where = "search.strategy";
-  for (auto& [k, v] : in_file_order(strategy))
+  for (auto& [k, v] : toml_in_file_order(strategy))
     if (k != "setup" && k != "metrics")
       cfg.ignored.push_back(where + "." + k + " (not used by the search library)");
 
@@ -128,7 +117,7 @@ void parse_strategy(const toml::table& strategy, SearchConfig& cfg) {
   const std::string sw = where + ".setup";
   bool have_sum = false, have_direction = false, have_trials = false;
   Direction direction = Direction::kMaximize;
-  for (auto& [k, v] : in_file_order(*setup)) {
+  for (auto& [k, v] : toml_in_file_order(*setup)) {
     const std::string key = sw + "." + k;
     if (k == "n_trials") {
       const int64_t n = get_int(*v, key);
@@ -165,7 +154,7 @@ void parse_strategy(const toml::table& strategy, SearchConfig& cfg) {
 
   const toml::table* metrics = sub_table(strategy, "metrics", where, true);
   const std::string mw = where + ".metrics";
-  const auto entries = in_file_order(*metrics);
+  const auto entries = toml_in_file_order(*metrics);
   NNC_CHECK(!entries.empty(), "{}: no metrics (add e.g. accuracy.scale = 1.0 and "
             "accuracy.direction = \"maximize\")", mw);
   if (entries.size() > 1)
@@ -223,13 +212,7 @@ StudyOptions SearchConfig::study_options(uint64_t seed) const {
 }
 
 SearchConfig parse_search_toml(std::string_view text, std::string_view source) {
-  toml::table root;
-  try {
-    root = toml::parse(text, source);
-  } catch (const toml::parse_error& e) {
-    fail("{}:{}:{}: TOML syntax error: {}", source, e.source().begin.line,
-         e.source().begin.column, e.description());
-  }
+  toml::table root = parse_toml(text, source);
   try {
     SearchConfig cfg;
     const toml::table* search = sub_table(root, "search", "", true);

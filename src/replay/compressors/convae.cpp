@@ -10,7 +10,7 @@
 namespace nnc::replay {
 
 namespace {
-constexpr int64_t kChunk = 1024;  // images per forward pass in compress/decompress
+constexpr int64_t kConvaeImagesPerPass = 1024;  // images per forward pass in compress/decompress
 constexpr int64_t kMaxBlocks = 8;
 int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
 }  // namespace
@@ -97,20 +97,10 @@ std::shared_ptr<ConvaeNet> ConvaeCompressor::make_net() const {
 }
 
 void ConvaeCompressor::fit(const torch::Tensor& reference) {
-  detail::check_batch(name(), reference, rep_);
-  detail::check_values(name(), reference, rep_);
-  NNC_CHECK(reference.size(0) >= 2,
-            "compressor 'convae': fit() needs at least 2 reference samples, got {}",
-            reference.size(0));
+  detail::check_reference(name(), reference, rep_, 2);
   detail::ReconstructionSource source(reference.to(torch::kFloat32).contiguous(), norm_,
                                       /*flatten=*/false);
-  auto options = train::TrainOptions()
-                     .optimizer("adam")
-                     .lr(1e-3)
-                     .epochs(epochs_)
-                     .batch_size(128)
-                     .seed(derive_seed(seed_, "convae-data"))
-                     .label("convae pretrain");
+  auto options = detail::pretrain_options(name(), epochs_, seed_);
   // The original's bottleneck ends in a ReLU: with few latent channels it can die (every
   // latent 0 for every image, seen for latent_channels 1-2 with some seeds), and the memory
   // then holds identical images. A dead bottleneck is detected on the reference set and
@@ -138,15 +128,13 @@ void ConvaeCompressor::fit(const torch::Tensor& reference) {
 }
 
 std::vector<Packed> ConvaeCompressor::compress(const torch::Tensor& batch) const {
-  detail::check_batch(name(), batch, rep_);
   detail::check_fitted(name(), fitted_);
-  detail::check_values(name(), batch, rep_);
+  detail::check_input(name(), batch, rep_);
   int64_t n = batch.size(0);
-  std::vector<Packed> out(static_cast<size_t>(n));
+  auto out = detail::empty_items(n, item_bytes());
   if (n == 0) return out;
-  for (auto& p : out) p.reserve(item_bytes());
   torch::NoGradGuard no_grad;
-  auto z = detail::chunked(batch, kChunk, [&](const torch::Tensor& x) {
+  auto z = detail::chunked(batch, kConvaeImagesPerPass, [&](const torch::Tensor& x) {
     return net_->encode(norm_.to_model(x)).flatten(1);
   });
   detail::append_floats(out, z, 4);
@@ -160,7 +148,7 @@ torch::Tensor ConvaeCompressor::decompress(const std::vector<const Packed*>& ite
   if (n == 0) return torch::zeros({0, c_, h_, w_});
   torch::NoGradGuard no_grad;
   auto z = detail::read_floats(items, 0, lc_ * lat_h_ * lat_w_, 4).view({n, lc_, lat_h_, lat_w_});
-  return detail::chunked(z, kChunk, [&](const torch::Tensor& zz) {
+  return detail::chunked(z, kConvaeImagesPerPass, [&](const torch::Tensor& zz) {
     return norm_.to_storage(net_->decode(zz), /*raw_pixels=*/true);
   });
 }
@@ -181,18 +169,12 @@ std::string ConvaeCompressor::describe() const {
 
 std::map<std::string, torch::Tensor> ConvaeCompressor::state() const {
   if (!fitted_) return {};
-  std::map<std::string, torch::Tensor> s;
-  for (const auto& p : net_->named_parameters()) s[p.key()] = p.value().detach().clone();
-  return s;
+  return detail::module_state(*net_);
 }
 
 void ConvaeCompressor::load_state(const std::map<std::string, torch::Tensor>& state) {
   auto net = make_net();
-  torch::NoGradGuard no_grad;
-  for (auto& p : net->named_parameters()) {
-    std::vector<int64_t> shape(p.value().sizes().begin(), p.value().sizes().end());
-    p.value().copy_(detail::state_tensor(name(), state, p.key(), shape));
-  }
+  detail::load_module_state(name(), *net, state);
   net->eval();
   net_ = net;
   fitted_ = true;

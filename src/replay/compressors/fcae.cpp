@@ -13,7 +13,7 @@ namespace nnc::replay {
 
 namespace {
 constexpr int kLayersPerSide = 6;
-constexpr int64_t kChunk = 4096;  // rows per forward pass in compress/decompress
+constexpr int64_t kFcaeRowsPerPass = 4096;  // rows per forward pass in compress/decompress
 }  // namespace
 
 std::vector<int64_t> fcae_widths(int64_t n, int64_t b, int layers) {
@@ -77,38 +77,26 @@ uint64_t FcaeCompressor::fixed_bytes() const {
 }
 
 void FcaeCompressor::fit(const torch::Tensor& reference) {
-  detail::check_batch(name(), reference, rep_);
-  detail::check_values(name(), reference, rep_);
-  NNC_CHECK(reference.size(0) >= 2, "compressor 'fcae': fit() needs at least 2 reference samples, "
-            "got {}", reference.size(0));
+  detail::check_reference(name(), reference, rep_, 2);
   auto ref = reference.to(torch::kFloat32).contiguous();
   norm_ = detail::Normalizer::for_representation(rep_, ref);
   torch::manual_seed(derive_seed(seed_, "fcae"));
   net_ = std::make_shared<FcaeNet>(widths_);
   detail::ReconstructionSource source(ref, norm_, /*flatten=*/true);
-  auto options = train::TrainOptions()
-                     .optimizer("adam")
-                     .lr(1e-3)
-                     .epochs(epochs_)
-                     .batch_size(128)
-                     .seed(derive_seed(seed_, "fcae-data"))
-                     .label("fcae pretrain");
-  train::Trainer(options).fit(
+  train::Trainer(detail::pretrain_options(name(), epochs_, seed_)).fit(
       *net_, [this](const torch::Tensor& x) { return net_->forward(x); }, source);
   net_->eval();
   fitted_ = true;
 }
 
 std::vector<Packed> FcaeCompressor::compress(const torch::Tensor& batch) const {
-  detail::check_batch(name(), batch, rep_);
   detail::check_fitted(name(), fitted_);
-  detail::check_values(name(), batch, rep_);
+  detail::check_input(name(), batch, rep_);
   int64_t n = batch.size(0);
-  std::vector<Packed> out(static_cast<size_t>(n));
+  auto out = detail::empty_items(n, item_bytes());
   if (n == 0) return out;
-  for (auto& p : out) p.reserve(item_bytes());
   torch::NoGradGuard no_grad;
-  auto z = detail::chunked(batch.reshape({n, -1}), kChunk, [&](const torch::Tensor& x) {
+  auto z = detail::chunked(batch.reshape({n, -1}), kFcaeRowsPerPass, [&](const torch::Tensor& x) {
     return net_->encode(norm_.to_model(x));
   });
   detail::append_floats(out, z, 4);
@@ -119,12 +107,11 @@ torch::Tensor FcaeCompressor::decompress(const std::vector<const Packed*>& items
   detail::check_fitted(name(), fitted_);
   detail::check_items(name(), items, item_bytes());
   int64_t n = static_cast<int64_t>(items.size());
-  std::vector<int64_t> shape = {n};
-  shape.insert(shape.end(), rep_.shape.begin(), rep_.shape.end());
+  auto shape = rep_.batch_shape(n);
   if (n == 0) return torch::zeros(shape);
   torch::NoGradGuard no_grad;
   auto z = detail::read_floats(items, 0, b_, 4);
-  auto x = detail::chunked(z, kChunk, [&](const torch::Tensor& zz) {
+  auto x = detail::chunked(z, kFcaeRowsPerPass, [&](const torch::Tensor& zz) {
     return norm_.to_storage(net_->decode(zz), rep_.raw_pixels);
   });
   return x.reshape(shape);
@@ -143,19 +130,14 @@ std::string FcaeCompressor::describe() const {
 
 std::map<std::string, torch::Tensor> FcaeCompressor::state() const {
   if (!fitted_) return {};
-  std::map<std::string, torch::Tensor> s;
-  for (const auto& p : net_->named_parameters()) s[p.key()] = p.value().detach().clone();
+  auto s = detail::module_state(*net_);
   s["normalization"] = norm_.as_tensor();
   return s;
 }
 
 void FcaeCompressor::load_state(const std::map<std::string, torch::Tensor>& state) {
   auto net = std::make_shared<FcaeNet>(widths_);
-  torch::NoGradGuard no_grad;
-  for (auto& p : net->named_parameters()) {
-    std::vector<int64_t> shape(p.value().sizes().begin(), p.value().sizes().end());
-    p.value().copy_(detail::state_tensor(name(), state, p.key(), shape));
-  }
+  detail::load_module_state(name(), *net, state);
   norm_.load(detail::state_tensor(name(), state, "normalization", {2}), rep_.raw_pixels);
   net->eval();
   net_ = net;

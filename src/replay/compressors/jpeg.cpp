@@ -49,10 +49,9 @@ JpegCompressor::JpegCompressor(const CompressorOptions& o, const Representation&
 }
 
 std::vector<Packed> JpegCompressor::compress(const torch::Tensor& batch) const {
-  detail::check_batch(name(), batch, rep_);
-  detail::check_values(name(), batch, rep_);
+  detail::check_input(name(), batch, rep_);
   int64_t n = batch.size(0);
-  std::vector<Packed> out(static_cast<size_t>(n));
+  auto out = detail::empty_items(n, 0);  // variable size: nothing to reserve
   if (n == 0) return out;
   // Interleaved uint8 HWC, as TurboJPEG reads it.
   auto pixels = batch.round().clamp(0, 255).to(torch::kUInt8).permute({0, 2, 3, 1}).contiguous();

@@ -16,11 +16,9 @@ uint64_t NoneCompressor::item_bytes() const {
 }
 
 std::vector<Packed> NoneCompressor::compress(const torch::Tensor& batch) const {
-  detail::check_batch(name(), batch, rep_);
-  detail::check_values(name(), batch, rep_);
+  detail::check_input(name(), batch, rep_);
   int64_t n = batch.size(0), m = rep_.numel();
-  std::vector<Packed> out(static_cast<size_t>(n));
-  for (auto& p : out) p.reserve(item_bytes());
+  auto out = detail::empty_items(n, item_bytes());
   auto flat = batch.reshape({n, m});
   if (rep_.raw_pixels) {
     auto bytes = flat.round().clamp(0, 255).to(torch::kUInt8).contiguous();
@@ -35,8 +33,7 @@ std::vector<Packed> NoneCompressor::compress(const torch::Tensor& batch) const {
 torch::Tensor NoneCompressor::decompress(const std::vector<const Packed*>& items) const {
   detail::check_items(name(), items, item_bytes());
   int64_t n = static_cast<int64_t>(items.size()), m = rep_.numel();
-  std::vector<int64_t> shape = {n};
-  shape.insert(shape.end(), rep_.shape.begin(), rep_.shape.end());
+  auto shape = rep_.batch_shape(n);
   if (!rep_.raw_pixels) return detail::read_floats(items, 0, m, 4).reshape(shape);
   auto bytes = torch::empty({n, m}, torch::kUInt8);
   uint8_t* p = bytes.data_ptr<uint8_t>();

@@ -145,9 +145,7 @@ torch::Tensor PqCompressor::sub_vectors(const torch::Tensor& batch) const {
 }
 
 void PqCompressor::fit(const torch::Tensor& reference) {
-  detail::check_batch(name(), reference, rep_);
-  detail::check_values(name(), reference, rep_);
-  NNC_CHECK(reference.size(0) >= 1, "compressor 'pq': fit() needs reference samples");
+  detail::check_reference(name(), reference, rep_, 1);
   torch::NoGradGuard no_grad;
   auto gen = at::detail::createCPUGenerator(derive_seed(seed_, "pq"));
   auto x = sub_vectors(reference);  // [M, V, d]
@@ -210,9 +208,8 @@ void PqCompressor::fit(const torch::Tensor& reference) {
 }
 
 torch::Tensor PqCompressor::encode(const torch::Tensor& batch) const {
-  detail::check_batch(name(), batch, rep_);
   detail::check_fitted(name(), fitted_);
-  detail::check_values(name(), batch, rep_);
+  detail::check_input(name(), batch, rep_);
   torch::NoGradGuard no_grad;
   int64_t n = batch.size(0);
   if (n == 0) return torch::empty({0, p_, m_}, torch::kInt64);
@@ -222,8 +219,7 @@ torch::Tensor PqCompressor::encode(const torch::Tensor& batch) const {
 std::vector<Packed> PqCompressor::compress(const torch::Tensor& batch) const {
   auto codes = encode(batch);
   int64_t n = codes.size(0);
-  std::vector<Packed> out(static_cast<size_t>(n));
-  for (auto& p : out) p.reserve(item_bytes());
+  auto out = detail::empty_items(n, item_bytes());
   if (n > 0) detail::append_codes(out, codes.reshape({n, p_ * m_}), static_cast<int>(bits_));
   return out;
 }
@@ -232,8 +228,7 @@ torch::Tensor PqCompressor::decompress(const std::vector<const Packed*>& items) 
   detail::check_fitted(name(), fitted_);
   detail::check_items(name(), items, item_bytes());
   int64_t n = static_cast<int64_t>(items.size());
-  std::vector<int64_t> shape = {n};
-  shape.insert(shape.end(), rep_.shape.begin(), rep_.shape.end());
+  auto shape = rep_.batch_shape(n);
   if (n == 0) return torch::zeros(shape);
   torch::NoGradGuard no_grad;
   auto codes = detail::read_codes(items, 0, p_ * m_, static_cast<int>(bits_));  // < 2^bits = K

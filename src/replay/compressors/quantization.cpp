@@ -54,13 +54,11 @@ void QuantizationCompressor::fit(const torch::Tensor& reference) {
 }
 
 std::vector<Packed> QuantizationCompressor::compress(const torch::Tensor& batch) const {
-  detail::check_batch(name(), batch, rep_);
-  detail::check_values(name(), batch, rep_);
+  detail::check_input(name(), batch, rep_);
   if (transfer_) detail::check_fitted("quantization (transfer)", fitted_);
   int64_t n = batch.size(0), m = rep_.numel();
-  std::vector<Packed> out(static_cast<size_t>(n));
+  auto out = detail::empty_items(n, item_bytes());
   if (n == 0) return out;
-  for (auto& p : out) p.reserve(item_bytes());
   auto flat = batch.reshape({n, m}).to(torch::kFloat32);
   torch::Tensor lo, hi;
   if (transfer_) {
@@ -114,8 +112,7 @@ torch::Tensor QuantizationCompressor::decompress(const std::vector<const Packed*
   }
   auto width = (hi - lo) / static_cast<double>(n_states_);
   auto out = (lo + (index.to(torch::kFloat64) + 0.5) * width).to(torch::kFloat32);
-  std::vector<int64_t> shape = {n};
-  shape.insert(shape.end(), rep_.shape.begin(), rep_.shape.end());
+  auto shape = rep_.batch_shape(n);
   return out.reshape(shape);
 }
 

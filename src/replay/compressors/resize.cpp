@@ -11,7 +11,6 @@
 namespace nnc::replay {
 
 namespace {
-constexpr float kHalfMax = 65504.f;  // largest finite float16
 namespace F = torch::nn::functional;
 }  // namespace
 
@@ -59,12 +58,10 @@ uint64_t ResizeCompressor::item_bytes() const {
 }
 
 std::vector<Packed> ResizeCompressor::compress(const torch::Tensor& batch) const {
-  detail::check_batch(name(), batch, rep_);
-  detail::check_values(name(), batch, rep_);
+  detail::check_input(name(), batch, rep_);
   int64_t n = batch.size(0), m = stored_values();
-  std::vector<Packed> out(static_cast<size_t>(n));
+  auto out = detail::empty_items(n, item_bytes());
   if (n == 0) return out;
-  for (auto& p : out) p.reserve(item_bytes());
   torch::NoGradGuard no_grad;
   auto x = batch.to(torch::kFloat32);
   if (rep_.raw_pixels) x = x.round();
@@ -73,7 +70,7 @@ std::vector<Packed> ResizeCompressor::compress(const torch::Tensor& batch) const
                    : F::adaptive_avg_pool2d(x, F::AdaptiveAvgPool2dFuncOptions({h_, w_}));
   auto flat = small.reshape({n, m});
   if (float16()) {
-    detail::append_floats(out, flat.clamp(-kHalfMax, kHalfMax), 2);
+    detail::append_floats(out, flat.clamp(-detail::kFloat16Max, detail::kFloat16Max), 2);
     return out;
   }
   const double levels = static_cast<double>((1 << bits_) - 1);
@@ -95,8 +92,7 @@ std::vector<Packed> ResizeCompressor::compress(const torch::Tensor& batch) const
 torch::Tensor ResizeCompressor::decompress(const std::vector<const Packed*>& items) const {
   detail::check_items(name(), items, item_bytes());
   int64_t n = static_cast<int64_t>(items.size()), m = stored_values(), c = rep_.shape[0];
-  std::vector<int64_t> shape = {n};
-  shape.insert(shape.end(), rep_.shape.begin(), rep_.shape.end());
+  auto shape = rep_.batch_shape(n);
   if (n == 0) return torch::zeros(shape);
   torch::NoGradGuard no_grad;
   torch::Tensor small;

@@ -10,9 +10,8 @@
 namespace nnc::replay {
 
 namespace {
-constexpr int64_t kChunk = 512;      // rows per OMP pass (memory: rows x s x N floats)
+constexpr int64_t kOmpRows = 512;    // rows per OMP pass (memory: rows x s x N floats)
 constexpr double kRidge = 1e-6;      // keeps the normal equations positive definite
-constexpr float kHalfMax = 65504.f;  // largest finite float16
 
 torch::Tensor omp_chunk(const torch::Tensor& y, const torch::Tensor& dict,
                         const torch::Tensor& dict_t, const torch::Tensor& gram, int64_t s,
@@ -56,9 +55,9 @@ std::pair<torch::Tensor, torch::Tensor> omp(const torch::Tensor& y, const torch:
   auto gram = d.t().to(torch::kFloat64).mm(d.to(torch::kFloat64));
   auto yy = y.to(torch::kFloat32);
   std::vector<torch::Tensor> idx_parts, coef_parts;
-  for (int64_t i = 0; i < yy.size(0); i += kChunk) {
+  for (int64_t i = 0; i < yy.size(0); i += kOmpRows) {
     torch::Tensor coef;
-    idx_parts.push_back(omp_chunk(yy.slice(0, i, i + kChunk), d, d_t, gram, s, coef));
+    idx_parts.push_back(omp_chunk(yy.slice(0, i, i + kOmpRows), d, d_t, gram, s, coef));
     coef_parts.push_back(coef);
   }
   if (idx_parts.empty())
@@ -93,13 +92,11 @@ uint64_t SparseCompressor::fixed_bytes() const {
 
 torch::Tensor SparseCompressor::round_stored(const torch::Tensor& x) const {
   if (coef_bytes_ == 4) return x.to(torch::kFloat32);
-  return x.to(torch::kFloat32).clamp(-kHalfMax, kHalfMax).to(torch::kFloat16).to(torch::kFloat32);
+  return x.to(torch::kFloat32).clamp(-detail::kFloat16Max, detail::kFloat16Max).to(torch::kFloat16).to(torch::kFloat32);
 }
 
 void SparseCompressor::fit(const torch::Tensor& reference) {
-  detail::check_batch(name(), reference, rep_);
-  detail::check_values(name(), reference, rep_);
-  NNC_CHECK(reference.size(0) >= 1, "compressor 'sparse': fit() needs reference samples");
+  detail::check_reference(name(), reference, rep_, 1);
   torch::NoGradGuard no_grad;
   int64_t n = rep_.numel(), k = atoms_;
   auto gen = at::detail::createCPUGenerator(derive_seed(seed_, "sparse"));
@@ -151,16 +148,14 @@ void SparseCompressor::fit(const torch::Tensor& reference) {
 }
 
 std::vector<Packed> SparseCompressor::compress(const torch::Tensor& batch) const {
-  detail::check_batch(name(), batch, rep_);
   detail::check_fitted(name(), fitted_);
-  detail::check_values(name(), batch, rep_);
+  detail::check_input(name(), batch, rep_);
   int64_t n = batch.size(0);
-  std::vector<Packed> out(static_cast<size_t>(n));
+  auto out = detail::empty_items(n, item_bytes());
   if (n == 0) return out;
-  for (auto& p : out) p.reserve(item_bytes());
   auto y = norm_.to_model(batch.reshape({n, -1}));
   auto [idx, coef] = omp(y, dict_, s_);
-  detail::append_floats(out, coef.clamp(-kHalfMax, kHalfMax), coef_bytes_);
+  detail::append_floats(out, coef.clamp(-detail::kFloat16Max, detail::kFloat16Max), coef_bytes_);
   detail::append_uints(out, idx, index_bytes_);
   return out;
 }
@@ -169,8 +164,7 @@ torch::Tensor SparseCompressor::decompress(const std::vector<const Packed*>& ite
   detail::check_fitted(name(), fitted_);
   detail::check_items(name(), items, item_bytes());
   int64_t n = static_cast<int64_t>(items.size());
-  std::vector<int64_t> shape = {n};
-  shape.insert(shape.end(), rep_.shape.begin(), rep_.shape.end());
+  auto shape = rep_.batch_shape(n);
   if (n == 0) return torch::zeros(shape);
   torch::NoGradGuard no_grad;
   auto coef = detail::read_floats(items, 0, s_, coef_bytes_);

@@ -30,12 +30,10 @@ uint64_t ThinningCompressor::item_bytes() const {
 }
 
 std::vector<Packed> ThinningCompressor::compress(const torch::Tensor& batch) const {
-  detail::check_batch(name(), batch, rep_);
-  detail::check_values(name(), batch, rep_);
+  detail::check_input(name(), batch, rep_);
   int64_t n = batch.size(0), m = rep_.numel();
-  std::vector<Packed> out(static_cast<size_t>(n));
+  auto out = detail::empty_items(n, item_bytes());
   if (n == 0) return out;
-  for (auto& p : out) p.reserve(item_bytes());
   auto flat = batch.reshape({n, m}).to(torch::kFloat32);
   if (rep_.raw_pixels) flat = flat.round();
   // Stable descending sort by magnitude: ties keep the lower coordinate.
@@ -70,8 +68,7 @@ torch::Tensor ThinningCompressor::decompress(const std::vector<const Packed*>& i
   NNC_CHECK(n == 0 || coords.max().item<int64_t>() < m,
             "compressor 'thinning': a stored coordinate is out of range (corrupt item?)");
   auto out = torch::zeros({n, m}, torch::kFloat32).scatter_(1, coords, values);
-  std::vector<int64_t> shape = {n};
-  shape.insert(shape.end(), rep_.shape.begin(), rep_.shape.end());
+  auto shape = rep_.batch_shape(n);
   return out.reshape(shape);
 }
 

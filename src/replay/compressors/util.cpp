@@ -7,6 +7,7 @@
 #include <cstring>
 
 #include "core/error.h"
+#include "core/seed.h"
 
 namespace nnc::replay::detail {
 
@@ -52,6 +53,52 @@ void check_fitted(const std::string& compressor, bool fitted) {
             "compressor '{}' is not fitted: call fit(reference) on another dataset first, or "
             "load a pre-trained state (option weights)",
             compressor);
+}
+
+void check_input(const std::string& compressor, const torch::Tensor& batch,
+                 const Representation& rep) {
+  check_batch(compressor, batch, rep);
+  check_values(compressor, batch, rep);
+}
+
+void check_reference(const std::string& compressor, const torch::Tensor& reference,
+                     const Representation& rep, int64_t min_samples) {
+  check_input(compressor, reference, rep);
+  NNC_CHECK(reference.size(0) >= min_samples,
+            "compressor '{}': fit() needs at least {} reference sample(s), got {}", compressor,
+            min_samples, reference.size(0));
+}
+
+std::vector<Packed> empty_items(int64_t n, uint64_t item_bytes) {
+  std::vector<Packed> items(static_cast<size_t>(n));
+  if (item_bytes > 0)
+    for (auto& p : items) p.reserve(item_bytes);
+  return items;
+}
+
+train::TrainOptions pretrain_options(const std::string& compressor, int64_t epochs, uint64_t seed) {
+  return train::TrainOptions()
+      .optimizer("adam")
+      .lr(1e-3)
+      .epochs(epochs)
+      .batch_size(128)
+      .seed(derive_seed(seed, compressor + "-data"))
+      .label(compressor + " pretrain");
+}
+
+std::map<std::string, torch::Tensor> module_state(const torch::nn::Module& module) {
+  std::map<std::string, torch::Tensor> state;
+  for (const auto& p : module.named_parameters()) state[p.key()] = p.value().detach().clone();
+  return state;
+}
+
+void load_module_state(const std::string& compressor, torch::nn::Module& module,
+                       const std::map<std::string, torch::Tensor>& state) {
+  torch::NoGradGuard no_grad;
+  for (auto& p : module.named_parameters()) {
+    std::vector<int64_t> shape(p.value().sizes().begin(), p.value().sizes().end());
+    p.value().copy_(state_tensor(compressor, state, p.key(), shape));
+  }
 }
 
 void check_items(const std::string& compressor, const std::vector<const Packed*>& items,

@@ -10,8 +10,12 @@
 #include "replay/packed.h"
 #include "replay/representation.h"
 #include "train/batch_source.h"
+#include "train/trainer.h"
 
 namespace nnc::replay::detail {
+
+/// Largest finite float16: values are clamped to it before float16 packing.
+constexpr float kFloat16Max = 65504.f;
 
 /// Throws nnc::Error unless `batch` is [N, ...rep.shape] (N >= 0).
 void check_batch(const std::string& compressor, const torch::Tensor& batch,
@@ -21,6 +25,14 @@ void check_values(const std::string& compressor, const torch::Tensor& batch,
                   const Representation& rep);
 /// Throws a clear error when a compressor that needs fit() is used before it.
 void check_fitted(const std::string& compressor, bool fitted);
+/// What compress() and fit() check first: check_batch, then check_values.
+void check_input(const std::string& compressor, const torch::Tensor& batch,
+                 const Representation& rep);
+/// fit(): check_input, and at least `min_samples` reference samples.
+void check_reference(const std::string& compressor, const torch::Tensor& reference,
+                     const Representation& rep, int64_t min_samples);
+/// compress()'s output before packing: `n` empty items, each with room for `item_bytes`.
+std::vector<Packed> empty_items(int64_t n, uint64_t item_bytes);
 /// Every packed item must have `bytes` bytes.
 void check_items(const std::string& compressor, const std::vector<const Packed*>& items,
                  uint64_t bytes);
@@ -58,6 +70,15 @@ class ReconstructionSource : public train::BatchSource {
   Normalizer norm_;
   bool flatten_;
 };
+
+/// The pre-training settings of the learned compressors (Adam, lr 1e-3, batch 128, as the
+/// originals): data order seeded from derive_seed(seed, "<compressor>-data").
+train::TrainOptions pretrain_options(const std::string& compressor, int64_t epochs, uint64_t seed);
+/// A module's parameters by name (detached copies), for Compressor::state().
+std::map<std::string, torch::Tensor> module_state(const torch::nn::Module& module);
+/// Copies saved parameters into `module`; every parameter must be in `state` with its shape.
+void load_module_state(const std::string& compressor, torch::nn::Module& module,
+                       const std::map<std::string, torch::Tensor>& state);
 
 /// Looks up `key` in a state map and checks its shape (empty shape = any).
 torch::Tensor state_tensor(const std::string& compressor,
