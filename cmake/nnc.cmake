@@ -50,6 +50,7 @@ function(nnc_test name)
   cmake_parse_arguments(A "TORCH" "" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${A_SOURCES})
   target_link_libraries(${name} PRIVATE ${A_DEPS} GTest::gtest GTest::gtest_main)
+  target_include_directories(${name} PRIVATE ${CMAKE_SOURCE_DIR}/tests)  # tests/support/
   if(A_TORCH)
     target_precompile_headers(${name} REUSE_FROM nnc_pch)
   endif()

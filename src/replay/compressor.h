@@ -33,6 +33,7 @@ struct CompressorOptions {
   int64_t resize_to = 0;                ///< resize: target side H' = W' (0 = use resize_factor)
   int64_t resize_bits = 8;              ///< resize: bits per stored value (1..8; 16 = float16 features)
   int64_t jpeg_quality = 50;            ///< jpeg: libjpeg quality 1..100
+  std::string jpeg_tables = "shared";   ///< jpeg: shared (headers stored once) | per_item
   int64_t pq_subvectors = 32;           ///< pq: sub-vectors M per channel vector (M divides C)
   int64_t pq_bits = 8;                  ///< pq: bits per code (2^bits centroids per sub-space)
   uint64_t seed = 0;

@@ -6,22 +6,16 @@
 #include "cgp/cost_table.h"
 #include "cgp/dataset.h"
 #include "core/error.h"
+#include "support/expect_error.h"
 
 using namespace nnc::cgp;
+using nnc::testing::expect_error;
 
 namespace {
 std::string lines(int n, const std::string& line = "1 1.5 2 3 0.5") {
   std::string s;
   for (int i = 0; i < n; ++i) s += line + "\n";
   return s;
-}
-void expect_error(auto&& fn, const std::string& needle) {
-  try {
-    fn();
-    ADD_FAILURE() << "no error, expected '" << needle << "'";
-  } catch (const nnc::Error& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
 }
 }  // namespace
 

@@ -6,20 +6,14 @@
 
 #include "core/error.h"
 #include "core/toml_parse.h"
+#include "support/expect_error.h"
 
 namespace {
 
-std::string error_of(const auto& fn) {
-  try {
-    fn();
-  } catch (const nnc::Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using nnc::testing::error_message;
 
 TEST(TomlParse, SyntaxErrorNamesSourceLineAndColumn) {
-  auto msg = error_of([] { nnc::parse_toml("a = 1\nb = \n", "plan.toml"); });
+  auto msg = error_message([] { nnc::parse_toml("a = 1\nb = \n", "plan.toml"); });
   EXPECT_EQ(msg.rfind("plan.toml:2:", 0), 0u) << msg;
   EXPECT_NE(msg.find("invalid TOML"), std::string::npos) << msg;
 }
@@ -35,7 +29,7 @@ TEST(TomlParse, ParsesTextAndFiles) {
 }
 
 TEST(TomlParse, MissingFileIsAClearError) {
-  auto msg = error_of([] { nnc::parse_toml_file("/nonexistent/dir/run.toml"); });
+  auto msg = error_message([] { nnc::parse_toml_file("/nonexistent/dir/run.toml"); });
   EXPECT_NE(msg.find("/nonexistent/dir/run.toml: cannot open"), std::string::npos) << msg;
 }
 

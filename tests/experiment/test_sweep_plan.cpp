@@ -6,6 +6,7 @@
 #include "core/error.h"
 #include "experiment/run_command.h"
 #include "experiment/sweep_plan.h"
+#include "support/expect_error.h"
 
 using namespace nnc::experiment;
 
@@ -29,12 +30,7 @@ std::vector<OptionSpec> specs() {
 Expansion expand_text(const std::string& text) { return expand(parse_sweep_plan(text, "plan.toml"), specs()); }
 
 std::string error_of(const std::string& text) {
-  try {
-    expand_text(text);
-  } catch (const nnc::Error& e) {
-    return e.what();
-  }
-  return "";
+  return nnc::testing::error_message([&] { expand_text(text); });
 }
 
 const char* kPlan = R"(

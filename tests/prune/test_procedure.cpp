@@ -14,18 +14,12 @@
 #include "prune/procedure.h"
 #include "prune/prune_options.h"
 #include "prune/runs_csv.h"
+#include "support/expect_error.h"
 
 using namespace nnc::prune;
 
 namespace {
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const nnc::Error& e) {
-    return e.what();
-  }
-  return "";
-}
+using nnc::testing::error_message;
 
 PruneData teacher_student_data(uint64_t seed) {
   auto d = nnc::data::make_teacher_student(seed, nnc::data::TeacherStudentOptions{{2, 5, 8, 1}, 300, 300, 300, 0.08});
@@ -56,19 +50,19 @@ PruneOptions quick(const std::string& procedure) {
 TEST(PruneOptions, BadOptionsNameTheOption) {
   PruneOptions o;
   o.procedure = "obd";
-  auto msg = error_of([&] { o.validate(); });
+  auto msg = error_message([&] { o.validate(); });
   EXPECT_NE(msg.find("procedure"), std::string::npos) << msg;
   for (auto name : {"rl1", "drr", "pmmp", "layerwise", "magnitude"}) EXPECT_NE(msg.find(name), std::string::npos) << msg;
   o = PruneOptions();
   o.alpha = -1;
-  msg = error_of([&] { o.validate(); });
+  msg = error_message([&] { o.validate(); });
   EXPECT_NE(msg.find("'alpha'"), std::string::npos) << msg;
   o = PruneOptions();
   o.initial_p_value = 2;
-  EXPECT_NE(error_of([&] { o.validate(); }).find("initial_p_value"), std::string::npos);
+  EXPECT_NE(error_message([&] { o.validate(); }).find("initial_p_value"), std::string::npos);
   o = PruneOptions();
   o.min_epochs = 30, o.max_epochs = 20;
-  EXPECT_NE(error_of([&] { o.validate(); }).find("max_epochs"), std::string::npos);
+  EXPECT_NE(error_message([&] { o.validate(); }).find("max_epochs"), std::string::npos);
   EXPECT_NO_THROW(PruneOptions().validate());
 }
 
@@ -76,7 +70,7 @@ TEST(PruneOptions, LayerLists) {
   EXPECT_EQ(parse_layer_list("2,25,25,1", "student"), (std::vector<int64_t>{2, 25, 25, 1}));
   EXPECT_EQ(parse_layer_list(" 2, 5 ,8,1", "teacher"), (std::vector<int64_t>{2, 5, 8, 1}));
   for (auto bad : {"", "2", "2,,1", "2,x,1", "2,-5,1", "2,0,1", "2.5,1", "2,5,"}) {
-    auto msg = error_of([&] { parse_layer_list(bad, "teacher"); });
+    auto msg = error_message([&] { parse_layer_list(bad, "teacher"); });
     EXPECT_NE(msg.find("'teacher'"), std::string::npos) << bad << ": " << msg;
   }
 }

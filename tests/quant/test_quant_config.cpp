@@ -3,6 +3,7 @@
 
 #include "core/error.h"
 #include "quant/quant_config.h"
+#include "support/expect_error.h"
 
 using namespace nnc::quant;
 
@@ -24,12 +25,7 @@ bias_frac_width = 3
 )";
 
 std::string error_of(const std::string& text, const std::string& source = "cfg.toml") {
-  try {
-    parse_quant_toml(text, source);
-  } catch (const nnc::Error& e) {
-    return e.what();
-  }
-  return "";
+  return nnc::testing::error_message([&] { parse_quant_toml(text, source); });
 }
 
 }  // namespace

@@ -19,9 +19,11 @@
 #include "replay/compressors/sparse.h"
 #include "replay/compressors/thinning.h"
 #include "replay/packed.h"
+#include "support/expect_error.h"
 
 using namespace nnc;
 using namespace nnc::replay;
+using nnc::testing::expect_error;
 
 namespace {
 
@@ -84,17 +86,6 @@ CompressorOptions opts(const std::string& name) {
   CompressorOptions o;
   o.name = name;
   return o;
-}
-
-/// Expects nnc::Error whose message contains `needle`.
-template <typename Fn>
-void expect_error(Fn fn, const std::string& needle) {
-  try {
-    fn();
-    ADD_FAILURE() << "expected nnc::Error containing '" << needle << "'";
-  } catch (const nnc::Error& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
 }
 
 double mse(const torch::Tensor& a, const torch::Tensor& b) {

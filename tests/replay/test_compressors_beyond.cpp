@@ -20,9 +20,11 @@
 #include "replay/compressors/pq.h"
 #include "replay/compressors/resize.h"
 #include "replay/memory.h"
+#include "support/expect_error.h"
 
 using namespace nnc;
 using namespace nnc::replay;
+using nnc::testing::expect_error;
 
 namespace {
 
@@ -76,16 +78,6 @@ torch::Tensor round_trip(const Compressor& c, const torch::Tensor& x) {
   EXPECT_EQ(y.sizes(), x.sizes());
   EXPECT_EQ(y.scalar_type(), torch::kFloat32);
   return y;
-}
-
-template <typename Fn>
-void expect_error(Fn fn, const std::string& needle) {
-  try {
-    fn();
-    ADD_FAILURE() << "expected nnc::Error containing '" << needle << "'";
-  } catch (const nnc::Error& e) {
-    EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
-  }
 }
 
 double mse(const torch::Tensor& a, const torch::Tensor& b) {
@@ -239,44 +231,77 @@ TEST(Resize, BadParametersAreClearErrors) {
 
 TEST(Jpeg, GrayRoundTripIsAJpegStreamWithHighPsnrAtQuality90) {
   auto rep = raw({1, 28, 28});
-  auto o = opts("jpeg");
-  o.jpeg_quality = 90;
-  auto c = make_compressor(o, rep);
-  EXPECT_EQ(c->item_bytes(), 0u);  // variable size
-  EXPECT_EQ(c->fixed_bytes(), 0u);
-  auto x = smooth(32, rep, 7);
-  auto items = c->compress(x);
-  auto y = c->decompress(ptrs(items));
-  ASSERT_EQ(y.sizes(), x.sizes());
-  EXPECT_GT(psnr(y, x), 38.0);
+  for (std::string tables : {"shared", "per_item"}) {
+    SCOPED_TRACE(tables);
+    auto o = opts("jpeg");
+    o.jpeg_quality = 90;
+    o.jpeg_tables = tables;
+    auto c = make_compressor(o, rep);
+    const auto& header = dynamic_cast<const JpegCompressor&>(*c).shared_header();
+    EXPECT_EQ(c->item_bytes(), 0u);  // variable size
+    // The markers and tables of a 28x28 grayscale baseline JPEG (SOI, APP0, DQT, SOF0, 2 DHT, SOS).
+    EXPECT_GT(header.size(), 250u);
+    EXPECT_LT(header.size(), 400u);
+    EXPECT_EQ(c->fixed_bytes(), tables == "shared" ? header.size() : 0u);
+    auto x = smooth(32, rep, 7);
+    auto items = c->compress(x);
+    auto y = c->decompress(ptrs(items));
+    ASSERT_EQ(y.sizes(), x.sizes());
+    EXPECT_GT(psnr(y, x), 38.0);
 
-  // Each item is exactly the stream TurboJPEG writes for that image, and decodes on its own.
-  auto pixels = x.to(torch::kUInt8).contiguous();
-  tjhandle enc = tjInitCompress(), dec = tjInitDecompress();
-  for (int64_t i = 0; i < x.size(0); ++i) {
-    const Packed& p = items[static_cast<size_t>(i)];
-    ASSERT_GE(p.size(), 4u);
-    EXPECT_EQ(p[0], 0xFF);
-    EXPECT_EQ(p[1], 0xD8);  // SOI
-    EXPECT_EQ(p[p.size() - 2], 0xFF);
-    EXPECT_EQ(p[p.size() - 1], 0xD9);  // EOI
-    unsigned char* buf = nullptr;
-    unsigned long size = 0;
-    ASSERT_EQ(tjCompress2(enc, pixels.data_ptr<uint8_t>() + i * 784, 28, 28, 28, TJPF_GRAY, &buf,
-                          &size, TJSAMP_GRAY, 90, TJFLAG_ACCURATEDCT),
-              0);
-    EXPECT_EQ(p.size(), size);
-    EXPECT_EQ(std::memcmp(p.data(), buf, size), 0);
-    tjFree(buf);
-    std::vector<uint8_t> out(784);
-    ASSERT_EQ(tjDecompress2(dec, p.data(), p.size(), out.data(), 28, 28, 28, TJPF_GRAY,
-                            TJFLAG_ACCURATEDCT),
-              0);
-    auto ref = torch::from_blob(out.data(), {1, 28, 28}, torch::kUInt8).to(torch::kFloat32);
-    EXPECT_TRUE(torch::equal(ref, y[i])) << i;
+    // per_item: each item is exactly the stream TurboJPEG writes for that image. shared: the
+    // header + item + EOI is that stream. Either way it decodes on its own.
+    auto pixels = x.to(torch::kUInt8).contiguous();
+    tjhandle enc = tjInitCompress(), dec = tjInitDecompress();
+    for (int64_t i = 0; i < x.size(0); ++i) {
+      Packed p = items[static_cast<size_t>(i)];
+      if (tables == "shared") {
+        EXPECT_NE(p[0], 0xFF);  // no SOI: scan data only
+        p.insert(p.begin(), header.begin(), header.end());
+        p.push_back(0xFF);
+        p.push_back(0xD9);
+      }
+      ASSERT_GE(p.size(), 4u);
+      EXPECT_EQ(p[0], 0xFF);
+      EXPECT_EQ(p[1], 0xD8);  // SOI
+      EXPECT_EQ(p[p.size() - 2], 0xFF);
+      EXPECT_EQ(p[p.size() - 1], 0xD9);  // EOI
+      unsigned char* buf = nullptr;
+      unsigned long size = 0;
+      ASSERT_EQ(tjCompress2(enc, pixels.data_ptr<uint8_t>() + i * 784, 28, 28, 28, TJPF_GRAY, &buf,
+                            &size, TJSAMP_GRAY, 90, TJFLAG_ACCURATEDCT),
+                0);
+      EXPECT_EQ(p.size(), size);
+      EXPECT_EQ(std::memcmp(p.data(), buf, size), 0);
+      tjFree(buf);
+      std::vector<uint8_t> out(784);
+      ASSERT_EQ(tjDecompress2(dec, p.data(), p.size(), out.data(), 28, 28, 28, TJPF_GRAY,
+                              TJFLAG_ACCURATEDCT),
+                0);
+      auto ref = torch::from_blob(out.data(), {1, 28, 28}, torch::kUInt8).to(torch::kFloat32);
+      EXPECT_TRUE(torch::equal(ref, y[i])) << i;
+    }
+    tjDestroy(enc);
+    tjDestroy(dec);
   }
-  tjDestroy(enc);
-  tjDestroy(dec);
+}
+
+TEST(Jpeg, SharedTablesMakeItemsSmallerByExactlyTheHeaderAndEoi) {
+  auto rep = raw({3, 32, 32});
+  auto x = smooth(20, rep, 13);
+  auto o = opts("jpeg");
+  auto shared = make_compressor(o, rep);
+  o.jpeg_tables = "per_item";
+  auto files = make_compressor(o, rep);
+  const uint64_t head = shared->fixed_bytes();
+  auto a = shared->compress(x), b = files->compress(x);
+  for (size_t i = 0; i < a.size(); ++i) EXPECT_EQ(a[i].size() + head + 2, b[i].size()) << i;
+  EXPECT_TRUE(torch::equal(shared->decompress(ptrs(a)), files->decompress(ptrs(b))));
+  // Items of one mode are refused by the other.
+  expect_error([&] { shared->decompress(ptrs(b)); }, "is not JPEG scan data");
+  expect_error([&] { files->decompress(ptrs(a)); }, "is not a JPEG stream");
+  o.jpeg_tables = "both";
+  expect_error([&] { make_compressor(o, rep); }, "jpeg_tables must be shared or per_item, got 'both'");
 }
 
 TEST(Jpeg, RgbRoundTripAndQualityTradesBytesForError) {
@@ -327,21 +352,33 @@ TEST(Jpeg, BadParametersAreClearErrors) {
                "JPEG codes raw uint8 images only");
   expect_error([&] { make_compressor(opts("jpeg"), raw({2, 28, 28})); },
                "needs images [1,H,W] (grayscale) or [3,H,W] (RGB)");
-  auto c = make_compressor(opts("jpeg"), raw({1, 28, 28}));
+  auto per_item = opts("jpeg");
+  per_item.jpeg_tables = "per_item";
+  auto c = make_compressor(per_item, raw({1, 28, 28}));
   Packed junk(100, 7);
   expect_error([&] { c->decompress({&junk}); }, "is not a JPEG stream");
-  auto other = make_compressor(opts("jpeg"), raw({1, 32, 32}))->compress(torch::zeros({1, 1, 32, 32}));
+  auto other = make_compressor(per_item, raw({1, 32, 32}))->compress(torch::zeros({1, 1, 32, 32}));
   expect_error([&] { c->decompress(ptrs(other)); }, "is a 32x32 JPEG, expected 28x28");
+  // A truncated item is an error, not a partly decoded image.
+  auto good = c->compress(smooth(1, raw({1, 28, 28}), 3, 7));
+  ASSERT_GT(good[0].size(), 400u);  // header (~330 B) + scan data
+  Packed cut(good[0].begin(), good[0].end() - 40);  // scan data cut short
+  expect_error([&] { c->decompress({&cut}); }, "does not decode");
+  auto shared = make_compressor(opts("jpeg"), raw({1, 28, 28}));
+  Packed marker = {0x12, 0xFF, 0xD9, 0x00};
+  expect_error([&] { shared->decompress({&marker}); }, "is not JPEG scan data");
   // Variable-size items need a byte budget; the notebook arithmetic has no formula.
   auto o = opts("jpeg");
   expect_error([&] { plan_for_slots(10, *c, 0); }, "variable-size items");
   auto plan = plan_for_bytes(100000, *c, o, raw({1, 28, 28}), "real", 0);
   EXPECT_TRUE(plan.byte_mode());
-  EXPECT_EQ(plan.fixed_bytes, 0u);
+  EXPECT_EQ(plan.fixed_bytes, 0u);  // per_item: nothing stored once
+  auto shared_plan = plan_for_bytes(100000, *shared, opts("jpeg"), raw({1, 28, 28}), "real", 0);
+  EXPECT_EQ(shared_plan.fixed_bytes, shared->fixed_bytes());
 }
 
 TEST(Jpeg, ByteMemoryWithRealJpegSizesNeverExceedsTheBudget) {
-  // Images of varying detail give JPEG items from ~350 B to ~800 B.
+  // Images of varying detail give JPEG items (scan data) from ~30 B to ~500 B.
   auto rep = raw({1, 28, 28});
   auto c = make_compressor(opts("jpeg"), rep);
   std::vector<torch::Tensor> parts;

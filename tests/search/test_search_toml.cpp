@@ -2,6 +2,7 @@
 
 #include "core/error.h"
 #include "search/search_toml.h"
+#include "support/expect_error.h"
 
 using namespace nnc::search;
 
@@ -58,12 +59,7 @@ average_bitwidth.direction = "minimize"
 )";
 
 std::string error_of(const std::string& text) {
-  try {
-    parse_search_toml(text, "test.toml");
-  } catch (const nnc::Error& e) {
-    return e.what();
-  }
-  return "(no error)";
+  return nnc::testing::error_message([&] { parse_search_toml(text, "test.toml"); });
 }
 
 std::string with_setup(const std::string& setup_lines, const std::string& space_lines =

@@ -96,7 +96,7 @@ ExperimentKind pretrain_compressor_kind() {
         "encoder", "encoding_block", "encoder_weights", "compressor", "compression_factor",
         "strategy", "n_states", "latent_channels", "n_blocks", "bottleneck_neurons", "atoms",
         "nonzeros", "coefficient_bits", "pretrain_epochs", "resize_factor", "resize_to",
-        "resize_bits", "jpeg_quality", "pq_subvectors", "pq_bits", "compressor_weights"};
+        "resize_bits", "jpeg_quality", "jpeg_tables", "pq_subvectors", "pq_bits", "compressor_weights"};
     if (keep.count(s.key)) k.options.push_back(s);
   }
   k.options.push_back(save_to_option());

@@ -24,7 +24,7 @@ const char* kNamespaceOrder[] = {
     "strategy", "n_states", "latent_channels", "n_blocks", "bottleneck_neurons",
     // nncompress's own compressors (after the original's compressor options)
     "atoms", "nonzeros", "coefficient_bits", "resize_factor", "resize_to", "resize_bits",
-    "jpeg_quality", "pq_subvectors", "pq_bits", "backbone", "backbone_block", "sampler"};
+    "jpeg_quality", "jpeg_tables", "pq_subvectors", "pq_bits", "backbone", "backbone_block", "sampler"};
 
 void run_replay_kind(RunContext& ctx) {
   const auto& c = ctx.config;

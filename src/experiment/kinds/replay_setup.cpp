@@ -43,6 +43,10 @@ std::vector<OptionSpec> replay_options() {
       {"resize_to", int64_t{0}, "resize: target side in pixels (0 = use resize_factor)"},
       {"resize_bits", int64_t{8}, "resize: bits per stored value (1..8; 16 = float16, features only)"},
       {"jpeg_quality", int64_t{50}, "jpeg: quality 1..100 (raw images only)"},
+      {"jpeg_tables", std::string("shared"),
+       "jpeg: shared = the headers/tables stored once (JPEG abbreviated format), per_item = "
+       "every item a complete JPEG file",
+       {"shared", "per_item"}},
       {"pq_subvectors", int64_t{32}, "pq: sub-vectors per channel vector (must divide the channels)"},
       {"pq_bits", int64_t{8}, "pq: bits per code, 2^bits k-means centroids per sub-space (1..16)"},
       {"transfer_dataset", std::string("auto"),
@@ -105,6 +109,7 @@ replay::CompressorOptions compressor_options_from(const RunConfig& c) {
   o.resize_to = c.get_int("resize_to");
   o.resize_bits = c.get_int("resize_bits");
   o.jpeg_quality = c.get_int("jpeg_quality");
+  o.jpeg_tables = c.get_string("jpeg_tables");
   o.pq_subvectors = c.get_int("pq_subvectors");
   o.pq_bits = c.get_int("pq_bits");
   o.seed = static_cast<uint64_t>(c.get_int("seed"));
@@ -136,7 +141,8 @@ std::string compressor_label(const replay::CompressorOptions& o) {
   if (o.name == "resize")
     return o.resize_to > 0 ? fmt::format("resize to {} {}b", o.resize_to, o.resize_bits)
                            : fmt::format("resize /{} {}b", o.resize_factor, o.resize_bits);
-  if (o.name == "jpeg") return fmt::format("jpeg q{}", o.jpeg_quality);
+  if (o.name == "jpeg")
+    return fmt::format("jpeg q{}{}", o.jpeg_quality, o.jpeg_tables == "per_item" ? " files" : "");
   if (o.name == "pq") return fmt::format("pq {}x{}b", o.pq_subvectors, o.pq_bits);
   return o.name;
 }

@@ -1,18 +1,24 @@
 #pragma once
-// `jpeg` (jpeg_quality q, 1..100): every raw image is stored as the baseline JPEG stream
-// that libjpeg-turbo's TurboJPEG API writes (tjCompress2, accurate integer DCT, standard
-// Huffman tables): grayscale for 1 channel, RGB for 3 channels with 4:2:0 chroma
-// subsampling (libjpeg's and PIL's default; "Memory Replay with Data Compression",
-// Wang et al. 2022, stores JPEG at quality 50 this way). Raw images only: float feature maps
-// are refused (use resize, quantization or pq for those).
-//   item_bytes  = 0 (variable size): an item IS the complete JPEG stream (SOI .. EOI,
-//                 quantisation and Huffman tables included: for 28x28 grayscale the markers
-//                 and tables are about 330 B of each item, e.g. ~525 B per Fashion-MNIST
-//                 image at quality 50, against 784 B raw)
-//   fixed_bytes = 0
+// `jpeg` (jpeg_quality q, 1..100; jpeg_tables shared | per_item): every raw image is coded
+// as the baseline JPEG stream that libjpeg-turbo's TurboJPEG API writes (tjCompress2,
+// accurate integer DCT, standard Huffman tables): grayscale for 1 channel, RGB for 3
+// channels with 4:2:0 chroma subsampling (libjpeg's and PIL's default; "Memory Replay with
+// Data Compression", Wang et al. 2022, stores JPEG at quality 50 this way). Raw images only:
+// float feature maps are refused (use resize, quantization or pq for those).
+//
+// With fixed quality, size and subsampling, every stream starts with the same bytes: SOI,
+// JFIF APP0, DQT, SOF0, DHT and the SOS header (the markers and tables, ~330 B for 28x28
+// grayscale: more than half of a ~525 B Fashion-MNIST image at quality 50). So:
+//   jpeg_tables = shared (default): the tables are stored ONCE, as JPEG's own abbreviated
+//     format does (ITU-T T.81 B.4/B.5: a tables-only stream plus abbreviated images); an item
+//     is the entropy-coded scan only (between the SOS header and EOI).
+//       item_bytes = 0 (variable size), fixed_bytes = the shared header (~330 B)
+//   jpeg_tables = per_item: an item IS the complete JPEG file (SOI .. EOI), as a folder of
+//     .jpg files would store it.   item_bytes = 0 (variable size), fixed_bytes = 0
 // The replay memory then runs in byte mode (per-item length header charged by the setup).
-// Decompression: tjDecompress2 in batches, one TurboJPEG handle per worker, parallel over
-// items with at::parallel_for (chunks of 64 items). Deterministic (same bytes every run).
+// Decompression: tjDecompress2 in batches (shared: header + scan + EOI reassembled in a
+// scratch buffer), one TurboJPEG handle per worker, parallel over items with
+// at::parallel_for (chunks of 64 items). Deterministic (same bytes every run).
 #include "replay/compressor.h"
 
 namespace nnc::replay {
@@ -21,18 +27,26 @@ class JpegCompressor : public Compressor {
  public:
   JpegCompressor(const CompressorOptions& options, const Representation& rep);
   std::string name() const override { return "jpeg"; }
-  uint64_t fixed_bytes() const override { return 0; }
+  uint64_t fixed_bytes() const override { return shared_ ? header_.size() : 0; }
   uint64_t item_bytes() const override { return 0; }
   std::vector<Packed> compress(const torch::Tensor& batch) const override;
   torch::Tensor decompress(const std::vector<const Packed*>& items) const override;
   std::string describe() const override;
 
   int quality() const { return quality_; }
+  /// The stream prefix every item shares (SOI .. end of the SOS header); stored once when
+  /// jpeg_tables = shared.
+  const std::vector<uint8_t>& shared_header() const { return header_; }
 
  private:
   Representation rep_;
   int quality_;
+  bool shared_;
   int64_t c_, h_, w_;
+  std::vector<uint8_t> header_;
+  /// The complete stream of one HWC uint8 image (TurboJPEG's output).
+  void encode_one(void* handle, const uint8_t* pixels, std::vector<unsigned char>& buf,
+                  Packed& out) const;
 };
 
 }  // namespace nnc::replay
