@@ -9,7 +9,7 @@
 # Exits non-zero on any failure and names the failing test or target.
 #
 # usage: scripts/sanitize_ci.sh [BUILD_DIR=build-asan] [SECONDS_PER_TARGET=20]
-# env:   NNC_SANITIZE_JOBS (build jobs, default nproc), NNC_FUZZ_ONLY="idx jsc" (subset of
+# env:   NNC_CMAKE_ARGS (extra cmake options, as for setup.sh), NNC_SANITIZE_JOBS (build jobs, default nproc), NNC_FUZZ_ONLY="idx jsc" (subset of
 #        fuzz targets), NNC_FUZZ_ARTIFACTS (where crash inputs go, default BUILD_DIR/fuzz-artifacts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,7 +44,7 @@ scripts/install_missing.sh clang-14 libclang-rt-14-dev llvm-14
 
 step "configure $BUILD_DIR (clang 14, ASan + UBSan, libFuzzer)"
 CC=clang-14 CXX=clang++-14 cmake -G Ninja -S "$SRC" -B "$BUILD_DIR" \
-  -DNNC_SANITIZE=ON -DNNC_FUZZ=ON -DNNC_BUILD_BENCH=OFF -DNNC_BUILD_TESTS=ON >/dev/null
+  -DNNC_SANITIZE=ON -DNNC_FUZZ=ON -DNNC_BUILD_BENCH=OFF -DNNC_BUILD_TESTS=ON ${NNC_CMAKE_ARGS:-} >/dev/null
 
 step "build ${#FUZZERS[@]} fuzzers + ${#TESTS[@]} test executables"
 targets=("${TESTS[@]}")

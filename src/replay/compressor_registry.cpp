@@ -39,7 +39,7 @@ void register_builtin_compressors(CompressorRegistry& r) {
   r.add("resize", factory<ResizeCompressor>(),
         "area downsampling, bilinear back (resize_factor | resize_to, resize_bits)");
   r.add("jpeg", factory<JpegCompressor>(),
-        "libjpeg-turbo JPEG stream of raw images, variable size (jpeg_quality)");
+        "libjpeg-turbo JPEG of raw images, variable size (jpeg_quality; jpeg_tables shared | per_item)");
   r.add("pq", factory<PqCompressor>(),
         "product quantisation of feature maps, k-means codebooks (pq_subvectors, pq_bits)");
 }
