@@ -79,7 +79,22 @@ std::pair<std::string, std::string> compressor_of(const experiment::RunRecord& r
     return {name, blocks.empty() || blocks == "2" ? latent : latent + "x" + blocks};
   }
   if (name == "fcae") return {name, config_text(c, "bottleneck_neurons")};
-  if (name == "sparse") return {name, config_text(c, "nonzeros") + "/" + config_text(c, "atoms")};
+  if (name == "sparse") {
+    std::string bits = config_text(c, "coefficient_bits");
+    return {name, config_text(c, "nonzeros") + "/" + config_text(c, "atoms") +
+                      (bits.empty() || bits == "16" ? "" : " f" + bits)};
+  }
+  // The parameter is also the grouping key (runs that differ only in their seed are
+  // averaged), so every setting that changes what is stored must appear in it.
+  if (name == "resize") {
+    std::string to = config_text(c, "resize_to");
+    std::string side = !to.empty() && to != "0" ? to + "px" : "/" + config_text(c, "resize_factor");
+    return {name, side + " " + config_text(c, "resize_bits") + "b"};
+  }
+  if (name == "jpeg")
+    return {name, "q" + config_text(c, "jpeg_quality") +
+                      (config_text(c, "jpeg_tables") == "per_item" ? " files" : "")};
+  if (name == "pq") return {name, config_text(c, "pq_subvectors") + "x" + config_text(c, "pq_bits") + "b"};
   if (name == "none") return {name, encoder == "none" ? "GDumb" : ""};
   return {name, ""};
 }

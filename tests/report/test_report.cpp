@@ -167,6 +167,28 @@ TEST(ReplayChart, PassesSplitLinesOnlyWhenTheyDiffer) {
   EXPECT_EQ(chart.facets[0].series[0].name, "No Compression (8 passes)");
 }
 
+TEST(ReplayPoints, SettingsOfTheNewerCompressorsAreNotAveragedAsSeeds) {
+  // Same budget, different JPEG quality: two points. Same quality, different seed: one
+  // point, averaged.
+  std::vector<experiment::RunRecord> runs = {
+      replay_run({.id = "q30", .compressor = "jpeg", .param_key = "jpeg_quality", .param = 30,
+                  .accuracy = 0.6}),
+      replay_run({.id = "q90", .compressor = "jpeg", .param_key = "jpeg_quality", .param = 90,
+                  .accuracy = 0.8}),
+      replay_run({.id = "q90s1", .compressor = "jpeg", .param_key = "jpeg_quality", .param = 90,
+                  .accuracy = 0.7, .seed = 1}),
+      replay_run({.id = "pq", .compressor = "pq", .param_key = "pq_bits", .param = 4}),
+      replay_run({.id = "pq8", .compressor = "pq", .param_key = "pq_bits", .param = 8}),
+  };
+  auto points = replay_points(runs);
+  ASSERT_EQ(points.size(), 4u);
+  EXPECT_EQ(points[0].parameter, "q30");
+  EXPECT_EQ(points[1].parameter, "q90");
+  EXPECT_EQ(points[1].run_ids.size(), 2u);
+  EXPECT_NEAR(points[1].accuracy, 0.75, 1e-12);
+  EXPECT_NE(points[2].parameter, points[3].parameter);
+}
+
 TEST(Series, SortByXMovesEveryColumnAndKeepsTiesInOrder) {
   Series s("s");
   s.point(3, 0.3, "c", "hc").point(1, 0.1, "a", "ha").point(2, 0.2, "b1", "hb1").point(2, 0.25, "b2", "hb2");
