@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# AddressSanitizer + UBSan check of the parsers and the torch-free code (issue 8):
+# AddressSanitizer + UBSan check of the parsers, data readers, models and torch-free code:
 #   0. installs clang 14 and its runtimes when missing (apt-get, like setup.sh),
 #   1. configures a clang build with -DNNC_SANITIZE=ON -DNNC_FUZZ=ON (no benchmarks),
 #   2. builds only the fuzz targets and a named subset of test executables,
@@ -9,8 +9,9 @@
 # Exits non-zero on any failure and names the failing test or target.
 #
 # usage: scripts/sanitize_ci.sh [BUILD_DIR=build-asan] [SECONDS_PER_TARGET=20]
-# env:   NNC_CMAKE_ARGS (extra cmake options, as for setup.sh), NNC_SANITIZE_JOBS (build jobs, default nproc), NNC_FUZZ_ONLY="idx jsc" (subset of
-#        fuzz targets), NNC_FUZZ_ARTIFACTS (where crash inputs go, default BUILD_DIR/fuzz-artifacts)
+# env:   NNC_CMAKE_ARGS (extra cmake options, as for setup.sh), NNC_SANITIZE_JOBS (build and
+#        fuzzing jobs, default nproc), NNC_FUZZ_ONLY="idx jsc" (subset of fuzz targets),
+#        NNC_FUZZ_ARTIFACTS (where crash inputs go, default BUILD_DIR/fuzz-artifacts)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SRC=$(pwd)

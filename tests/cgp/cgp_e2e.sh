@@ -5,12 +5,7 @@
 # contract), the artifacts, a checkpoint reused, and bad options refused.
 # Usage: cgp_e2e.sh NNCOMPRESS
 set -uo pipefail
-NNC=$1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0; passes=0
-ok()  { passes=$((passes+1)); echo "ok   $1"; }
-bad() { fails=$((fails+1)); echo "FAIL $1"; }
+source "$(dirname "$0")/../support/e2e.sh"
 q() { sqlite3 "$T/r/results.db" "$1"; }
 TINY=(--limit-train 600 --limit-test 300 --epochs 1 --threads 1 --out "$T/r")
 
@@ -76,5 +71,4 @@ run_exp all-layers --generations 200 --rows 16 --cols 16 && grep -qE '^  weights
 [ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -q "none.txt" "$T/err" && ok "missing cost table named" \
   || bad "missing costs (rc $rc): $(cat "$T/err")"
 
-echo "cgp-e2e: $passes passed, $fails failed"
-[ $fails -eq 0 ]
+e2e_summary cgp-e2e

@@ -1,12 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end: real runs, bad input gives one clear line and a non-zero exit.
 set -uo pipefail
-NNC=$1
-T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
-fails=0; passes=0
-ok()   { passes=$((passes+1)); echo "ok   $1"; }
-bad()  { fails=$((fails+1)); echo "FAIL $1"; }
+source "$(dirname "$0")/../support/e2e.sh"
 # expect_error NAME PATTERN CMD...: non-zero exit, stderr matches PATTERN, no crash (exit < 128)
 expect_error() {
   local name=$1 pat=$2; shift 2
@@ -34,5 +29,4 @@ expect_error "missing data dir" "cifar" "$NNC" train --dataset cifar10 --data-di
 expect_error "bad device" "device" "$NNC" train --dataset blobs --device tpu --out "$T/r"
 "$NNC" results list --out "$T/r" | grep -q failed && ok "failed runs recorded" || bad "failed runs recorded"
 
-echo "cli-e2e: $passes passed, $fails failed"
-[ $fails -eq 0 ]
+e2e_summary cli-e2e

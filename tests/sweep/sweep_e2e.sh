@@ -4,17 +4,13 @@
 # without duplicates, an unusable output directory.
 # Usage: sweep_e2e.sh NNCOMPRESS
 set -uo pipefail
-NNC=$1
-T=$(mktemp -d)
+source "$(dirname "$0")/../support/e2e.sh"
 cleanup() {
   mountpoint -q "$T/full" 2>/dev/null && umount "$T/full"
   mountpoint -q "$T/ro" 2>/dev/null && umount "$T/ro"
   rm -rf "$T"
 }
 trap cleanup EXIT
-fails=0; passes=0
-ok()  { passes=$((passes+1)); echo "ok   $1"; }
-bad() { fails=$((fails+1)); echo "FAIL $1"; }
 q() { sqlite3 "$1/results.db" "$2"; }
 
 plan() {  # plan FILE GRID-LINES...
@@ -113,5 +109,4 @@ else
   echo "skip full disk: mounting a small tmpfs is not permitted here"
 fi
 
-echo "sweep-e2e: $passes passed, $fails failed"
-[ $fails -eq 0 ]
+e2e_summary sweep-e2e
