@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdlib>
 #include <map>
@@ -31,6 +32,9 @@ const CompressorInfo kCompressors[] = {
     {"convae", "Conv. Autoencoder"},
     {"fcae", "FC Autoencoder"},
     {"sparse", "Sparse Coding"},
+    {"resize", "Resize"},
+    {"jpeg", "JPEG"},
+    {"pq", "Product Quantization"},
 };
 
 std::string encoder_display_name(const std::string& encoder, const std::string& block) {
@@ -148,7 +152,9 @@ int compressor_rank(const std::string& compressor) {
 std::string ReplayPoint::method() const {
   std::string m = encoder == "none" ? "" : encoder_name + " + ";
   m += compressor_name;
-  if (!parameter.empty() && parameter != "GDumb") m += " k=" + parameter;
+  // The notebooks' "k=<value>" for a bare number; self-describing settings ("q50", "/2 4b") as is.
+  if (!parameter.empty() && parameter != "GDumb")
+    m += (std::isdigit(static_cast<unsigned char>(parameter[0])) ? " k=" : " ") + parameter;
   if (parameter == "GDumb") m = "GDumb";
   return m;
 }

@@ -183,6 +183,7 @@ TEST(ReplayPoints, SettingsOfTheNewerCompressorsAreNotAveragedAsSeeds) {
   auto points = replay_points(runs);
   ASSERT_EQ(points.size(), 4u);
   EXPECT_EQ(points[0].parameter, "q30");
+  EXPECT_EQ(points[0].method(), "JPEG q30");  // self-describing: no "k="
   EXPECT_EQ(points[1].parameter, "q90");
   EXPECT_EQ(points[1].run_ids.size(), 2u);
   EXPECT_NEAR(points[1].accuracy, 0.75, 1e-12);
