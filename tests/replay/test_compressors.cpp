@@ -20,76 +20,17 @@
 #include "replay/compressors/thinning.h"
 #include "replay/packed.h"
 #include "support/expect_error.h"
+#include "compressor_fixtures.h"
 
 using namespace nnc;
 using namespace nnc::replay;
 using nnc::testing::expect_error;
+using namespace nnc::replay::testing;
 
 namespace {
 
-Representation raw(std::vector<int64_t> shape) { return {std::move(shape), true}; }
-Representation feat(std::vector<int64_t> shape) { return {std::move(shape), false}; }
-
-std::vector<int64_t> batch_shape(int64_t n, const Representation& rep) {
-  std::vector<int64_t> s = {n};
-  s.insert(s.end(), rep.shape.begin(), rep.shape.end());
-  return s;
-}
-
-/// Structured samples an autoencoder can learn. Raw images: random 4x4 fields upsampled
-/// bilinearly, as integers 0..255 (16 degrees of freedom per channel). Features: points of
-/// a fixed random 8-dimensional linear subspace (like a frozen encoder's maps, low rank).
-torch::Tensor smooth(int64_t n, const Representation& rep, uint64_t seed) {
-  if (!rep.raw_pixels) {
-    torch::manual_seed(1234);  // the same subspace for every call
-    auto basis = torch::randn({8, rep.numel()}) / std::sqrt(8.0);
-    torch::manual_seed(seed);
-    return (torch::randn({n, 8}).mm(basis) + 0.5).reshape(batch_shape(n, rep));
-  }
-  torch::manual_seed(seed);
-  int64_t c = rep.shape[0], h = rep.shape[1], w = rep.shape[2];
-  auto x = torch::nn::functional::interpolate(
-      torch::randn({n, c, 4, 4}), torch::nn::functional::InterpolateFuncOptions()
-                                      .size(std::vector<int64_t>{h, w})
-                                      .mode(torch::kBilinear)
-                                      .align_corners(true));
-  return (x * 50 + 128).clamp(0, 255).round();
-}
-
-torch::Tensor random_batch(int64_t n, const Representation& rep, uint64_t seed) {
-  torch::manual_seed(seed);
-  if (rep.raw_pixels) return torch::randint(0, 256, batch_shape(n, rep)).to(torch::kFloat32);
-  return torch::randn(batch_shape(n, rep)) * 3;
-}
-
-std::vector<const Packed*> ptrs(const std::vector<Packed>& items) {
-  std::vector<const Packed*> out;
-  for (auto& p : items) out.push_back(&p);
-  return out;
-}
-
-torch::Tensor round_trip(const Compressor& c, const torch::Tensor& x) {
-  auto items = c.compress(x);
-  EXPECT_EQ(items.size(), static_cast<size_t>(x.size(0)));
-  for (auto& p : items) EXPECT_EQ(p.size(), c.item_bytes());
-  auto y = c.decompress(ptrs(items));
-  EXPECT_EQ(y.sizes(), x.sizes());
-  EXPECT_EQ(y.scalar_type(), torch::kFloat32);
-  return y;
-}
-
 CompressorPtr make(CompressorOptions o, const Representation& rep) {
   return make_compressor(o, rep);
-}
-
-CompressorOptions opts(const std::string& name) {
-  CompressorOptions o;
-  o.name = name;
-  return o;
-}
-
-double mse(const torch::Tensor& a, const torch::Tensor& b) {
-  return (a - b).pow(2).mean().item<double>();
 }
 
 uint64_t ceil8(uint64_t bits) { return (bits + 7) / 8; }
@@ -580,7 +521,7 @@ TEST(SparseCompressor, RecoversExactlySparseSignals) {
       auto coef = (torch::rand({n, 4}) + 1) * (torch::randint(0, 2, {n, 4}) * 2 - 1);
       auto codes = torch::zeros({n, 64}).scatter_(1, idx, coef);
       auto model = codes.mm(dict.t());
-      auto x = (model * norm[1] + norm[0]).reshape(batch_shape(n, rep));
+      auto x = (model * norm[1] + norm[0]).reshape(rep.batch_shape(n));
       auto y = round_trip(*c, x);
       double rel = std::sqrt(mse(x, y) / x.pow(2).mean().item<double>());
       EXPECT_LT(rel, bits == 16 ? 2e-3 : 1e-4) << rep.describe() << " bits " << bits;

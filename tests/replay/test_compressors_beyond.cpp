@@ -21,71 +21,14 @@
 #include "replay/compressors/resize.h"
 #include "replay/memory.h"
 #include "support/expect_error.h"
+#include "compressor_fixtures.h"
 
 using namespace nnc;
 using namespace nnc::replay;
 using nnc::testing::expect_error;
+using namespace nnc::replay::testing;
 
 namespace {
-
-Representation raw(std::vector<int64_t> shape) { return {std::move(shape), true}; }
-Representation feat(std::vector<int64_t> shape) { return {std::move(shape), false}; }
-
-std::vector<int64_t> batch_shape(int64_t n, const Representation& rep) {
-  std::vector<int64_t> s = {n};
-  s.insert(s.end(), rep.shape.begin(), rep.shape.end());
-  return s;
-}
-
-/// Raw images: random `grid` x `grid` fields upsampled bilinearly, integers 0..255.
-/// Features: points of a fixed random 8-dimensional subspace.
-torch::Tensor smooth(int64_t n, const Representation& rep, uint64_t seed, int64_t grid = 4) {
-  if (!rep.raw_pixels) {
-    torch::manual_seed(1234);
-    auto basis = torch::randn({8, rep.numel()}) / std::sqrt(8.0);
-    torch::manual_seed(seed);
-    return (torch::randn({n, 8}).mm(basis) + 0.5).reshape(batch_shape(n, rep));
-  }
-  torch::manual_seed(seed);
-  int64_t c = rep.shape[0], h = rep.shape[1], w = rep.shape[2];
-  auto x = torch::nn::functional::interpolate(
-      torch::randn({n, c, grid, grid}), torch::nn::functional::InterpolateFuncOptions()
-                                            .size(std::vector<int64_t>{h, w})
-                                            .mode(torch::kBilinear)
-                                            .align_corners(true));
-  return (x * 50 + 128).clamp(0, 255).round();
-}
-
-std::vector<const Packed*> ptrs(const std::vector<Packed>& items) {
-  std::vector<const Packed*> out;
-  for (auto& p : items) out.push_back(&p);
-  return out;
-}
-
-CompressorOptions opts(const std::string& name) {
-  CompressorOptions o;
-  o.name = name;
-  return o;
-}
-
-/// Round trip; every item must have item_bytes() bytes when that is fixed (non-zero).
-torch::Tensor round_trip(const Compressor& c, const torch::Tensor& x) {
-  auto items = c.compress(x);
-  EXPECT_EQ(items.size(), static_cast<size_t>(x.size(0)));
-  if (c.item_bytes() > 0)
-    for (auto& p : items) EXPECT_EQ(p.size(), c.item_bytes());
-  auto y = c.decompress(ptrs(items));
-  EXPECT_EQ(y.sizes(), x.sizes());
-  EXPECT_EQ(y.scalar_type(), torch::kFloat32);
-  return y;
-}
-
-double mse(const torch::Tensor& a, const torch::Tensor& b) {
-  return (a - b).pow(2).mean().item<double>();
-}
-double psnr(const torch::Tensor& a, const torch::Tensor& b) {
-  return 10 * std::log10(255.0 * 255.0 / mse(a, b));
-}
 
 /// CPU seconds of this thread: throughput on a shared machine, measured on one thread.
 double thread_seconds() {
