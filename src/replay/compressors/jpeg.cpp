@@ -29,7 +29,8 @@ constexpr uint8_t kEoi[2] = {0xFF, 0xD9};
 
 /// Offset of the first entropy-coded byte (just past the SOS header) of a baseline JPEG
 /// stream; 0 when the markers do not lead to an SOS segment.
-size_t scan_offset(const std::vector<unsigned char>& s, size_t size) {
+size_t scan_offset(std::span<const unsigned char> s) {
+  const size_t size = s.size();
   if (size < 4 || s[0] != 0xFF || s[1] != 0xD8) return 0;
   size_t i = 2;  // past SOI; every following marker segment is FF xx + a 2-byte length
   while (i + 4 <= size) {
@@ -80,16 +81,15 @@ JpegCompressor::JpegCompressor(const CompressorOptions& o, const Representation&
   // subsampling (content-independent: standard Huffman tables). compress() checks each item.
   std::vector<uint8_t> grey(static_cast<size_t>(c_ * h_ * w_), 128);
   std::vector<unsigned char> buf;
-  Packed stream;
-  encode_one(make_handle(true).get(), grey.data(), buf, stream);
-  const size_t offset = scan_offset(stream, stream.size());
+  const auto stream = encode_one(make_handle(true).get(), grey.data(), buf);
+  const size_t offset = scan_offset(stream);
   NNC_CHECK(offset > 0, "compressor 'jpeg': libjpeg-turbo wrote no SOS segment for a {}x{} image",
             w_, h_);
   header_.assign(stream.begin(), stream.begin() + static_cast<std::ptrdiff_t>(offset));
 }
 
-void JpegCompressor::encode_one(void* handle, const uint8_t* pixels,
-                                std::vector<unsigned char>& buf, Packed& out) const {
+std::span<const unsigned char> JpegCompressor::encode_one(void* handle, const uint8_t* pixels,
+                                                          std::vector<unsigned char>& buf) const {
   const int format = c_ == 1 ? TJPF_GRAY : TJPF_RGB;
   const int subsamp = c_ == 1 ? TJSAMP_GRAY : TJSAMP_420;
   buf.resize(tjBufSize(static_cast<int>(w_), static_cast<int>(h_), subsamp));
@@ -99,7 +99,7 @@ void JpegCompressor::encode_one(void* handle, const uint8_t* pixels,
                        static_cast<int>(h_), format, &dst, &size, subsamp, quality_,
                        kFlags | TJFLAG_NOREALLOC);
   NNC_CHECK(rc == 0, "compressor 'jpeg': tjCompress2 failed: {}", tjGetErrorStr2(handle));
-  out.assign(dst, dst + size);
+  return {dst, size};
 }
 
 std::vector<Packed> JpegCompressor::compress(const torch::Tensor& batch) const {
@@ -116,14 +116,18 @@ std::vector<Packed> JpegCompressor::compress(const torch::Tensor& batch) const {
     auto handle = make_handle(true);
     std::vector<unsigned char> buf;
     for (int64_t i = begin; i < end; ++i) {
+      const auto stream = encode_one(handle.get(), src + i * image, buf);
       Packed& item = out[static_cast<size_t>(i)];
-      encode_one(handle.get(), src + i * image, buf, item);
-      if (!shared_) continue;
-      NNC_CHECK(item.size() >= head + 2 && std::equal(header_.begin(), header_.end(), item.begin()) &&
-                    item[item.size() - 2] == kEoi[0] && item[item.size() - 1] == kEoi[1],
+      if (!shared_) {
+        item.assign(stream.begin(), stream.end());
+        continue;
+      }
+      NNC_CHECK(stream.size() >= head + 2 &&
+                    std::equal(header_.begin(), header_.end(), stream.begin()) &&
+                    stream[stream.size() - 2] == kEoi[0] && stream[stream.size() - 1] == kEoi[1],
                 "compressor 'jpeg': the stream of item {} does not start with the shared tables "
                 "(libjpeg-turbo changed them per image?); use jpeg_tables = per_item", i);
-      item = Packed(item.begin() + static_cast<std::ptrdiff_t>(head), item.end() - 2);
+      item.assign(stream.begin() + static_cast<std::ptrdiff_t>(head), stream.end() - 2);
     }
   });
   return out;
@@ -141,7 +145,7 @@ torch::Tensor JpegCompressor::decompress(const std::vector<const Packed*>& items
   const int flags = kFlags | TJFLAG_STOPONWARNING;
   at::parallel_for(0, n, kGrain, [&](int64_t begin, int64_t end) {
     auto handle = make_handle(false);
-    std::vector<unsigned char> stream;
+    std::vector<unsigned char> stream(header_.begin(), header_.end());  // header + scan + EOI
     for (int64_t i = begin; i < end; ++i) {
       const Packed& p = *items[static_cast<size_t>(i)];
       const unsigned char* data = p.data();
@@ -150,7 +154,7 @@ torch::Tensor JpegCompressor::decompress(const std::vector<const Packed*>& items
         NNC_CHECK(is_entropy_coded(p),
                   "compressor 'jpeg': item {} is not JPEG scan data (jpeg_tables = shared stores "
                   "the scan only; packed by another compressor or with per_item tables?)", i);
-        stream.assign(header_.begin(), header_.end());
+        stream.resize(header_.size());  // keep the header, replace the scan
         stream.insert(stream.end(), p.begin(), p.end());
         stream.insert(stream.end(), kEoi, kEoi + 2);
         data = stream.data();

@@ -19,6 +19,8 @@
 // Decompression: tjDecompress2 in batches (shared: header + scan + EOI reassembled in a
 // scratch buffer), one TurboJPEG handle per worker, parallel over items with
 // at::parallel_for (chunks of 64 items). Deterministic (same bytes every run).
+#include <span>
+
 #include "replay/compressor.h"
 
 namespace nnc::replay {
@@ -44,9 +46,9 @@ class JpegCompressor : public Compressor {
   bool shared_;
   int64_t c_, h_, w_;
   std::vector<uint8_t> header_;
-  /// The complete stream of one HWC uint8 image (TurboJPEG's output).
-  void encode_one(void* handle, const uint8_t* pixels, std::vector<unsigned char>& buf,
-                  Packed& out) const;
+  /// The complete stream of one HWC uint8 image, written by TurboJPEG into `buf` (a view of it).
+  std::span<const unsigned char> encode_one(void* handle, const uint8_t* pixels,
+                                            std::vector<unsigned char>& buf) const;
 };
 
 }  // namespace nnc::replay

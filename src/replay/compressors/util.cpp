@@ -20,8 +20,7 @@ std::string shape_str(const std::vector<int64_t>& shape) {
 void check_batch(const std::string& compressor, const torch::Tensor& batch,
                  const Representation& rep) {
   NNC_CHECK(batch.defined(), "compressor '{}': the batch is undefined", compressor);
-  std::vector<int64_t> want = {batch.dim() > 0 ? batch.size(0) : -1};
-  want.insert(want.end(), rep.shape.begin(), rep.shape.end());
+  const std::vector<int64_t> want = rep.batch_shape(batch.dim() > 0 ? batch.size(0) : -1);
   std::vector<int64_t> got(batch.sizes().begin(), batch.sizes().end());
   if (got != want) {
     std::string inner = shape_str(rep.shape);
