@@ -13,7 +13,7 @@ PACKAGES=(
   libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   libeigen3-dev libturbojpeg0-dev
   dataset-fashion-mnist
-  python3-torch gnuplot-nox
+  python3-torch python3-torchvision gnuplot-nox
 )
 # Node/npm only if no npm is on PATH (a NodeSource nodejs already ships npm and
 # conflicts with Debian's npm package).
