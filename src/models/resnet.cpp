@@ -3,6 +3,7 @@
 #include <torch/torch.h>
 
 #include <cmath>
+#include <cstdio>
 
 #include "core/error.h"
 
@@ -61,8 +62,7 @@ TVResNet::TVResNet(const ModelOptions& o, ResNetPart part, double cut)
   NNC_CHECK(part == ResNetPart::Full || cut >= 1, "an encoder/remainder split needs a cut in 1..4");
   const int64_t widths[] = {64, 128, 256, 512};
   const int64_t strides[] = {1, 2, 2, 2};
-  std::vector<int64_t> counts = o.depth_ == 18 ? std::vector<int64_t>{2, 2, 2, 2}
-                                               : std::vector<int64_t>{3, 4, 6, 3};
+  auto counts = resnet_blocks_per_layer(o.depth_);
   bool with_stem = part != ResNetPart::Remainder;
   if (with_stem) {
     conv1 = register_module("conv1", nn::Conv2d(nn::Conv2dOptions(o.in_channels_, 64, 7).stride(2).padding(3).bias(false)));
@@ -119,6 +119,24 @@ std::string TVResNet::describe() const {
   const char* names[] = {"full", "encoder", "remainder"};
   return fmt::format("ResNet-{}({}, cut {}, input channels {}, classes {})", options_.depth_,
                      names[static_cast<int>(part_)], cut_, options_.in_channels_, options_.num_classes_);
+}
+
+std::vector<int64_t> resnet_blocks_per_layer(int64_t depth) {
+  NNC_CHECK(depth == 18 || depth == 34, "resnet depth must be 18 or 34, got {}", depth);
+  return depth == 18 ? std::vector<int64_t>{2, 2, 2, 2} : std::vector<int64_t>{3, 4, 6, 3};
+}
+
+void check_resnet_depth(const TensorMap& tensors, int64_t depth, const std::string& source) {
+  auto counts = resnet_blocks_per_layer(depth);
+  for (const auto& [name, tensor] : tensors) {
+    int layer = 0, block = 0;
+    if (std::sscanf(name.c_str(), "layer%d.%d.", &layer, &block) != 2 || layer < 1 || layer > 4) continue;
+    NNC_CHECK(block < counts[layer - 1],
+              "{}: tensor '{}' belongs to block layer{}.{}, but ResNet-{}'s layer{} has only "
+              "blocks 0..{}: these are weights of a deeper ResNet (ResNet-34 weights need encoder "
+              "cutr34 or model resnet34)",
+              source, name, layer, block, depth, layer, counts[layer - 1] - 1);
+  }
 }
 
 ModelPtr make_resnet(const ModelOptions& o) {

@@ -11,6 +11,7 @@
 #include <torch/nn/modules/linear.h>
 
 #include "models/model.h"
+#include "models/safetensors.h"
 
 namespace nnc::models {
 
@@ -42,5 +43,12 @@ ModelPtr make_resnet(const ModelOptions& o);
 std::shared_ptr<TVResNet> make_resnet_encoder(const ModelOptions& o, double cut);
 /// Remainder after `cut` with GDumb's FinalBlock; input channels = resnet_channels_after(cut).
 ModelPtr make_resnet_remainder(const ModelOptions& o, double cut);
+
+/// Blocks in layer1..layer4: {2,2,2,2} for ResNet-18, {3,4,6,3} for ResNet-34.
+std::vector<int64_t> resnet_blocks_per_layer(int64_t depth);
+/// Fails, naming `source` and the tensor, when `tensors` holds a block a ResNet of `depth`
+/// lacks. Loading only a prefix cannot tell otherwise: ResNet-34 weights hold every
+/// ResNet-18 tensor with the same shape.
+void check_resnet_depth(const TensorMap& tensors, int64_t depth, const std::string& source);
 
 }  // namespace nnc::models

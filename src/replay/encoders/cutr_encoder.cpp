@@ -31,9 +31,13 @@ class CutREncoder : public Encoder {
                      .depth(cutr_depth(o.name));
     net_ = models::make_resnet_encoder(mopts, o.block);
     auto tensors = models::load_safetensors(o.weights);
+    models::check_resnet_depth(tensors, mopts.depth_, o.weights);
     auto report = models::load_into(*net_, tensors, false, o.weights);
-    NNC_CHECK(report.missing.empty(), "{}: {} tensors of the encoder are missing, e.g. '{}'",
-              o.weights, report.missing.size(), report.missing.empty() ? "" : report.missing[0]);
+    NNC_CHECK(report.missing.empty(),
+              "{}: {} tensors of the encoder are missing, e.g. '{}' (encoder {} needs ResNet-{} "
+              "weights with torchvision names)",
+              o.weights, report.missing.size(), report.missing.empty() ? "" : report.missing[0],
+              o.name, mopts.depth_);
     net_->eval();
     net_->to(device_);
     for (auto& p : net_->parameters()) p.set_requires_grad(false);
