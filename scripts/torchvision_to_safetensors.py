@@ -38,6 +38,9 @@ def import_torchvision():
     except ImportError as e:
         fail(f"{sys.executable} cannot import torch/torchvision ({e}); install python3-torchvision "
              f"(Debian) or `pip install torchvision`, or run the script with a Python that has them")
+    major, minor = (int(part) for part in torchvision.__version__.split(".")[:2])
+    if (major, minor) < (0, 13):  # the weights= API used here (older ones take pretrained=)
+        fail(f"torchvision {torchvision.__version__} is older than 0.13; upgrade it")
     return torch, torchvision
 
 
@@ -129,7 +132,8 @@ def load_model(args, torch, torchvision):
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(prog=PROG, description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog=PROG, description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--arch", required=True, choices=ARCHS, help="torchvision model")
     p.add_argument("--out", required=True, help="safetensors file to write")
     src = p.add_mutually_exclusive_group()
