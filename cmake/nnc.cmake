@@ -22,7 +22,7 @@ if(NNC_FUZZ)
 endif()
 
 add_library(nnc_pch OBJECT ${CMAKE_SOURCE_DIR}/cmake/pch.cpp)
-target_link_libraries(nnc_pch PUBLIC ${TORCH_LIBRARIES} fmt::fmt)
+target_link_libraries(nnc_pch PUBLIC ${TORCH_LIBRARIES} nnc_fmt)
 target_include_directories(nnc_pch PUBLIC ${CMAKE_SOURCE_DIR}/src)
 if(CMAKE_CXX_COMPILER_ID MATCHES "Clang")
   # clang (C++20) rejects torch/torch.h unless c10::IValue is complete first (LibTorch 1.13's

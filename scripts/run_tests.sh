@@ -6,3 +6,6 @@ BUILD_DIR=${1:-build}
 export OMP_WAIT_POLICY=PASSIVE
 cd "$BUILD_DIR"
 ctest --output-on-failure -j "$(nproc)" --timeout 900 ${NNC_CTEST_ARGS:-}
+# LibTorch 2.x (the CUDA line) cannot be linked here; every unit must still compile against it.
+cd - >/dev/null
+scripts/check_libtorch2.sh "$BUILD_DIR"

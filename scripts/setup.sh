@@ -9,7 +9,7 @@ BUILD_DIR=${1:-build}
 PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
   libtorch-dev libopenblas0-pthread
-  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev libspdlog-dev
+  libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev
   libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   libeigen3-dev libturbojpeg0-dev
   dataset-fashion-mnist

@@ -5,6 +5,12 @@
 #include <stdexcept>
 #include <string>
 
+// One {fmt} per build (cmake/fmt.cmake): LibTorch 2.x bundles its own, and a TU that mixes it
+// with the system's does not compile or, worse, links two of them.
+#if defined(NNC_FMT_VERSION) && FMT_VERSION != NNC_FMT_VERSION
+#error "this TU sees a different {fmt} than the build chose (cmake/fmt.cmake): check include paths"
+#endif
+
 namespace nnc {
 
 class Error : public std::runtime_error {

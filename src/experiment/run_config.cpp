@@ -1,5 +1,6 @@
 #include "experiment/run_config.h"
 
+#include <fmt/ranges.h>  // fmt::join (its home since fmt 11)
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>

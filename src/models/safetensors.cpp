@@ -1,5 +1,6 @@
 #include "models/safetensors.h"
 
+#include <fmt/ranges.h>  // fmt::join (its home since fmt 11)
 #include <torch/torch.h>
 
 #include <cstring>

@@ -1,6 +1,9 @@
 #include "prune/neuron_deletion.h"
 
-#include <c10/util/string_utils.h>
+#include <sstream>
+#include <string>
+#include <type_traits>
+
 #include <fmt/format.h>
 #include <torch/csrc/autograd/variable.h>
 #include <torch/torch.h>
@@ -16,6 +19,21 @@ ParamEntry* find_entry(Masks& masks, const torch::Tensor& p) {
   return nullptr;
 }
 
+// An optimizer keys its per-parameter state by the parameter's TensorImpl: as the pointer's
+// printed form (a string) in LibTorch 1.x, as the pointer itself in 2.x. The map's own key type
+// says which, so one source builds against both.
+template <typename StateMap>
+typename StateMap::key_type optimizer_state_key(const torch::Tensor& param) {
+  using Key = typename StateMap::key_type;
+  if constexpr (std::is_same_v<Key, std::string>) {
+    std::ostringstream os;
+    os << param.unsafeGetTensorImpl();
+    return os.str();
+  } else {
+    return static_cast<Key>(param.unsafeGetTensorImpl());
+  }
+}
+
 void slice_state_tensor(torch::Tensor& s, int64_t dim, const torch::Tensor& keep) {
   if (s.defined() && s.dim() > dim) s = s.index_select(dim, keep.to(s.device())).contiguous();
 }
@@ -25,9 +43,8 @@ void slice_in_place(torch::Tensor& t, int64_t dim, const torch::Tensor& keep,
                     torch::optim::Optimizer* optimizer) {
   torch::NoGradGuard g;
   if (optimizer) {
-    auto key = c10::guts::to_string(t.unsafeGetTensorImpl());
     auto& states = optimizer->state();
-    auto it = states.find(key);
+    auto it = states.find(optimizer_state_key<std::remove_reference_t<decltype(states)>>(t));
     if (it != states.end()) {
       if (auto* a = dynamic_cast<torch::optim::AdamParamState*>(it->second.get())) {
         auto m = a->exp_avg(), v = a->exp_avg_sq(), mx = a->max_exp_avg_sq();

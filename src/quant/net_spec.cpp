@@ -33,7 +33,9 @@ LayerSpec conv_spec(const std::string& name, const torch::nn::Conv2d& c) {
   auto k = (*o.kernel_size()), st = (*o.stride());
   NNC_CHECK(k[0] == k[1] && st[0] == st[1] && o.groups() == 1 && (*o.dilation())[0] == 1,
             "{}: only square, ungrouped, undilated convolutions are supported", name);
-  const auto* pad = c10::get_if<torch::ExpandingArray<2>>(&o.padding());
+  // Unqualified: argument-dependent lookup finds c10::get_if for LibTorch 1.x's c10::variant
+  // and std::get_if for 2.x's std::variant.
+  const auto* pad = get_if<torch::ExpandingArray<2>>(&o.padding());
   NNC_CHECK(pad != nullptr && (**pad)[0] == (**pad)[1], "{}: only symmetric numeric padding is "
             "supported", name);
   LayerSpec s;

@@ -1,5 +1,6 @@
 #include "quant/quant_config.h"
 
+#include <fmt/ranges.h>  // fmt::join (its home since fmt 11)
 #include <algorithm>
 #include <fstream>
 #include <ostream>

@@ -1,5 +1,6 @@
 #include "experiment/kinds/replay_setup.h"
 
+#include <fmt/ranges.h>  // fmt::join (its home since fmt 11)
 #include <torch/torch.h>
 
 #include <filesystem>
