@@ -45,6 +45,9 @@ def main():
     ap.add_argument("--channels", type=int, default=3)
     ap.add_argument("--side", type=int, default=32)
     ap.add_argument("--data-dir", default="/usr/share/datasets/fashion-mnist")
+    ap.add_argument("--precision", choices=["fp32", "bf16", "fp16"], default="fp32")
+    ap.add_argument("--device", default="cpu")
+    ap.add_argument("--eval", action="store_true", help="time inference (batch 256) instead of training")
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(0)
@@ -62,16 +65,29 @@ def main():
         x_all = torch.randn(n, a.channels, a.side, a.side)
         y_all = torch.randint(0, 10, (n,))
         net = GDumbResNet(a.channels, 0, a.width, 10)
+    if a.eval:
+        batch = 256
+        x_all = torch.randn(batch * 2, *x_all.shape[1:])
+        y_all = torch.randint(0, 10, (batch * 2,))
+        n = batch * 2
     fmt = torch.channels_last if a.channels_last else torch.contiguous_format
-    net = net.to(memory_format=fmt)
-    x_all = x_all.contiguous(memory_format=fmt)
+    dev = torch.device(a.device)
+    net = net.to(dev, memory_format=fmt)
+    x_all = x_all.to(dev).contiguous(memory_format=fmt)
+    y_all = y_all.to(dev)
     batches = [(x_all[i:i + batch], y_all[i:i + batch]) for i in range(0, n, batch)]
     opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-6)
-    net.train()
+    low = {"bf16": torch.bfloat16, "fp16": torch.float16}.get(a.precision)
+    net.eval() if a.eval else net.train()
 
     def step(i):
         x, y = batches[i % len(batches)]
-        loss = F.cross_entropy(net(x), y)
+        if a.eval:  # inference: no graph, outputs read once per batch as a loop over a test set would
+            with torch.inference_mode(), torch.autocast(dev.type, dtype=low, enabled=low is not None):
+                return net(x).float().argmax(1).sum().item()
+        with torch.autocast(dev.type, dtype=low, enabled=low is not None):
+            out = net(x)
+        loss = F.cross_entropy(out.float(), y)
         opt.zero_grad()
         loss.backward()
         opt.step()

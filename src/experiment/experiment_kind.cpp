@@ -22,6 +22,10 @@ std::vector<OptionSpec> common_options() {
       {"seed", int64_t{0}, "random seed (data order, initialisation, sampling)"},
       {"device", std::string("cpu"), "torch device: cpu, cuda, cuda:1, ...", {}, false},
       {"threads", int64_t{0}, "torch intra-op threads (0 = all cores)", {}, false},
+      {"precision", std::string("fp32"),
+       "forward-pass precision: fp32 | bf16 (autocast; CPUs with bf16 units, GPUs) | fp16 (autocast "
+       "with loss scaling; GPUs)", {"fp32", "bf16", "fp16"}},
+      {"channels_last", false, "convolutions in NHWC layout (faster for conv nets under bf16)", {}, false},
   };
 }
 

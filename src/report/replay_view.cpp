@@ -180,6 +180,10 @@ std::vector<ReplayPoint> replay_points(const std::vector<experiment::RunRecord>&
     }
     p.encoder_name = encoder_display_name(p.encoder, block);
     std::tie(p.compressor, p.parameter) = compressor_of(r, c, p.encoder);
+    // Mixed precision changes the accuracy a line reaches: bf16 runs are their own points.
+    std::string precision = config_text(c, "precision");
+    if (!precision.empty() && precision != "fp32")
+      p.parameter += (p.parameter.empty() ? "" : " ") + precision;
     p.compressor_name = compressor_display_name(p.compressor);
 
     std::string bytes = config_text(c, "memory_bytes");

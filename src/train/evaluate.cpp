@@ -7,15 +7,19 @@
 namespace nnc::train {
 
 torch::Tensor predict(const std::function<torch::Tensor(const torch::Tensor&)>& forward,
-                      const BatchSource& data, int64_t batch_size, const torch::Device& device) {
-  torch::NoGradGuard no_grad;
+                      const BatchSource& data, int64_t batch_size, const ExecutionOptions& exec) {
+  c10::InferenceMode inference;
+  const auto format = exec.channels_last ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous;
   std::vector<torch::Tensor> outs;
   for (int64_t s = 0; s < data.size(); s += batch_size) {
     auto index = torch::arange(s, std::min(data.size(), s + batch_size), torch::kInt64);
-    outs.push_back(forward(data.get(index).inputs.to(device)).to(torch::kCPU));
+    auto x = data.get(index).inputs.to(exec.device, /*non_blocking=*/true);
+    if (x.dim() == 4) x = x.contiguous(format);
+    AutocastScope autocast(exec.precision, exec.device);
+    outs.push_back(forward(x).to(torch::kFloat32));
   }
   NNC_CHECK(!outs.empty(), "evaluation set is empty");
-  return torch::cat(outs);
+  return torch::cat(outs).to(torch::kCPU);
 }
 
 EvalResult metrics_from_outputs(const torch::Tensor& outputs, const torch::Tensor& targets,

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "train/batch_source.h"
+#include "train/precision.h"
 
 namespace nnc::train {
 
@@ -18,9 +19,19 @@ struct EvalResult {
   torch::Tensor confusion;    ///< int64 [C, C], rows = true class
 };
 
-/// Runs `forward` over `data` in eval mode, no grad, and returns all outputs (CPU).
+/// Where and how a forward pass runs. A bare device converts to fp32, contiguous layout.
+struct ExecutionOptions {
+  ExecutionOptions(torch::Device d = torch::kCPU) : device(d) {}  // NOLINT: implicit on purpose
+  ExecutionOptions(torch::Device d, Precision p, bool nhwc) : device(d), precision(p), channels_last(nhwc) {}
+  torch::Device device;
+  Precision precision = Precision::fp32;
+  bool channels_last = false;  ///< feed 4-D inputs in NHWC (the model's convolutions are NHWC)
+};
+
+/// Runs `forward` over `data` in inference mode and returns all outputs (fp32, CPU). Outputs
+/// stay on the device until the end: one transfer, no wait per batch.
 torch::Tensor predict(const std::function<torch::Tensor(const torch::Tensor&)>& forward,
-                      const BatchSource& data, int64_t batch_size, const torch::Device& device);
+                      const BatchSource& data, int64_t batch_size, const ExecutionOptions& exec);
 
 /// Metrics from outputs and targets; num_classes 0 = regression.
 EvalResult metrics_from_outputs(const torch::Tensor& outputs, const torch::Tensor& targets,
@@ -28,9 +39,9 @@ EvalResult metrics_from_outputs(const torch::Tensor& outputs, const torch::Tenso
 
 template <typename M>
 EvalResult evaluate(M& model, const BatchSource& data, int64_t num_classes,
-                    int64_t batch_size = 512, const torch::Device& device = torch::kCPU) {
+                    int64_t batch_size = 512, const ExecutionOptions& exec = {}) {
   model.eval();
-  auto out = predict([&](const torch::Tensor& x) { return model.forward(x); }, data, batch_size, device);
+  auto out = predict([&](const torch::Tensor& x) { return model.forward(x); }, data, batch_size, exec);
   return metrics_from_outputs(out, data.targets(), num_classes);
 }
 

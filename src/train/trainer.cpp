@@ -10,6 +10,8 @@
 #include "core/progress.h"
 #include "core/seed.h"
 #include "train/cutmix.h"
+#include "train/loss_scaler.h"
+#include "train/precision.h"
 
 namespace nnc::train {
 
@@ -24,6 +26,7 @@ void TrainOptions::validate() const {
   NNC_CHECK(cutmix_prob_ >= 0 && cutmix_prob_ <= 1, "cutmix_prob must be in [0, 1]");
   NNC_CHECK(label_smoothing_ >= 0 && label_smoothing_ < 1, "label_smoothing must be in [0, 1)");
   train::validate(schedule_options());
+  parse_precision(precision_);
 }
 
 ScheduleOptions TrainOptions::schedule_options() const {
@@ -50,6 +53,12 @@ std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& o,
         params, torch::optim::AdamWOptions(o.lr_).weight_decay(o.weight_decay_));
   return std::make_unique<torch::optim::SGD>(
       params, torch::optim::SGDOptions(o.lr_).momentum(o.momentum_).weight_decay(o.weight_decay_));
+}
+
+void to_channels_last(torch::nn::Module& model) {
+  torch::NoGradGuard no_grad;
+  for (auto& p : model.parameters())
+    if (p.dim() == 4) p.set_data(p.contiguous(torch::MemoryFormat::ChannelsLast));
 }
 
 void set_learning_rate(torch::optim::Optimizer& optimizer, double lr) {
@@ -113,6 +122,14 @@ TrainResult Trainer::fit(torch::nn::Module& model,
     }
   }
 
+  const Precision precision = parse_precision(o.precision_);
+  check_precision(precision, device);
+  if (o.channels_last_) to_channels_last(model);
+  const auto input_format = o.channels_last_ ? torch::MemoryFormat::ChannelsLast
+                                             : torch::MemoryFormat::Contiguous;
+
+  LossScaler scaler(precision == Precision::fp16);
+
   TrainResult result;
   TrainState state;
   state.model = &model;
@@ -128,43 +145,48 @@ TrainResult Trainer::fit(torch::nn::Module& model,
     model.train();
     for (auto* h : hooks_) h->on_epoch_start(state);
     auto perm = torch::randperm(data.size(), gen, torch::TensorOptions().dtype(torch::kInt64));
-    double loss_sum = 0;
-    int64_t correct = 0, seen = 0;
+    // Sums stay on the device and are read once per epoch: a read per batch would make the
+    // host wait for the device at every step.
+    auto loss_sum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
+    auto correct = torch::zeros({}, torch::TensorOptions().dtype(torch::kInt64).device(device));
+    int64_t seen = 0;
     state.batch = 0;
     for (const auto& index : make_batches(perm, o.batch_size_)) {
       auto batch = data.get(index);
-      auto x = batch.inputs.to(device), y = batch.targets.to(device);
+      auto x = batch.inputs.to(device, /*non_blocking=*/true).contiguous(input_format);
+      auto y = batch.targets.to(device, /*non_blocking=*/true);
       torch::Tensor loss, out;
       CutMixResult mix;
       if (o.cutmix_alpha_ > 0 && classification && do_cutmix(rng))
         mix = cutmix(x, y, o.cutmix_alpha_, rng);
-      if (mix.applied) {
-        out = forward(mix.inputs);
-        loss = mix.lambda * loss_fn(out, y) + (1 - mix.lambda) * loss_fn(out, mix.targets_b);
-      } else {
-        out = forward(x);
-        loss = loss_fn(out, y);
+      {
+        AutocastScope autocast(precision, device);
+        out = forward(mix.applied ? mix.inputs : x);
       }
-      double loss_value = loss.item<double>();
-      NNC_CHECK(std::isfinite(loss_value),
-                "{}: training diverged: loss is {} at epoch {} batch {} (lower the learning rate?)",
-                o.label_, loss_value, epoch, state.batch);
+      out = out.to(torch::kFloat32);  // the loss in fp32, as autocast would compute it
+      loss = mix.applied ? mix.lambda * loss_fn(out, y) + (1 - mix.lambda) * loss_fn(out, mix.targets_b)
+                         : loss_fn(out, y);
       optimizer->zero_grad();
-      loss.backward();
+      scaler.scale_loss(loss).backward();
+      const bool finite = scaler.unscale(params);  // hooks and clipping see true gradients
       state.loss = loss;
       for (auto* h : hooks_) h->on_after_backward(state);
       if (o.clip_grad_norm_ > 0) torch::nn::utils::clip_grad_norm_(params, o.clip_grad_norm_);
-      optimizer->step();
+      if (finite) optimizer->step();  // an fp16 overflow skips the step and lowers the scale
+      scaler.update(finite);
       int64_t n = y.size(0);
-      loss_sum += loss_value * static_cast<double>(n);
+      loss_sum += loss.detach().to(torch::kFloat64) * static_cast<double>(n);
       seen += n;
-      if (classification) correct += out.argmax(1).eq(y).sum().item<int64_t>();
-      state.epoch_loss = loss_sum / static_cast<double>(seen);
-      state.epoch_accuracy = classification ? static_cast<double>(correct) / seen : 0.0;
+      if (classification) correct += out.detach().argmax(1).eq(y).sum();
       for (auto* h : hooks_) h->on_batch_end(state);
       ++state.batch;
       ++state.global_step;
     }
+    state.epoch_loss = loss_sum.item<double>() / static_cast<double>(seen);
+    state.epoch_accuracy = classification ? static_cast<double>(correct.item<int64_t>()) / seen : 0.0;
+    NNC_CHECK(std::isfinite(state.epoch_loss),
+              "{}: training diverged: the loss became {} in epoch {} (lower the learning rate?)",
+              o.label_, state.epoch_loss, epoch);
     result.samples += seen;
     for (auto* h : hooks_) h->on_epoch_end(state);
     double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t_epoch).count();

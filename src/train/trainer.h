@@ -41,6 +41,8 @@ struct TrainOptions {
   NNC_OPT(double, label_smoothing, 0.0)
   NNC_OPT(uint64_t, seed, 0)
   NNC_OPT(std::string, device, "cpu")
+  NNC_OPT(std::string, precision, "fp32")     ///< fp32 | bf16 | fp16 (autocast; see precision.h)
+  NNC_OPT(bool, channels_last, false)         ///< conv weights and inputs in NHWC
   NNC_OPT(std::string, label, "train")        ///< progress line label
 #undef NNC_OPT
   void validate() const;
@@ -54,8 +56,8 @@ struct TrainState {
   int64_t epoch = 0, batch = 0, global_step = 0;
   double lr = 0;
   torch::Tensor loss;           ///< current batch loss (after backward in on_after_backward)
-  double epoch_loss = 0;        ///< mean over the epoch so far
-  double epoch_accuracy = 0;    ///< classification only
+  double epoch_loss = 0;        ///< mean over the epoch; set before on_epoch_end (no per-batch sync)
+  double epoch_accuracy = 0;    ///< classification only; set before on_epoch_end
   bool stop = false;
 };
 
@@ -110,6 +112,8 @@ class Trainer {
   std::vector<torch::Tensor> extra_;
 };
 
+/// Puts every 4-D parameter (convolution weights) in channels-last (NHWC) layout.
+void to_channels_last(torch::nn::Module& model);
 /// An optimizer over `params` as TrainOptions describe it.
 std::unique_ptr<torch::optim::Optimizer> make_optimizer(const TrainOptions& o,
                                                         std::vector<torch::Tensor> params);

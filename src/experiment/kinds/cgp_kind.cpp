@@ -207,7 +207,7 @@ void record_eval3(RunRecord& r, const std::string& prefix, const train::EvalResu
 
 void run_cgp(RunContext& ctx) {
   const auto& c = ctx.config;
-  auto device = prepare_runtime(c);
+  auto exec = prepare_runtime(c);
   const Experiment exp = cgpw::parse_experiment(c.get_string("experiment"));
   const auto cost_table = [&] {
     const std::string p = resolve_costs(c.get_string("costs"));
@@ -215,10 +215,10 @@ void run_cgp(RunContext& ctx) {
   }();
   auto [train_set, test_set] = load_data(c);
   auto model = trained_model(ctx, train_set);
-  model->to(device);
+  model->to(exec.device);
   train::TensorSource test_data(test_set);
   const int64_t classes = test_set.num_classes, bs = c.get_int("eval_batch_size");
-  auto eval = [&] { return train::evaluate(*model, test_data, classes, bs, device); };
+  auto eval = [&] { return train::evaluate(*model, test_data, classes, bs, exec); };
 
   const auto fl = eval();
   record_eval3(ctx.record, "float", fl);

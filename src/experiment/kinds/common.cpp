@@ -67,7 +67,9 @@ train::TrainOptions training_from(const RunConfig& c) {
       .cutmix_prob(c.get_double("cutmix_prob"))
       .label_smoothing(c.get_double("label_smoothing"))
       .seed(static_cast<uint64_t>(c.get_int("seed")))
-      .device(c.get_string("device"));
+      .device(c.get_string("device"))
+      .precision(c.get_string("precision"))
+      .channels_last(c.get_bool("channels_last"));
 }
 
 models::ModelOptions model_options_for(const data::Dataset& d) {
@@ -78,7 +80,7 @@ models::ModelOptions model_options_for(const data::Dataset& d) {
   return o;
 }
 
-torch::Device prepare_runtime(const RunConfig& c) {
+train::ExecutionOptions prepare_runtime(const RunConfig& c) {
   std::string dev = c.get_string("device");
   std::optional<torch::Device> device;
   try {
@@ -88,9 +90,12 @@ torch::Device prepare_runtime(const RunConfig& c) {
   }
   NNC_CHECK(!device->is_cuda() || torch::cuda::is_available(),
             "option 'device': '{}' requested but this LibTorch build sees no CUDA device", dev);
+  auto precision = train::parse_precision(c.get_string("precision"));
+  train::check_precision(precision, *device);
   std::string threads = train::configure_threads(static_cast<int>(c.get_int("threads")));
-  fmt::print(stderr, "[runtime] device {}, {}\n", dev, threads);
-  return *device;
+  fmt::print(stderr, "[runtime] device {}, precision {}{}, {}\n", dev, train::to_string(precision),
+             c.get_bool("channels_last") ? ", channels-last" : "", threads);
+  return {*device, precision, c.get_bool("channels_last")};
 }
 
 void record_eval(RunRecord& r, const std::string& prefix, const train::EvalResult& e) {

@@ -21,8 +21,9 @@ std::pair<data::Dataset, data::Dataset> load_data(const RunConfig& c);
 train::TrainOptions training_from(const RunConfig& c);
 /// Model options matching a dataset's sample shape and class count.
 models::ModelOptions model_options_for(const data::Dataset& d);
-/// Prepares threads and returns the device named in the config (validated).
-torch::Device prepare_runtime(const RunConfig& c);
+/// Prepares threads and returns the device, precision and layout named in the config
+/// (validated: an unknown device, a missing GPU or an unsupported precision is one error line).
+train::ExecutionOptions prepare_runtime(const RunConfig& c);
 /// Adds test_* metrics for an evaluation.
 void record_eval(RunRecord& r, const std::string& prefix, const train::EvalResult& e);
 /// Writes the per-epoch log as CSV and as record series.

@@ -28,7 +28,7 @@ void copy_to(const std::string& from, const std::string& to) {
 
 void run_pretrain_encoder(RunContext& ctx) {
   const auto& c = ctx.config;
-  auto device = prepare_runtime(c);
+  auto exec = prepare_runtime(c);
   auto [train_set, test_set] = load_data(c);
   NNC_CHECK(train_set.is_image(), "pretrain-encoder needs an image dataset; '{}' has none", train_set.name);
   auto mopts = model_options_for(train_set).depth(replay::cutr_depth(c.get_string("encoder")));
@@ -39,7 +39,7 @@ void run_pretrain_encoder(RunContext& ctx) {
   train::TensorSource train_data(train_set), test_data(test_set);
   auto result = train::Trainer(training_from(c).label("pretrain-encoder")).fit(*model, train_data);
   record_history(ctx, result);
-  record_eval(ctx.record, "test", train::evaluate(*model, test_data, test_set.num_classes, 512, device));
+  record_eval(ctx.record, "test", train::evaluate(*model, test_data, test_set.num_classes, 512, exec));
   auto path = ctx.artifact("weights", "encoder.safetensors");
   models::save_safetensors(models::module_state(*model), path,
                            {{"model", fmt::format("resnet{}", mopts.depth_)}, {"dataset", train_set.name}});

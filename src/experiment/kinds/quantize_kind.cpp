@@ -63,8 +63,8 @@ void write_layers_csv(const std::string& path, const quant::CostReport& cost) {
 
 void run_quantize(RunContext& ctx) {
   const auto& c = ctx.config;
-  auto device = prepare_runtime(c);
-  NNC_CHECK(device.is_cpu(), "quantize runs on the CPU (option device = cpu), got {}",
+  auto exec = prepare_runtime(c);
+  NNC_CHECK(exec.device.is_cpu(), "quantize runs on the CPU (option device = cpu), got {}",
             c.get_string("device"));
   const std::string& cfg_path = c.get_string("quant_config");
   NNC_CHECK(!cfg_path.empty(), "option quant_config: give a TOML file with a [passes.quantize] "

@@ -36,8 +36,8 @@ std::vector<double> parse_multipliers(const std::string& text) {
 
 void run_search(RunContext& ctx) {
   const auto& c = ctx.config;
-  auto device = prepare_runtime(c);
-  NNC_CHECK(device.is_cpu(), "search runs on the CPU (option device = cpu), got {}",
+  auto exec = prepare_runtime(c);
+  NNC_CHECK(exec.device.is_cpu(), "search runs on the CPU (option device = cpu), got {}",
             c.get_string("device"));
   const std::string& plan_path = c.get_string("search_config");
   NNC_CHECK(!plan_path.empty(), "option search_config: give a TOML plan in the seed's format "

@@ -11,7 +11,7 @@ namespace {
 
 void run_train(RunContext& ctx) {
   const auto& c = ctx.config;
-  auto device = prepare_runtime(c);
+  auto exec = prepare_runtime(c);
   auto [train_set, test_set] = load_data(c);
   auto mopts = model_options_for(train_set).activation(c.get_string("activation"));
   torch::manual_seed(static_cast<uint64_t>(c.get_int("seed")));
@@ -23,9 +23,9 @@ void run_train(RunContext& ctx) {
                     .fit(*model, train_data);
   record_history(ctx, result);
   record_eval(ctx.record, "test",
-              train::evaluate(*model, test_data, test_set.num_classes, 512, device));
+              train::evaluate(*model, test_data, test_set.num_classes, 512, exec));
   record_eval(ctx.record, "train",
-              train::evaluate(*model, train_data, train_set.num_classes, 512, device));
+              train::evaluate(*model, train_data, train_set.num_classes, 512, exec));
   ctx.record.metrics["parameters"] = static_cast<double>(models::count_parameters(*model));
   if (c.get_bool("save_weights"))
     models::save_safetensors(models::module_state(*model), ctx.artifact("weights", "model.safetensors"),
