@@ -128,7 +128,9 @@ def main():
     pch = os.path.join(os.path.abspath(a.build_dir), "libtorch2-pch", "torch2_pch.h")
     os.makedirs(os.path.dirname(pch), exist_ok=True)
     torch_units = [u for u in units if "cmake_pch.hxx" in u["command"]]
-    if torch_units:
+    stale = not os.path.exists(pch + ".gch") or os.path.getmtime(pch + ".gch") < max(
+        os.path.getmtime(os.path.join(source_dir, "cmake", "torch_pch.h")), os.path.getmtime(db_path))
+    if torch_units and stale:
         t0 = time.time()
         precompile(torch_units[0], pch, a.torch2_include, search_path, fmt_ver, source_dir)
         print(f"check_libtorch2: precompiled header in {time.time() - t0:.0f}s", file=sys.stderr)

@@ -6,8 +6,9 @@
 
 namespace nnc::train {
 
-torch::Tensor predict(const std::function<torch::Tensor(const torch::Tensor&)>& forward,
-                      const BatchSource& data, int64_t batch_size, const ExecutionOptions& exec) {
+namespace {
+torch::Tensor predict_on_device(const std::function<torch::Tensor(const torch::Tensor&)>& forward,
+                                const BatchSource& data, int64_t batch_size, const ExecutionOptions& exec) {
   c10::InferenceMode inference;
   const auto format = exec.channels_last ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous;
   std::vector<torch::Tensor> outs;
@@ -20,6 +21,17 @@ torch::Tensor predict(const std::function<torch::Tensor(const torch::Tensor&)>& 
   }
   NNC_CHECK(!outs.empty(), "evaluation set is empty");
   return torch::cat(outs).to(torch::kCPU);
+}
+}  // namespace
+
+torch::Tensor predict(const std::function<torch::Tensor(const torch::Tensor&)>& forward,
+                      const BatchSource& data, int64_t batch_size, const ExecutionOptions& exec) {
+  try {
+    return predict_on_device(forward, data, batch_size, exec);
+  } catch (const c10::OutOfMemoryError&) {
+    fail("evaluation: out of memory on device '{}' at batch size {} ({} samples)", exec.device.str(),
+         batch_size, data.size());
+  }
 }
 
 EvalResult metrics_from_outputs(const torch::Tensor& outputs, const torch::Tensor& targets,

@@ -97,6 +97,17 @@ Trainer& Trainer::extra_parameters(std::vector<torch::Tensor> params) {
 TrainResult Trainer::fit(torch::nn::Module& model,
                          const std::function<torch::Tensor(const torch::Tensor&)>& forward,
                          const BatchSource& data) {
+  try {
+    return fit_on_device(model, forward, data);
+  } catch (const c10::OutOfMemoryError&) {
+    fail("{}: out of memory on device '{}' at batch size {}: lower --batch-size (or, for replay, "
+         "the memory size)", options_.label_, options_.device_, options_.batch_size_);
+  }
+}
+
+TrainResult Trainer::fit_on_device(torch::nn::Module& model,
+                                   const std::function<torch::Tensor(const torch::Tensor&)>& forward,
+                                   const BatchSource& data) {
   const auto& o = options_;
   NNC_CHECK(data.size() > 0, "{}: nothing to train on (the training set is empty)", o.label_);
   torch::Device device(o.device_);

@@ -96,7 +96,8 @@ class Trainer {
   /// Trains extra tensors (e.g. a Gaussian loss's sigma) with the same optimizer.
   Trainer& extra_parameters(std::vector<torch::Tensor> params);
 
-  /// Trains `model` in place. Throws nnc::Error if the loss becomes NaN or inf.
+  /// Trains `model` in place. Throws nnc::Error if the loss becomes NaN or inf, or the device
+  /// runs out of memory (naming the batch size to lower).
   TrainResult fit(torch::nn::Module& model,
                   const std::function<torch::Tensor(const torch::Tensor&)>& forward,
                   const BatchSource& data);
@@ -106,6 +107,9 @@ class Trainer {
   }
 
  private:
+  TrainResult fit_on_device(torch::nn::Module& model,
+                            const std::function<torch::Tensor(const torch::Tensor&)>& forward,
+                            const BatchSource& data);
   TrainOptions options_;
   std::vector<TrainHooks*> hooks_;
   LossFn loss_;
