@@ -88,6 +88,11 @@ plan_ok() {  # plan_ok NAME RUNS
 plan_ok seed_cifar10_10mib 35
 plan_ok seed_cifar100_6mib 188
 plan_ok seed_fashion_cifar_layout 35
+# The GPU line through SLURM: every array task gets the sweep's --set overrides.
+(cd "$T" && "$NNC" sweep "$SRC/examples/replay/seed_cifar10_10mib.toml" --set device=cuda \
+   --emit-slurm "$T/gpu.sh" --num-sub-batches 35 --gres gpu:1 --out "$T/s/gpu" >/dev/null 2>&1) \
+  && grep -q -- "--set device=cuda --out" "$T/gpu.sh" && grep -q "^#SBATCH --gres=gpu:1$" "$T/gpu.sh" \
+  && ok "--emit-slurm passes --set device=cuda on" || bad "emit-slurm --set: $(grep exec "$T/gpu.sh")"
 
 # The CIFAR-10 plan holds the notebook's lines: each CIFAR-10 line of seed_lines.txt is one
 # of its runs with the same slot count, encoder and compressor. Emitted lines give only the
