@@ -30,7 +30,9 @@ std::unique_ptr<KindCommand> add_kind_command(CLI::App& root, const experiment::
     std::string help = spec.help;
     std::string def = experiment::value_to_string(spec.default_value);
     help += fmt::format(" [default: {}]", def.empty() ? "\"\"" : def);
-    cmd->app->add_option(names, cmd->flag_values[spec.key], help);
+    // A repeated flag takes its last value, as argparse does: a seed's command line with
+    // `--num_passes 1` appended runs one pass.
+    cmd->app->add_option(names, cmd->flag_values[spec.key], help)->take_last();
   }
   return cmd;
 }

@@ -123,6 +123,7 @@ int run(Args& a, CLI::App* app) {
     a.slurm.out = fs::absolute(base_out).lexically_normal().string();
     a.slurm.num_sub_batches = a.num_sub_batches;
     a.slurm.jobs = a.jobs;
+    a.slurm.sets = a.sets;
     auto text = slurm_array_script(a.slurm);
     std::error_code ec;
     fs::create_directories(slurm_log_dir(a.slurm), ec);  // sbatch does not create it
@@ -196,6 +197,8 @@ SweepCommand add_sweep_command(CLI::App& root) {
   app->add_option("--time", s->time, "SLURM time limit per array task")
       ->capture_default_str()->group("SLURM (--emit-slurm)");
   app->add_option("--mem", s->mem, "SLURM memory per array task, e.g. 4G [default: the cluster's]")
+      ->group("SLURM (--emit-slurm)");
+  app->add_option("--gres", s->gres, "SLURM generic resources per array task, e.g. gpu:1")
       ->group("SLURM (--emit-slurm)");
   app->add_option("--cpus-per-task", s->cpus_per_task, "SLURM CPUs per array task")
       ->capture_default_str()->group("SLURM (--emit-slurm)");

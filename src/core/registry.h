@@ -1,7 +1,11 @@
 #pragma once
 // Registry<Base, Args...>: name -> factory. Each plug-in family (encoders,
 // compressors, pruners, samplers, models, datasets) owns one; adding a member
-// is one file plus one `add` line in its register_builtin_* function.
+// is one file plus one `add` line in its register_builtin_* function. A member may
+// also answer to aliases (other spellings users already type, e.g. "CIFAR10"),
+// matched in any letter case; names themselves match exactly.
+#include <algorithm>
+#include <cctype>
 #include <functional>
 #include <map>
 #include <memory>
@@ -19,13 +23,24 @@ class Registry {
 
   explicit Registry(std::string family) : family_(std::move(family)) {}
 
-  void add(const std::string& name, Factory factory, std::string help = "") {
-    entries_[name] = Entry{std::move(factory), std::move(help)};
+  void add(const std::string& name, Factory factory, std::string help = "",
+           std::vector<std::string> aliases = {}) {
+    entries_[name] = Entry{std::move(factory), std::move(help), std::move(aliases)};
   }
-  bool contains(const std::string& name) const { return entries_.count(name) > 0; }
+  bool contains(const std::string& name) const { return !canonical(name).empty(); }
+
+  /// The registered name that `name` stands for: `name` itself, or the member one of whose
+  /// aliases equals it ignoring case. "" when it is neither.
+  std::string canonical(const std::string& name) const {
+    if (entries_.count(name) > 0) return name;
+    for (auto& [k, e] : entries_)
+      for (auto& a : e.aliases)
+        if (equal_ignoring_case(a, name)) return k;
+    return "";
+  }
 
   Product create(const std::string& name, Args... args) const {
-    auto it = entries_.find(name);
+    auto it = entries_.find(canonical(name));
     NNC_CHECK(it != entries_.end(), "unknown {} '{}': expected one of {}", family_, name,
               joined_names());
     return it->second.factory(std::forward<Args>(args)...);
@@ -46,7 +61,14 @@ class Registry {
   struct Entry {
     Factory factory;
     std::string help;
+    std::vector<std::string> aliases;
   };
+  static bool equal_ignoring_case(const std::string& a, const std::string& b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+             return std::tolower(static_cast<unsigned char>(x)) ==
+                    std::tolower(static_cast<unsigned char>(y));
+           });
+  }
   std::string family_;
   std::map<std::string, Entry> entries_;
 };

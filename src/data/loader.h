@@ -25,7 +25,9 @@ struct DataOptions {
 
 /// Loads {train, test}. Missing files raise nnc::Error naming the path and how to get it.
 std::pair<Dataset, Dataset> load_dataset(const DataOptions& options);
-/// The names load_dataset accepts.
+/// The names load_dataset accepts (each also answers to its aliases, e.g. CIFAR10).
 std::vector<std::string> dataset_names();
+/// The registered name an alias stands for ("CIFAR10" -> "cifar10"); other names unchanged.
+std::string canonical_dataset_name(const std::string& name);
 
 }  // namespace nnc::data

@@ -124,6 +124,7 @@ const OptionSpec& RunConfig::spec(const std::string& key) const {
 void RunConfig::set(const std::string& key, const Value& value) {
   const auto& s = spec(key);
   Value v = coerce_like(s.default_value, value, s.key);
+  if (s.canonical) v = s.canonical(std::get<std::string>(v));
   if (!s.choices.empty()) {
     auto& str = std::get<std::string>(v);
     NNC_CHECK(std::find(s.choices.begin(), s.choices.end(), str) != s.choices.end(),

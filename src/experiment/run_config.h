@@ -3,6 +3,7 @@
 // resolved from defaults <- TOML file <- command-line flags, normalised and hashed
 // into a stable run id.
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <variant>
@@ -26,6 +27,9 @@ struct OptionSpec {
   std::vector<std::string> choices; ///< allowed string values (empty = any)
   bool affects_result = true;       ///< false for output paths, threads: not part of the run id
   std::vector<std::string> aliases; ///< extra flag names (without dashes)
+  /// Maps a string value to the spelling it stands for (a registry alias such as "CIFAR10"
+  /// -> "cifar10") before it is stored, so both spellings give one run id. Empty = as given.
+  std::function<std::string(const std::string&)> canonical;
 };
 
 class RunConfig {

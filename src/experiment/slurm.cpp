@@ -36,16 +36,19 @@ std::string slurm_array_script(const SlurmOptions& o) {
   if (!o.partition.empty()) s += fmt::format("#SBATCH --partition={}\n", o.partition);
   if (!o.time.empty()) s += fmt::format("#SBATCH --time={}\n", o.time);
   if (!o.mem.empty()) s += fmt::format("#SBATCH --mem={}\n", o.mem);
+  if (!o.gres.empty()) s += fmt::format("#SBATCH --gres={}\n", o.gres);
   s += fmt::format("#SBATCH --cpus-per-task={}\n", o.cpus_per_task);
   s += "#SBATCH --ntasks=1\n";
   s += fmt::format("#SBATCH --output={}/%x_%A_%a.out\n", slurm_log_dir(o));
   s += "set -euo pipefail\n";
   s += ": \"${SLURM_ARRAY_TASK_ID:?run this script with sbatch (it is an array job)}\"\n";
+  std::string sets;
+  for (auto& kv : o.sets) sets += " --set " + shell_quote(kv);
   s += fmt::format(
       "exec {} sweep {} --num-sub-batches {} --sub-batch \"$SLURM_ARRAY_TASK_ID\" \\\n"
-      "  --jobs {} --threads {} --out {}/shard-\"$SLURM_ARRAY_TASK_ID\"\n",
+      "  --jobs {} --threads {}{} --out {}/shard-\"$SLURM_ARRAY_TASK_ID\"\n",
       shell_quote(o.binary), shell_quote(o.plan), o.num_sub_batches, o.jobs,
-      std::max(1, o.cpus_per_task / o.jobs), shell_quote(o.out));
+      std::max(1, o.cpus_per_task / o.jobs), sets, shell_quote(o.out));
   return s;
 }
 

@@ -5,6 +5,7 @@
 // `nncompress results merge --out OUT OUT/shard-*` combines the shards. SLURM schedules;
 // nncompress only writes the script.
 #include <string>
+#include <vector>
 
 namespace nnc::experiment {
 
@@ -17,11 +18,15 @@ struct SlurmOptions {
   std::string partition;        ///< "" = the cluster's default partition
   std::string time = "01:00:00";///< per array task (sbatch --time)
   std::string mem;              ///< per array task, e.g. "4G" ("" = the cluster's default)
+  std::string gres;             ///< generic resources per task, e.g. "gpu:1" ("" = none)
   int cpus_per_task = 1;
   int jobs = 1;                 ///< local workers inside each array task (sweep --jobs);
                                 ///< each run gets cpus_per_task / jobs torch threads
   int max_parallel = 0;         ///< at most this many tasks at once (%limit; 0 = no limit)
   std::string log_dir;          ///< "" = out/slurm-logs
+  /// The sweep's `--set key=value` overrides, passed on to every array task (a plan run
+  /// on a GPU partition with --set device=cuda must not fall back to the plan's cpu).
+  std::vector<std::string> sets;
 
   void validate() const;
 };

@@ -59,11 +59,14 @@ TVResNet::TVResNet(const ModelOptions& o, ResNetPart part, double cut)
   namespace nn = torch::nn;
   NNC_CHECK(o.depth_ == 18 || o.depth_ == 34, "resnet depth must be 18 or 34, got {}", o.depth_);
   NNC_CHECK(valid_cut(cut), "resnet cut (encoding_block) {} is not one of 0, 1, 2, 2.5, 3, 3.5, 4", cut);
-  NNC_CHECK(part == ResNetPart::Full || cut >= 1, "an encoder/remainder split needs a cut in 1..4");
+  NNC_CHECK(part == ResNetPart::Full || cut >= 1 || (part == ResNetPart::Remainder && cut == 0),
+            "an encoder needs a cut in 1..4 (a remainder may have cut 0: the whole network)");
   const int64_t widths[] = {64, 128, 256, 512};
   const int64_t strides[] = {1, 2, 2, 2};
   auto counts = resnet_blocks_per_layer(o.depth_);
-  bool with_stem = part != ResNetPart::Remainder;
+  // A remainder at cut 0 is the whole network with GDumb's head (the seeds' ResNet-34 on raw
+  // images, --backbone_block 0): it keeps the 7x7 stem.
+  bool with_stem = part != ResNetPart::Remainder || cut == 0;
   if (with_stem) {
     conv1 = register_module("conv1", nn::Conv2d(nn::Conv2dOptions(o.in_channels_, 64, 7).stride(2).padding(3).bias(false)));
     bn1 = register_module("bn1", nn::BatchNorm2d(64));

@@ -19,7 +19,7 @@ enum class ResNetPart { Full, Encoder, Remainder };
 
 class TVResNet : public Model {
  public:
-  /// depth 18 or 34; cut in {0,1,2,2.5,3,3.5,4} (0 = no cut, only with Full).
+  /// depth 18 or 34; cut in {0,1,2,2.5,3,3.5,4} (0 = no cut: Full, or a Remainder with the stem).
   TVResNet(const ModelOptions& o, ResNetPart part, double cut);
   torch::Tensor forward(torch::Tensor x) override;
   std::string describe() const override;
@@ -42,6 +42,7 @@ ModelPtr make_resnet(const ModelOptions& o);
 /// Encoder = stem + layers up to `cut`.
 std::shared_ptr<TVResNet> make_resnet_encoder(const ModelOptions& o, double cut);
 /// Remainder after `cut` with GDumb's FinalBlock; input channels = resnet_channels_after(cut).
+/// Cut 0 = the whole network (stem included) with that head, for raw images.
 ModelPtr make_resnet_remainder(const ModelOptions& o, double cut);
 
 /// Blocks in layer1..layer4: {2,2,2,2} for ResNet-18, {3,4,6,3} for ResNet-34.

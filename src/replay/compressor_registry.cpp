@@ -32,8 +32,9 @@ void register_builtin_compressors(CompressorRegistry& r) {
         "n_states equal-width bins, bit-packed (strategy local | transfer)");
   r.add("fcae", factory<FcaeCompressor>(),
         "fully connected autoencoder, float32 bottleneck (bottleneck_neurons)");
+  // The CIFAR-10 seed notebook writes --compressor autoencoder for it (and parses its logs so).
   r.add("convae", factory<ConvaeCompressor>(),
-        "convolutional autoencoder on raw images (latent_channels, n_blocks)");
+        "convolutional autoencoder on raw images (latent_channels, n_blocks)", {"autoencoder"});
   r.add("sparse", factory<SparseCompressor>(),
         "sparse coding: learned dictionary + OMP (atoms, nonzeros, coefficient_bits)");
   r.add("resize", factory<ResizeCompressor>(),

@@ -79,9 +79,9 @@ std::shared_ptr<torch::nn::Module> make_backbone(const ReplayOptions& o, const R
                    .backbone_block(o.backbone_block)
                    .width(o.backbone_width);
   if (rep.raw_pixels) {
-    NNC_CHECK(o.backbone_block == 0 && o.backbone == "resnet",
-              "raw images need --backbone resnet with --backbone-block 0 (got {} block {})",
-              o.backbone, o.backbone_block);
+    // resnet34 at block 0 is the whole torchvision network (7x7 stem) with GDumb's head.
+    NNC_CHECK(o.backbone_block == 0,
+              "raw images need --backbone-block 0 (got {} block {})", o.backbone, o.backbone_block);
   } else {
     NNC_CHECK(o.backbone_block > 0, "encoded features need --backbone-block = the encoding block");
     int64_t expect = models::resnet_channels_after(o.backbone_block);

@@ -25,7 +25,7 @@ struct ReplayOptions {
   int64_t stream_batch = 16;
   bool compress_test = false;       ///< test on compressed samples too (the original: no)
   uint64_t seed = 0;
-  std::string backbone = "resnet";  ///< resnet (GDumb ResNet-18) | resnet34 (torchvision remainder)
+  std::string backbone = "resnet";  ///< resnet (GDumb ResNet-18) | resnet34 (torchvision remainder; block 0 = whole)
   double backbone_block = 0;        ///< SplitR cut; must match the encoder's block
   double backbone_width = 1.0;
   std::string device = "cpu";

@@ -19,6 +19,18 @@ TEST(Registry, CreatesAndListsNames) {
   }
 }
 
+TEST(Registry, AliasesMatchInAnyCaseNamesExactly) {
+  nnc::Registry<int, int> reg("widget");
+  reg.add("double", [](int x) { return 2 * x; }, "", {"TWICE", "x-2"});
+  EXPECT_EQ(reg.create("twice", 4), 8);
+  EXPECT_EQ(reg.create("X-2", 4), 8);
+  EXPECT_EQ(reg.canonical("Twice"), "double");
+  EXPECT_EQ(reg.canonical("double"), "double");
+  EXPECT_EQ(reg.canonical("DOUBLE"), "");  // names are exact: only aliases ignore case
+  EXPECT_FALSE(reg.contains("thrice"));
+  EXPECT_EQ(reg.joined_names(), "double");  // errors list the names, not every alias
+}
+
 TEST(Seed, StreamsDiffer) {
   EXPECT_NE(nnc::derive_seed(0, "split"), nnc::derive_seed(0, "init"));
   EXPECT_EQ(nnc::derive_seed(7, "split"), nnc::derive_seed(7, "split"));

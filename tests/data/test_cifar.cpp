@@ -80,6 +80,23 @@ TEST(Cifar, Cifar10StandardSubfolder) {
   EXPECT_EQ(tr.size(), 10);
 }
 
+TEST(Cifar, SeedSpellingsAreAliases) {
+  TempDir tmp;
+  write_cifar10_dir(tmp / "cifar-10-batches-bin", tiny(10, 10, 5), tiny(2, 10, 6));
+  write_cifar100_dir(tmp / "cifar-100-binary", tiny(9, 100, 3), tiny(5, 100, 4));
+  // The seed notebooks write --dataset CIFAR10 / CIFAR100; any letter case is the same set.
+  for (const char* name : {"CIFAR10", "Cifar-10"}) {
+    auto [tr, te] = load_dataset({.name = name, .data_dir = tmp.str()});
+    EXPECT_EQ(tr.name, "cifar10") << name;
+    EXPECT_EQ(tr.size(), 10) << name;
+  }
+  auto [tr100, te100] = load_dataset({.name = "CIFAR100", .data_dir = tmp.str()});
+  EXPECT_EQ(tr100.num_classes, 100);
+  EXPECT_EQ(canonical_dataset_name("CIFAR100"), "cifar100");
+  EXPECT_EQ(canonical_dataset_name("cifar10"), "cifar10");
+  EXPECT_EQ(canonical_dataset_name("cifar-11"), "cifar-11");  // unknown: left for the loader to refuse
+}
+
 TEST(Cifar, LengthNotMultipleOfRecord) {
   TempDir tmp;
   write_bytes(tmp / "test_batch.bin", std::string(3073 * 2 + 100, '\1'));

@@ -37,6 +37,19 @@ TEST(RunConfig, DefaultsAndTypedSetters) {
   EXPECT_EQ(c.get_int("epochs"), 3);
 }
 
+TEST(RunConfig, CanonicalSpellingIsStoredAndHashed) {
+  auto s = specs();
+  s.push_back({"dataset", std::string("cifar10"), "dataset"});
+  s.back().canonical = [](const std::string& v) { return v == "CIFAR10" ? std::string("cifar10") : v; };
+  RunConfig seed_spelling("replay", s), own_spelling("replay", s);
+  seed_spelling.set_from_string("dataset", "CIFAR10");
+  own_spelling.set("dataset", std::string("cifar10"));
+  EXPECT_EQ(seed_spelling.get_string("dataset"), "cifar10");
+  EXPECT_EQ(seed_spelling.id(), own_spelling.id());
+  seed_spelling.set_from_string("dataset", "svhn");  // not an alias: kept as given
+  EXPECT_EQ(seed_spelling.get_string("dataset"), "svhn");
+}
+
 TEST(RunConfig, ErrorsNameTheOption) {
   RunConfig c("train", specs());
   try {

@@ -108,6 +108,14 @@ TEST(Slurm, ArrayScript) {
                     "--jobs 2 --threads 2", "'/scratch/sweep 1'/shard-\"$SLURM_ARRAY_TASK_ID\"",
                     "exec /opt/nnc/nncompress sweep /home/me/plan.toml"})
     EXPECT_NE(s.find(want), std::string::npos) << want << "\n" << s;
+  o.sets = {"device=cuda", "data_dir=/data/my cifar"};
+  o.gres = "gpu:1";
+  s = slurm_array_script(o);
+  EXPECT_NE(s.find("#SBATCH --gres=gpu:1\n"), std::string::npos) << s;
+  EXPECT_NE(s.find("--threads 2 --set device=cuda --set 'data_dir=/data/my cifar' --out"),
+            std::string::npos) << s;
+  o.sets.clear();
+  o.gres.clear();
   o.partition.clear();
   o.mem.clear();
   o.max_parallel = 2;

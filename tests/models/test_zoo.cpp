@@ -67,6 +67,19 @@ TEST(ResNet, EncoderPlusRemainderAcceptEachOthersShapes) {
   }
 }
 
+TEST(ResNet, RemainderAtCutZeroIsTheWholeNetworkWithGDumbsHead) {
+  // The CIFAR-100 seed's raw-image runs: --backbone resnet34 --backbone_block 0.
+  auto r34 = make_resnet_remainder(ModelOptions().input(3, 32, 32).num_classes(100).depth(34), 0.0);
+  std::set<std::string> names;
+  for (auto& p : r34->named_parameters()) names.insert(p.key());
+  EXPECT_TRUE(names.count("conv1.weight"));
+  EXPECT_TRUE(names.count("layer1.2.conv2.weight"));
+  EXPECT_TRUE(names.count("final_linear.weight"));
+  EXPECT_FALSE(names.count("fc.weight"));
+  EXPECT_EQ(r34->forward(torch::randn({2, 3, 32, 32})).sizes(), (std::vector<int64_t>{2, 100}));
+  EXPECT_THROW(make_resnet_encoder(ModelOptions().input(3, 32, 32), 0.0), nnc::Error);
+}
+
 TEST(ResNet, TorchvisionParameterNames) {
   auto enc = make_resnet_encoder(ModelOptions().input(3, 32, 32), 2.5);
   std::set<std::string> names;

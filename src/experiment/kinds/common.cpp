@@ -12,9 +12,12 @@
 namespace nnc::experiment {
 
 std::vector<OptionSpec> data_options(const std::string& default_dataset) {
+  OptionSpec dataset{"dataset", default_dataset,
+                     "fashion-mnist | mnist | mnist-digits | cifar10 | cifar100 | teacher-student | "
+                     "jsc | blobs (aliases such as CIFAR10 are stored as the name)"};
+  dataset.canonical = data::canonical_dataset_name;
   return {
-      {"dataset", default_dataset,
-       "fashion-mnist | mnist | mnist-digits | cifar10 | cifar100 | teacher-student | jsc | blobs"},
+      dataset,
       {"data_dir", std::string(""), "folder with the dataset files (empty = the dataset's default)"},
       {"limit_train", int64_t{0}, "use only the first N training samples (0 = all)"},
       {"limit_test", int64_t{0}, "use only the first N test samples (0 = all)"},

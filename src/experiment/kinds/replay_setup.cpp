@@ -13,6 +13,14 @@
 
 namespace nnc::experiment {
 
+namespace {
+/// A registry alias becomes its name before the run id is computed (autoencoder -> convae).
+std::string canonical_compressor(const std::string& name) {
+  std::string c = replay::compressor_registry().canonical(name);
+  return c.empty() ? name : c;
+}
+}  // namespace
+
 std::vector<OptionSpec> replay_options() {
   std::vector<OptionSpec> o = {
       {"num_classes_per_task", int64_t{2}, "classes per task"},
@@ -28,7 +36,8 @@ std::vector<OptionSpec> replay_options() {
       {"encoding_block", 3.0, "CutR cut after block k (1..4, 2.5, 3.5)"},
       {"encoder_weights", std::string(""), "safetensors weights of the CutR network (torchvision names)"},
       {"compressor", std::string("none"),
-       "none | thinning | quantization | fcae | convae | sparse | resize | jpeg | pq"},
+       "none | thinning | quantization | fcae | convae (alias autoencoder) | sparse | resize | jpeg | pq",
+       {}, true, {}, canonical_compressor},
       {"compression_factor", 0.9, "thinning: fraction of values dropped"},
       {"strategy", std::string("local"), "quantization: local | transfer (tiny_imagenet_transfer = transfer)",
        {"local", "transfer", "tiny_imagenet_transfer"}},
@@ -51,7 +60,8 @@ std::vector<OptionSpec> replay_options() {
       {"pq_subvectors", int64_t{32}, "pq: sub-vectors per channel vector (must divide the channels)"},
       {"pq_bits", int64_t{8}, "pq: bits per code, 2^bits k-means centroids per sub-space (1..16)"},
       {"transfer_dataset", std::string("auto"),
-       "dataset the compressor is fitted on (auto: mnist-digits for 28x28 sets, cifar100 <-> cifar10)"},
+       "dataset the compressor is fitted on (auto: mnist-digits for 28x28 sets, cifar100 <-> cifar10)",
+       {}, true, {}, data::canonical_dataset_name},
       {"transfer_data_dir", std::string(""), "data_dir of the transfer dataset"},
       {"compressor_weights", std::string(""), "pre-fitted compressor state (from pretrain-compressor)"},
       {"compress_test", false, "also compress the test samples (the original does not)"},
@@ -94,8 +104,6 @@ replay::EncoderOptions encoder_options_from(const RunConfig& c, const data::Data
 replay::CompressorOptions compressor_options_from(const RunConfig& c) {
   replay::CompressorOptions o;
   o.name = c.get_string("compressor");
-  NNC_CHECK(o.name != "autoencoder",
-            "compressor 'autoencoder' is not a compressor (a seed notebook's typo): use convae or fcae");
   o.compression_factor = c.get_double("compression_factor");
   o.n_states = c.get_int("n_states");
   o.strategy = c.get_string("strategy") == "tiny_imagenet_transfer" ? "transfer" : c.get_string("strategy");
