@@ -89,7 +89,11 @@ void glorot_init(models::MLP& mlp) {
 
 void run_prune(RunContext& ctx) {
   const auto& c = ctx.config;
-  prepare_runtime(c);
+  auto exec = prepare_runtime(c);
+  // The regularisers and the fused MLP engine work on fp32 CPU tensors in place.
+  NNC_CHECK(exec.precision == train::Precision::fp32 && !exec.channels_last,
+            "prune: options 'precision' and 'channels_last': pruning runs in fp32, contiguous "
+            "(got {}{})", train::to_string(exec.precision), exec.channels_last ? ", channels-last" : "");
   auto o = prune_options_from(c);
   const uint64_t seed = static_cast<uint64_t>(c.get_int("seed"));
   const bool teacher_student = c.get_string("dataset") == "teacher-student";
