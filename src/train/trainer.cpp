@@ -164,7 +164,8 @@ TrainResult Trainer::fit_on_device(torch::nn::Module& model,
     state.batch = 0;
     for (const auto& index : make_batches(perm, o.batch_size_)) {
       auto batch = data.get(index);
-      auto x = batch.inputs.to(device, /*non_blocking=*/true).contiguous(input_format);
+      auto x = batch.inputs.to(device, /*non_blocking=*/true);
+      if (x.dim() == 4) x = x.contiguous(input_format);  // images only; feature vectors stay 2-D
       auto y = batch.targets.to(device, /*non_blocking=*/true);
       torch::Tensor loss, out;
       CutMixResult mix;

@@ -97,6 +97,17 @@ TEST(Precision, ChannelsLastKeepsResultsAndLayout) {
   EXPECT_LT((a - b).abs().max().item<double>(), 1e-3);  // same maths, other summation order
 }
 
+TEST(Precision, ChannelsLastLeavesVectorInputsAlone) {
+  Progress::set_quiet(true);
+  auto x = torch::randn({64, 2});
+  TensorSource data(x, (x.select(1, 0) > 0).to(torch::kInt64));
+  auto m = models::make_model("mlp", models::ModelOptions().layers({2, 8, 2}));
+  auto r = Trainer(TrainOptions().epochs(1).batch_size(16).channels_last(true)).fit(*m, data);
+  EXPECT_EQ(r.samples, 64);
+  EXPECT_EQ(predict([&](const torch::Tensor& in) { return m->forward(in); }, data, 16,
+                    ExecutionOptions(torch::kCPU, Precision::fp32, true)).size(0), 64);
+}
+
 TEST(Precision, PredictReturnsFp32OnTheCpuUnderAutocast) {
   auto data = stripes(70, 6);
   auto m = std::make_shared<TinyConv>();
