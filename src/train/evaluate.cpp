@@ -6,6 +6,8 @@
 
 namespace nnc::train {
 
+int64_t default_eval_batch(const torch::Device& device) { return device.is_cpu() ? 64 : 1024; }
+
 namespace {
 torch::Tensor predict_on_device(const std::function<torch::Tensor(const torch::Tensor&)>& forward,
                                 const BatchSource& data, int64_t batch_size, const ExecutionOptions& exec) {

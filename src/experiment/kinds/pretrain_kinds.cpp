@@ -39,7 +39,8 @@ void run_pretrain_encoder(RunContext& ctx) {
   train::TensorSource train_data(train_set), test_data(test_set);
   auto result = train::Trainer(training_from(c).label("pretrain-encoder")).fit(*model, train_data);
   record_history(ctx, result);
-  record_eval(ctx.record, "test", train::evaluate(*model, test_data, test_set.num_classes, 512, exec));
+  record_eval(ctx.record, "test", train::evaluate(*model, test_data, test_set.num_classes,
+                                                  train::default_eval_batch(exec.device), exec));
   auto path = ctx.artifact("weights", "encoder.safetensors");
   models::save_safetensors(models::module_state(*model), path,
                            {{"model", fmt::format("resnet{}", mopts.depth_)}, {"dataset", train_set.name}});

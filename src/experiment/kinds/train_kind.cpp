@@ -22,10 +22,9 @@ void run_train(RunContext& ctx) {
   auto result = train::Trainer(training_from(c).label("train " + c.get_string("model")))
                     .fit(*model, train_data);
   record_history(ctx, result);
-  record_eval(ctx.record, "test",
-              train::evaluate(*model, test_data, test_set.num_classes, 512, exec));
-  record_eval(ctx.record, "train",
-              train::evaluate(*model, train_data, train_set.num_classes, 512, exec));
+  const int64_t eval_batch = train::default_eval_batch(exec.device);
+  record_eval(ctx.record, "test", train::evaluate(*model, test_data, test_set.num_classes, eval_batch, exec));
+  record_eval(ctx.record, "train", train::evaluate(*model, train_data, train_set.num_classes, eval_batch, exec));
   ctx.record.metrics["parameters"] = static_cast<double>(models::count_parameters(*model));
   if (c.get_bool("save_weights"))
     models::save_safetensors(models::module_state(*model), ctx.artifact("weights", "model.safetensors"),
