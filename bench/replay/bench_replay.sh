@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
 # Replay run time: `nncompress replay` vs the same loop in PyTorch Python (replay_peer.py),
 # raw images and CutR(3) features, compressor none, 1000 slots, on Fashion-MNIST (5x2).
-# Usage: bench/replay/bench_replay.sh [BUILD_DIR] [SEEDS]   (e.g. build "0 1 2")
+# Usage: bench/replay/bench_replay.sh [BUILD_DIR] [SEEDS] [DEVICE]   (e.g. build "0 1 2" cuda)
+# DEVICE (default cpu) is passed to both sides: nncompress --device and the peer's --device.
 # Prints one line per (encoder, seed) and the medians; ratio = Python seconds / C++ seconds
 # (whole process, wall clock), accuracy of both (the final model on the first 2000 test images).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 BUILD_DIR=${1:-build}
 SEEDS=${2:-"0 1 2"}
+DEVICE=${3:-cpu}
 NNC="$(pwd)/$BUILD_DIR/src/cli/nncompress"
 WORK=${NNC_BENCH_WORK:-/tmp/nnc-bench-replay}
 mkdir -p "$WORK"
-export OMP_WAIT_POLICY=PASSIVE
+# No OMP_WAIT_POLICY: each side runs at its best. With set-up's OpenMP OpenBLAS, libgomp's
+# default is the fastest policy measured (bench/train/wait_policy.sh); PASSIVE halved the
+# small backbones at 2 threads.
+unset OMP_WAIT_POLICY
 ENC="$WORK/encoder-cutr18-mnist-digits.safetensors"
 if [ ! -f "$ENC" ]; then
   "$NNC" pretrain-encoder --dataset mnist-digits --encoder cutr --epochs 1 --limit-train 4000 \
     --save-to "$ENC" --out "$WORK/pretrain" 2>/dev/null >/dev/null
 fi
-COMMON="--memory-size 1000 --num-passes 6 --limit-test 2000"
+COMMON="--memory-size 1000 --num-passes 6 --limit-test 2000 --device $DEVICE"
 now() { date +%s.%N; }
 printf "%-6s %4s  %9s %9s %6s  %8s %8s\n" encoder seed "C++ s" "Python s" ratio "acc C++" "acc Py"
 for enc in none cutr; do
