@@ -25,6 +25,7 @@
 #include "train/evaluate.h"
 #include "train/precision.h"
 #include "train/runtime.h"
+#include "train/trainer.h"
 
 namespace {
 double now() {
@@ -72,14 +73,10 @@ double cpp_samples_per_s(const Bench& b, int steps, int warmup, const Settings& 
   const int64_t batch = set.eval ? 256 : b.batch;
   auto net = nnc::models::make_model(b.model, mo);
   net->to(device);
-  x_all = x_all.to(device);
+  if (channels_last) nnc::train::to_channels_last(*net);
+  // The Trainer's own input preparation: device, then NHWC for images when channels-last.
+  x_all = nnc::train::ExecutionOptions(device, set.precision, channels_last).prepare_input(x_all);
   y_all = y_all.to(device);
-  const auto fmt = channels_last ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous;
-  if (channels_last) {
-    for (auto& p : net->parameters())
-      if (p.dim() == 4) p.set_data(p.contiguous(fmt));
-  }
-  x_all = x_all.contiguous(fmt);
   std::vector<std::pair<torch::Tensor, torch::Tensor>> batches;
   for (int64_t i = 0; i < x_all.size(0); i += batch)
     batches.emplace_back(x_all.narrow(0, i, batch), y_all.narrow(0, i, batch));

@@ -169,8 +169,7 @@ ReplayResult run_replay(const data::Dataset& train_all, const data::Dataset& tes
     auto idx = mask.nonzero().view(-1);
     train::TensorSource eval_source(test_inputs.index_select(0, idx), test.targets.index_select(0, idx));
     backbone->eval();
-    train::ExecutionOptions exec(device, train::parse_precision(o.training.precision_), o.training.channels_last_);
-    auto logits = train::predict(forward, eval_source, train::default_eval_batch(device), exec);
+    auto logits = train::predict(forward, eval_source, train::default_eval_batch(device), topts.execution());
     auto targets = eval_source.targets();
     TaskResult tr;
     tr.task = task;

@@ -12,12 +12,10 @@ namespace {
 torch::Tensor predict_on_device(const std::function<torch::Tensor(const torch::Tensor&)>& forward,
                                 const BatchSource& data, int64_t batch_size, const ExecutionOptions& exec) {
   c10::InferenceMode inference;
-  const auto format = exec.channels_last ? torch::MemoryFormat::ChannelsLast : torch::MemoryFormat::Contiguous;
   std::vector<torch::Tensor> outs;
   for (int64_t s = 0; s < data.size(); s += batch_size) {
     auto index = torch::arange(s, std::min(data.size(), s + batch_size), torch::kInt64);
-    auto x = data.get(index).inputs.to(exec.device, /*non_blocking=*/true);
-    if (x.dim() == 4) x = x.contiguous(format);
+    auto x = exec.prepare_input(data.get(index).inputs);
     AutocastScope autocast(exec.precision, exec.device);
     outs.push_back(forward(x).to(torch::kFloat32));
   }

@@ -6,7 +6,7 @@
 #include <vector>
 
 #include "train/batch_source.h"
-#include "train/precision.h"
+#include "train/execution.h"
 
 namespace nnc::train {
 
@@ -17,15 +17,6 @@ struct EvalResult {
   double macro_accuracy = 0;  ///< mean of per-class recalls (torchmetrics' default "accuracy")
   double top5 = 0;
   torch::Tensor confusion;    ///< int64 [C, C], rows = true class
-};
-
-/// Where and how a forward pass runs. A bare device converts to fp32, contiguous layout.
-struct ExecutionOptions {
-  ExecutionOptions(torch::Device d = torch::kCPU) : device(d) {}  // NOLINT: implicit on purpose
-  ExecutionOptions(torch::Device d, Precision p, bool nhwc) : device(d), precision(p), channels_last(nhwc) {}
-  torch::Device device;
-  Precision precision = Precision::fp32;
-  bool channels_last = false;  ///< feed 4-D inputs in NHWC (the model's convolutions are NHWC)
 };
 
 /// Evaluation batch size where a kind has no option for it. On a CPU, small batches keep a

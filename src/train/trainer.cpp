@@ -29,6 +29,10 @@ void TrainOptions::validate() const {
   parse_precision(precision_);
 }
 
+ExecutionOptions TrainOptions::execution() const {
+  return ExecutionOptions::from(torch::Device(device_), precision_, channels_last_);
+}
+
 ScheduleOptions TrainOptions::schedule_options() const {
   ScheduleOptions s;
   s.name = schedule_;
@@ -110,7 +114,8 @@ TrainResult Trainer::fit_on_device(torch::nn::Module& model,
                                    const BatchSource& data) {
   const auto& o = options_;
   NNC_CHECK(data.size() > 0, "{}: nothing to train on (the training set is empty)", o.label_);
-  torch::Device device(o.device_);
+  const ExecutionOptions exec = o.execution();
+  const torch::Device device = exec.device;
   model.to(device);
   auto params = model.parameters();
   params.insert(params.end(), extra_.begin(), extra_.end());
@@ -133,13 +138,8 @@ TrainResult Trainer::fit_on_device(torch::nn::Module& model,
     }
   }
 
-  const Precision precision = parse_precision(o.precision_);
-  check_precision(precision, device);
-  if (o.channels_last_) to_channels_last(model);
-  const auto input_format = o.channels_last_ ? torch::MemoryFormat::ChannelsLast
-                                             : torch::MemoryFormat::Contiguous;
-
-  LossScaler scaler(precision == Precision::fp16);
+  if (exec.channels_last) to_channels_last(model);
+  LossScaler scaler(exec.precision == Precision::fp16);
 
   TrainResult result;
   TrainState state;
@@ -164,15 +164,14 @@ TrainResult Trainer::fit_on_device(torch::nn::Module& model,
     state.batch = 0;
     for (const auto& index : make_batches(perm, o.batch_size_)) {
       auto batch = data.get(index);
-      auto x = batch.inputs.to(device, /*non_blocking=*/true);
-      if (x.dim() == 4) x = x.contiguous(input_format);  // images only; feature vectors stay 2-D
+      auto x = exec.prepare_input(batch.inputs);
       auto y = batch.targets.to(device, /*non_blocking=*/true);
       torch::Tensor loss, out;
       CutMixResult mix;
       if (o.cutmix_alpha_ > 0 && classification && do_cutmix(rng))
         mix = cutmix(x, y, o.cutmix_alpha_, rng);
       {
-        AutocastScope autocast(precision, device);
+        AutocastScope autocast(exec.precision, device);
         out = forward(mix.applied ? mix.inputs : x);
       }
       out = out.to(torch::kFloat32);  // the loss in fp32, as autocast would compute it

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "train/batch_source.h"
+#include "train/execution.h"
 #include "train/schedule.h"
 
 namespace nnc::train {
@@ -47,6 +48,8 @@ struct TrainOptions {
 #undef NNC_OPT
   void validate() const;
   ScheduleOptions schedule_options() const;
+  /// Device, precision and layout of the forward passes (precision parsed and checked here).
+  ExecutionOptions execution() const;
 };
 
 /// What hooks see and may change (set `stop` to end training after this epoch).

@@ -93,12 +93,11 @@ train::ExecutionOptions prepare_runtime(const RunConfig& c) {
   }
   NNC_CHECK(!device->is_cuda() || torch::cuda::is_available(),
             "option 'device': '{}' requested but this LibTorch build sees no CUDA device", dev);
-  auto precision = train::parse_precision(c.get_string("precision"));
-  train::check_precision(precision, *device);
+  auto exec = train::ExecutionOptions::from(*device, c.get_string("precision"), c.get_bool("channels_last"));
   std::string threads = train::configure_threads(static_cast<int>(c.get_int("threads")));
-  fmt::print(stderr, "[runtime] device {}, precision {}{}, {}\n", dev, train::to_string(precision),
-             c.get_bool("channels_last") ? ", channels-last" : "", threads);
-  return {*device, precision, c.get_bool("channels_last")};
+  fmt::print(stderr, "[runtime] device {}, precision {}{}, {}\n", dev, train::to_string(exec.precision),
+             exec.channels_last ? ", channels-last" : "", threads);
+  return exec;
 }
 
 void record_eval(RunRecord& r, const std::string& prefix, const train::EvalResult& e) {
