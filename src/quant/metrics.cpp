@@ -139,11 +139,16 @@ double median_latency_ms(QuantizedModel& model, const torch::Tensor& batch, int6
   torch::NoGradGuard no_grad;
   const bool was_training = model.is_training();
   model.eval();
-  for (int64_t i = 0; i < warmup; ++i) model.forward(batch);
+  // A GPU runs kernels asynchronously: the clock stops when the device has finished.
+  auto forward = [&] {
+    model.forward(batch);
+    if (batch.is_cuda()) torch::cuda::synchronize();
+  };
+  for (int64_t i = 0; i < warmup; ++i) forward();
   std::vector<double> ms;
   for (int64_t i = 0; i < repeats; ++i) {
     auto t0 = std::chrono::steady_clock::now();
-    model.forward(batch);
+    forward();
     ms.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
                      .count());
   }
@@ -162,14 +167,16 @@ QuantMetrics measure(QuantizedModel& model, const train::BatchSource& data, int6
   m.cost = model_cost(model);
   const bool was_training = model.is_training();
   model.eval();
-  auto e = train::evaluate(model, data, num_classes, options.batch_size);
+  model.to(options.device);
+  const train::ExecutionOptions exec(options.device);
+  auto e = train::evaluate(model, data, num_classes, options.batch_size, exec);
   m.samples = e.samples;
   m.loss = e.loss;
   m.accuracy = e.accuracy;
   m.macro_accuracy = e.macro_accuracy;
   if (options.latency_repeats > 0) {
     auto index = torch::arange(0, std::min(data.size(), options.batch_size), torch::kInt64);
-    m.latency_ms = median_latency_ms(model, data.get(index).inputs, options.latency_warmup,
+    m.latency_ms = median_latency_ms(model, exec.prepare_input(data.get(index).inputs), options.latency_warmup,
                                      options.latency_repeats);
   }
   model.train(was_training);

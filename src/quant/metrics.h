@@ -57,6 +57,9 @@ struct MeasureOptions {
   int64_t batch_size = 512;      ///< evaluation batches and the latency batch
   int64_t latency_warmup = 3;    ///< forward passes before timing
   int64_t latency_repeats = 10;  ///< timed passes; the median is reported (0 = skip latency)
+  /// Where the model is measured (moved there by measure). Precision stays fp32: autocast
+  /// would round the fixed-point values this measures.
+  torch::Device device = torch::kCPU;
   void validate() const;
 };
 

@@ -1,6 +1,8 @@
 #pragma once
 // Training batches drawn from the replay memory: items are decompressed when a batch is
-// drawn (the memory holds only packed bytes), then normalised like the model expects.
+// drawn (the memory holds only packed bytes), then normalised like the model expects. The
+// Trainer draws every row once (train::make_resident) when the decompressed memory fits its
+// cap, so decompression costs one pass per task rather than one per epoch.
 #include "replay/compressor.h"
 #include "replay/memory.h"
 #include "train/batch_source.h"

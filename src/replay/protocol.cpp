@@ -116,7 +116,8 @@ ReplayResult run_replay(const data::Dataset& train_all, const data::Dataset& tes
   // The test set in the stored representation, once.
   auto t_test = std::chrono::steady_clock::now();
   auto test_storage = to_storage(test.inputs, encoder, o.compress_test ? &compressor : nullptr);
-  auto test_inputs = to_model_input(test_storage, rep, train.mean, train.std);
+  // On the device once: every task's test pass slices it there.
+  auto test_inputs = to_model_input(test_storage, rep, train.mean, train.std).to(device);
   result.test_seconds += seconds_since(t_test);
 
   // Stream order: one shuffled pass (stream) or task by task (per-task).
@@ -167,7 +168,8 @@ ReplayResult run_replay(const data::Dataset& train_all, const data::Dataset& tes
     int64_t seen_classes = (task + 1) * o.classes_per_task;
     auto mask = test.targets.lt(seen_classes);
     auto idx = mask.nonzero().view(-1);
-    train::TensorSource eval_source(test_inputs.index_select(0, idx), test.targets.index_select(0, idx));
+    train::TensorSource eval_source(test_inputs.index_select(0, idx.to(device)),
+                                    test.targets.index_select(0, idx));
     backbone->eval();
     auto logits = train::predict(forward, eval_source, train::default_eval_batch(device), topts.execution());
     auto targets = eval_source.targets();

@@ -25,6 +25,7 @@ void TrainOptions::validate() const {
   NNC_CHECK(cutmix_alpha_ >= 0, "cutmix_alpha must be >= 0 (0 = off)");
   NNC_CHECK(cutmix_prob_ >= 0 && cutmix_prob_ <= 1, "cutmix_prob must be in [0, 1]");
   NNC_CHECK(label_smoothing_ >= 0 && label_smoothing_ < 1, "label_smoothing must be in [0, 1)");
+  NNC_CHECK(resident_limit_bytes_ >= 0, "resident_limit_bytes must be >= 0 (0 = batch by batch)");
   train::validate(schedule_options());
   parse_precision(precision_);
 }
@@ -117,6 +118,12 @@ TrainResult Trainer::fit_on_device(torch::nn::Module& model,
   const ExecutionOptions exec = o.execution();
   const torch::Device device = exec.device;
   model.to(device);
+  // Rows made resident once (a replay memory decompressed once, a GPU given its data once),
+  // so a step only slices tensors already where the model is.
+  std::optional<TensorSource> resident;
+  if (!data.resident_on(device)) resident = make_resident(data, device, o.resident_limit_bytes_);
+  const BatchSource& source = resident ? *resident : data;
+  const torch::Device index_device = source.resident_on(device) ? device : torch::Device(torch::kCPU);
   auto params = model.parameters();
   params.insert(params.end(), extra_.begin(), extra_.end());
   auto optimizer = make_optimizer(o, params);
@@ -155,7 +162,8 @@ TrainResult Trainer::fit_on_device(torch::nn::Module& model,
     set_learning_rate(*optimizer, state.lr);
     model.train();
     for (auto* h : hooks_) h->on_epoch_start(state);
-    auto perm = torch::randperm(data.size(), gen, torch::TensorOptions().dtype(torch::kInt64));
+    auto perm = torch::randperm(source.size(), gen, torch::TensorOptions().dtype(torch::kInt64))
+                    .to(index_device);
     // Sums stay on the device and are read once per epoch: a read per batch would make the
     // host wait for the device at every step.
     auto loss_sum = torch::zeros({}, torch::TensorOptions().dtype(torch::kFloat64).device(device));
@@ -163,7 +171,7 @@ TrainResult Trainer::fit_on_device(torch::nn::Module& model,
     int64_t seen = 0;
     state.batch = 0;
     for (const auto& index : make_batches(perm, o.batch_size_)) {
-      auto batch = data.get(index);
+      auto batch = source.get(index);
       auto x = exec.prepare_input(batch.inputs);
       auto y = batch.targets.to(device, /*non_blocking=*/true);
       torch::Tensor loss, out;

@@ -45,6 +45,9 @@ struct TrainOptions {
   NNC_OPT(std::string, precision, "fp32")     ///< fp32 | bf16 | fp16 (autocast; see precision.h)
   NNC_OPT(bool, channels_last, false)         ///< conv weights and inputs in NHWC
   NNC_OPT(std::string, label, "train")        ///< progress line label
+  /// Training rows up to this size are drawn once and kept on the device (make_resident);
+  /// a larger source is drawn batch by batch. 0 = always batch by batch.
+  NNC_OPT(int64_t, resident_limit_bytes, kResidentLimitBytes)
 #undef NNC_OPT
   void validate() const;
   ScheduleOptions schedule_options() const;

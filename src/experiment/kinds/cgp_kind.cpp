@@ -216,7 +216,7 @@ void run_cgp(RunContext& ctx) {
   auto [train_set, test_set] = load_data(c);
   auto model = trained_model(ctx, train_set);
   model->to(exec.device);
-  train::TensorSource test_data(test_set);
+  train::TensorSource test_data(test_set, exec.device);  // evaluated after every CGP stage
   const int64_t classes = test_set.num_classes, bs = c.get_int("eval_batch_size");
   auto eval = [&] { return train::evaluate(*model, test_data, classes, bs, exec); };
 

@@ -36,7 +36,7 @@ void run_pretrain_encoder(RunContext& ctx) {
   auto model = models::make_resnet(mopts);
   fmt::print(stderr, "[pretrain-encoder] {} on {} ({} samples)\n", model->describe(), train_set.name,
              train_set.size());
-  train::TensorSource train_data(train_set), test_data(test_set);
+  train::TensorSource train_data(train_set, exec.device), test_data(test_set, exec.device);
   auto result = train::Trainer(training_from(c).label("pretrain-encoder")).fit(*model, train_data);
   record_history(ctx, result);
   record_eval(ctx.record, "test", train::evaluate(*model, test_data, test_set.num_classes,

@@ -64,8 +64,6 @@ void write_layers_csv(const std::string& path, const quant::CostReport& cost) {
 void run_quantize(RunContext& ctx) {
   const auto& c = ctx.config;
   auto exec = prepare_runtime(c);
-  NNC_CHECK(exec.device.is_cpu(), "quantize runs on the CPU (option device = cpu), got {}",
-            c.get_string("device"));
   const std::string& cfg_path = c.get_string("quant_config");
   NNC_CHECK(!cfg_path.empty(), "option quant_config: give a TOML file with a [passes.quantize] "
             "table (e.g. examples/quant/lenet5_int8_by_type.toml)");
@@ -74,10 +72,11 @@ void run_quantize(RunContext& ctx) {
   auto model = trained_model(ctx, train_set, "quantize");
   const auto shape = train_set.sample_shape();
   const int64_t classes = train_set.num_classes;
-  train::TensorSource train_data(train_set), test_data(test_set);
+  train::TensorSource train_data(train_set, exec.device), test_data(test_set, exec.device);
   quant::MeasureOptions mo;
   mo.latency_repeats = c.get_int("latency_repeats");
   mo.batch_size = c.get_int("eval_batch_size");
+  mo.device = exec.device;
 
   auto fp = quant::QuantizedModel::from_model(*model, shape);
   fp->eval();

@@ -37,8 +37,6 @@ std::vector<double> parse_multipliers(const std::string& text) {
 void run_search(RunContext& ctx) {
   const auto& c = ctx.config;
   auto exec = prepare_runtime(c);
-  NNC_CHECK(exec.device.is_cpu(), "search runs on the CPU (option device = cpu), got {}",
-            c.get_string("device"));
   const std::string& plan_path = c.get_string("search_config");
   NNC_CHECK(!plan_path.empty(), "option search_config: give a TOML plan in the seed's format "
             "(e.g. examples/quant/lenet5_fmnist_search.toml)");
@@ -54,7 +52,7 @@ void run_search(RunContext& ctx) {
   if (!c.get_string("width_multipliers").empty())
     plan.width.multipliers = parse_multipliers(c.get_string("width_multipliers"));
   if (c.get_int("width_epochs") > 0) plan.width.budget.epochs(c.get_int("width_epochs"));
-  plan.width.budget.seed(seed).device("cpu");
+  plan.width.budget.seed(seed).device(c.get_string("device"));
   plan.width.validate();
   o.study = plan.search.study_options(seed);
   if (c.get_int("n_trials") > 0) o.study.n_trials = static_cast<int>(c.get_int("n_trials"));
@@ -64,6 +62,7 @@ void run_search(RunContext& ctx) {
   o.measure.latency_repeats = c.get_int("latency_repeats");
   o.measure.latency_warmup = c.get_int("latency_warmup");
   o.measure.batch_size = c.get_int("eval_batch_size");
+  o.measure.device = exec.device;
   for (auto& ig : plan.search.ignored) fmt::print(stderr, "[search] note: {}\n", ig);
 
   auto [train_set, test_set] = load_data(c);
@@ -74,7 +73,9 @@ void run_search(RunContext& ctx) {
   auto mopts = model_options_for(train_set).activation(c.get_string("activation"));
   torch::manual_seed(seed);
   auto model = models::make_model(c.get_string("model"), mopts);
-  train::TensorSource fit_data(d.fit), eval_data(d.eval), test_data(test_set);
+  // On the device once: every trial measures (and fine-tunes) from there.
+  train::TensorSource fit_data(d.fit, exec.device), eval_data(d.eval, exec.device),
+      test_data(test_set, exec.device);
   const std::string& ckpt = c.get_string("checkpoint");
   if (!ckpt.empty()) {
     models::load_into(*model, models::load_safetensors(ckpt), /*strict=*/true, ckpt);

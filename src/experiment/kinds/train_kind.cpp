@@ -18,7 +18,7 @@ void run_train(RunContext& ctx) {
   auto model = models::make_model(c.get_string("model"), mopts);
   fmt::print(stderr, "[train] {} on {} ({} train / {} test samples)\n", model->describe(),
              train_set.name, train_set.size(), test_set.size());
-  train::TensorSource train_data(train_set), test_data(test_set);
+  train::TensorSource train_data(train_set, exec.device), test_data(test_set, exec.device);
   auto result = train::Trainer(training_from(c).label("train " + c.get_string("model")))
                     .fit(*model, train_data);
   record_history(ctx, result);
