@@ -6,7 +6,8 @@
 #   examples/quant/: `quantize --quant-config` ([passes.quantize]) and `search --search-config`
 #     ([search.*]) with --dry-run, which parses and validates the file;
 #   examples/<kind>/: `<kind> --config FILE --dry-run`.
-# A file that fits no rule fails: add a rule here when adding a new kind of example.
+# A file that fits no rule fails: add a rule here when adding a new kind of example. The
+# example paths the documentation names must exist.
 # Usage: examples_e2e.sh NNCOMPRESS
 set -euo pipefail
 source "$(dirname "$0")/../support/e2e.sh"
@@ -55,6 +56,13 @@ for f in "${files[@]}"; do
   elif [[ "$kinds" == *" $dir "* ]]; then dry_run "$f: $dir --config" "$dir" --config "$f"
   else bad "$f: no rule (not a sweep plan, not under examples/<kind>/ or examples/quant/)"; fi
 done
+
+# Every example file the documentation names exists (README.md, src/**/README.md, the examples).
+missing=""
+for f in $(grep -rhoE "examples/[A-Za-z0-9_./-]+\.toml" README.md src examples --include='*.md' --include='*.toml' | sort -u); do
+  [ -e "$f" ] || missing+=" $f"
+done
+[ -z "$missing" ] && ok "the example files named in the documentation exist" || bad "named but missing:$missing"
 
 # The check has teeth: a misspelt compressor in a plan and a bad quant file are refused.
 printf 'kind = "replay"\n[fixed]\ncompressor = "quantize"\n' >"$T/typo.toml"
