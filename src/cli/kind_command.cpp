@@ -16,6 +16,9 @@ std::unique_ptr<KindCommand> add_kind_command(CLI::App& root, const experiment::
       ->check(CLI::ExistingFile);
   cmd->app->add_option("--out", cmd->out_dir, "results directory (holds results.db and runs/)")
       ->capture_default_str();
+  cmd->app->add_flag("--dry-run", cmd->dry_run,
+                     "check the options (and the files they name, where the kind can without data), "
+                     "print the run id and the options that define it; run nothing, write nothing");
   for (const auto& spec : kind.options) {
     std::string kebab = spec.key;
     std::replace(kebab.begin(), kebab.end(), '_', '-');
@@ -49,8 +52,19 @@ experiment::RunConfig resolve_config(const KindCommand& cmd) {
   return config;
 }
 
+namespace {
+/// --dry-run: the run id a real run would record, with the options it hashes.
+int dry_run(const KindCommand& cmd, const experiment::RunConfig& config) {
+  if (cmd.kind->check) cmd.kind->check(config);
+  fmt::print("{} run {} (dry run: nothing run, nothing written)\n{}\n", cmd.kind->name, config.id(),
+             config.normalized_json());
+  return 0;
+}
+}  // namespace
+
 int run_kind_command(const KindCommand& cmd) {
   auto config = resolve_config(cmd);
+  if (cmd.dry_run) return dry_run(cmd, config);
   experiment::ResultsStore store(cmd.out_dir);
   fmt::print(stderr, "[{}] run {} -> {}\n", cmd.kind->name, config.id(), store.path());
   auto outcome = experiment::run_one(*cmd.kind, config, store, cmd.out_dir, false);

@@ -17,6 +17,7 @@ struct KindCommand {
   std::map<std::string, std::string> flag_values;  ///< key -> text given on the command line
   std::string config_file;
   std::string out_dir = "results";
+  bool dry_run = false;  ///< resolve and check the options, print the run id; run nothing
 };
 
 /// Adds one subcommand; the returned object must outlive parsing.

@@ -27,6 +27,9 @@ struct ExperimentKind {
   std::string help;
   std::vector<OptionSpec> options;
   std::function<void(RunContext&)> run;
+  /// Optional checks that need no data (option files parse, values fit together), so that
+  /// `<kind> --dry-run` refuses what run() would refuse at its start. run() does them too.
+  std::function<void(const RunConfig&)> check;
 };
 
 using KindRegistry = Registry<ExperimentKind>;

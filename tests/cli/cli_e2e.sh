@@ -2,13 +2,6 @@
 # End-to-end: real runs, bad input gives one clear line and a non-zero exit.
 set -uo pipefail
 source "$(dirname "$0")/../support/e2e.sh"
-# expect_error NAME PATTERN CMD...: non-zero exit, stderr matches PATTERN, no crash (exit < 128)
-expect_error() {
-  local name=$1 pat=$2; shift 2
-  "$@" >"$T/out" 2>"$T/err"; local rc=$?
-  if [ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -qE -- "$pat" "$T/err"; then ok "$name"
-  else bad "$name (rc=$rc): $(head -c 400 "$T/err")"; fi
-}
 
 "$NNC" --help | grep -q "train" && ok "help lists subcommands" || bad "help"
 "$NNC" train --dataset blobs --model mlp --epochs 3 --lr 0.01 --out "$T/r" >"$T/out" 2>"$T/err" \

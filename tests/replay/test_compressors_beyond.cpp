@@ -190,6 +190,9 @@ TEST(Jpeg, GrayRoundTripIsAJpegStreamWithHighPsnrAtQuality90) {
     auto items = c->compress(x);
     auto y = c->decompress(ptrs(items));
     ASSERT_EQ(y.sizes(), x.sizes());
+    // Plain NCHW strides: the permuted grey view passes is_contiguous() with NHWC strides,
+    // and a backbone trained on such batches crashed in oneDNN's convolution backward.
+    EXPECT_EQ(y.strides(), c10::IntArrayRef({784, 784, 28, 1}));
     EXPECT_GT(psnr(y, x), 38.0);
 
     // per_item: each item is exactly the stream TurboJPEG writes for that image. shared: the

@@ -61,13 +61,18 @@ void write_layers_csv(const std::string& path, const quant::CostReport& cost) {
   }
 }
 
-void run_quantize(RunContext& ctx) {
-  const auto& c = ctx.config;
-  auto exec = prepare_runtime(c);
+/// The parsed --quant-config (also the kind's dry-run check).
+quant::QuantConfig quant_config_of(const RunConfig& c) {
   const std::string& cfg_path = c.get_string("quant_config");
   NNC_CHECK(!cfg_path.empty(), "option quant_config: give a TOML file with a [passes.quantize] "
             "table (e.g. examples/quant/lenet5_int8_by_type.toml)");
-  auto qconfig = quant::load_quant_toml(cfg_path);  // fail on a bad config before training
+  return quant::load_quant_toml(cfg_path);
+}
+
+void run_quantize(RunContext& ctx) {
+  const auto& c = ctx.config;
+  auto exec = prepare_runtime(c);
+  auto qconfig = quant_config_of(c);  // fail on a bad config before training
   auto [train_set, test_set] = load_data(c);
   auto model = trained_model(ctx, train_set, "quantize");
   const auto shape = train_set.sample_shape();
@@ -135,6 +140,7 @@ ExperimentKind quantize_kind() {
   auto t = training_options(train::TrainOptions().optimizer("adam").lr(1e-3).epochs(2).batch_size(128));
   k.options.insert(k.options.end(), t.begin(), t.end());
   k.run = run_quantize;
+  k.check = [](const RunConfig& c) { quant_config_of(c); };
   return k;
 }
 

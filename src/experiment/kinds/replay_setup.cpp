@@ -35,9 +35,11 @@ std::vector<OptionSpec> replay_options() {
       {"encoder", std::string("none"), "none | cutr | cutr34", {"none", "cutr", "cutr34"}},
       {"encoding_block", 3.0, "CutR cut after block k (1..4, 2.5, 3.5)"},
       {"encoder_weights", std::string(""), "safetensors weights of the CutR network (torchvision names)"},
+      // The registry's names as choices: a misspelt compressor fails when a plan is parsed
+      // (sweep --dry-run), not when its run starts.
       {"compressor", std::string("none"),
        "none | thinning | quantization | fcae | convae (alias autoencoder) | sparse | resize | jpeg | pq",
-       {}, true, {}, canonical_compressor},
+       replay::compressor_registry().names(), true, {}, canonical_compressor},
       {"compression_factor", 0.9, "thinning: fraction of values dropped"},
       {"strategy", std::string("local"), "quantization: local | transfer (tiny_imagenet_transfer = transfer)",
        {"local", "transfer", "tiny_imagenet_transfer"}},

@@ -34,14 +34,13 @@ std::vector<double> parse_multipliers(const std::string& text) {
   return out;
 }
 
-void run_search(RunContext& ctx) {
-  const auto& c = ctx.config;
-  auto exec = prepare_runtime(c);
+/// The --search-config plan with the command line's overrides, checked (also the kind's
+/// dry-run check).
+quant::QuantSearchOptions search_options_of(const RunConfig& c) {
   const std::string& plan_path = c.get_string("search_config");
   NNC_CHECK(!plan_path.empty(), "option search_config: give a TOML plan in the seed's format "
             "(e.g. examples/quant/lenet5_fmnist_search.toml)");
   const uint64_t seed = static_cast<uint64_t>(c.get_int("seed"));
-
   quant::QuantSearchOptions o;
   o.plan = quant::load_search_plan(plan_path);
   auto& plan = o.plan;
@@ -62,7 +61,16 @@ void run_search(RunContext& ctx) {
   o.measure.latency_repeats = c.get_int("latency_repeats");
   o.measure.latency_warmup = c.get_int("latency_warmup");
   o.measure.batch_size = c.get_int("eval_batch_size");
+  return o;
+}
+
+void run_search(RunContext& ctx) {
+  const auto& c = ctx.config;
+  auto exec = prepare_runtime(c);
+  const uint64_t seed = static_cast<uint64_t>(c.get_int("seed"));
+  auto o = search_options_of(c);
   o.measure.device = exec.device;
+  auto& plan = o.plan;
   for (auto& ig : plan.search.ignored) fmt::print(stderr, "[search] note: {}\n", ig);
 
   auto [train_set, test_set] = load_data(c);
@@ -210,6 +218,7 @@ ExperimentKind search_kind() {
   auto t = training_options(train::TrainOptions().optimizer("adam").lr(1e-3).epochs(2).batch_size(128));
   k.options.insert(k.options.end(), t.begin(), t.end());
   k.run = run_search;
+  k.check = [](const RunConfig& c) { search_options_of(c); };
   return k;
 }
 

@@ -172,7 +172,10 @@ torch::Tensor JpegCompressor::decompress(const std::vector<const Packed*>& items
                 tjGetErrorStr2(handle.get()));
     }
   });
-  return pixels.permute({0, 3, 1, 2}).to(torch::kFloat32).contiguous();
+  // NCHW strides explicitly: for grey images the permuted [n,1,h,w] view counts as contiguous
+  // with channels-last strides, which .contiguous() keeps and the backbone then inherits.
+  return pixels.permute({0, 3, 1, 2})
+      .to(torch::kFloat32, /*non_blocking=*/false, /*copy=*/false, torch::MemoryFormat::Contiguous);
 }
 
 std::string JpegCompressor::describe() const {
