@@ -54,6 +54,8 @@ function(nnc_test name)
   if(A_TORCH)
     target_precompile_headers(${name} REUSE_FROM nnc_pch)
   endif()
+  # unit: finishes in about a second (measured serially on the 2-core CI machine, libtorch's
+  # ~0.5 s load included), the `ctest -L unit` loop; pass LABELS slow for longer ones.
   if(NOT A_LABELS)
     set(A_LABELS unit)
   endif()

@@ -16,7 +16,7 @@ for name in $WANT; do
   echo "== bench: $name"
   case "$name" in
     train) "$B/train/bench-train" ;;
-    replay) bench/replay/bench_replay.sh "$BUILD_DIR" ;;
+    replay) bench/replay/bench_replay.sh "$BUILD_DIR"; "$B/replay/bench-codecs" ;;
     cgp) "$B/cgp/bench-cgp" ;;
     prune) "$B/prune/bench-prune-ts-step"; "$B/prune/bench-prune-teacher-student" ;;
     quant) "$B/quant/bench-quant" ;;

@@ -9,11 +9,13 @@
 namespace nnc::models {
 namespace {
 
+constexpr double kBnEps = 1e-6;  // GDumb's bn_eps, for every BatchNorm of the network
+
 struct ConvBlockImpl : torch::nn::Module {
   ConvBlockImpl(int64_t in, int64_t out, int64_t k, int64_t stride) {
     conv = register_module("conv", torch::nn::Conv2d(torch::nn::Conv2dOptions(in, out, k)
                                                          .stride(stride).padding(k / 2).bias(false)));
-    bn = register_module("bn", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(out).eps(1e-6)));
+    bn = register_module("bn", torch::nn::BatchNorm2d(torch::nn::BatchNorm2dOptions(out).eps(kBnEps)));
   }
   torch::Tensor forward(torch::Tensor x) { return torch::relu(bn->forward(conv->forward(x))); }
   torch::nn::Conv2d conv{nullptr};
@@ -81,8 +83,12 @@ GDumbResNet::GDumbResNet(const ModelOptions& o) : options_(o) {
     }
   }
   body = register_module("body", seq);
-  final_linear = register_module("final_linear", torch::nn::Linear(torch::nn::LinearOptions(widths[3], o.num_classes_).bias(false)));
-  final_bn = register_module("final_bn", torch::nn::BatchNorm1d(o.num_classes_));
+  // c: the channels of the last kept layer (the encoder's at block 4, where no group is kept).
+  final_linear = register_module("final_linear", torch::nn::Linear(torch::nn::LinearOptions(c, o.num_classes_).bias(false)));
+  // GDumb's FinalBlock: Linear without bias + BatchNorm1d with its bn_eps (1e-6), like
+  // every other BatchNorm of the network.
+  final_bn = register_module("final_bn", torch::nn::BatchNorm1d(
+                                             torch::nn::BatchNorm1dOptions(o.num_classes_).eps(kBnEps)));
   for (auto& m : modules(false)) {
     if (auto* conv = m->as<torch::nn::Conv2d>()) {
       torch::nn::init::kaiming_normal_(conv->weight, 0.0, torch::kFanOut, torch::kReLU);
@@ -101,7 +107,7 @@ torch::Tensor GDumbResNet::forward(torch::Tensor x) {
   // running ones instead of crashing (the original's BatchNorm1d does).
   if (is_training() && x.size(0) == 1) {
     return torch::batch_norm(x, final_bn->weight, final_bn->bias, final_bn->running_mean,
-                             final_bn->running_var, false, 0.1, 1e-5, false);
+                             final_bn->running_var, false, 0.1, kBnEps, false);
   }
   return final_bn->forward(x);
 }

@@ -2,7 +2,8 @@
 // GDumb's CIFAR ResNet-18 and its "SplitR" cuts (REFERENCE.md section 1).
 //
 // ConvBlock = conv (no bias) + BN(eps 1e-6) + ReLU; BasicBlock adds the shortcut with
-// no ReLU after the add. backbone_block b drops the stem and the first b groups; b = 2.5
+// no ReLU after the add; the head is Linear (no bias) + BatchNorm1d(eps 1e-6). Checked
+// against an independent PyTorch definition by the ctest models-torch-reference. backbone_block b drops the stem and the first b groups; b = 2.5
 // or 3.5 also drops the first BasicBlock of the next group. Convs get kaiming_normal
 // (fan_out), as GDumb intends (its own init loop runs too early and never applies it).
 #include <torch/nn/modules/container/sequential.h>

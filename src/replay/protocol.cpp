@@ -52,6 +52,26 @@ int64_t fill_pending(ReplayMemory& memory, const data::Dataset& train, const Enc
 
 }  // namespace
 
+double class_incremental_accuracy(const torch::Tensor& logits, const torch::Tensor& targets) {
+  return logits.argmax(1).eq(targets).to(torch::kFloat64).mean().item<double>();
+}
+
+double task_accuracy(const torch::Tensor& logits, const torch::Tensor& targets, int64_t classes_per_task) {
+  // Outputs of other tasks' classes are set to -inf, so the argmax stays inside the task.
+  auto task_of = torch::div(targets, classes_per_task, "floor");
+  auto cls = torch::arange(logits.size(1), torch::kInt64).unsqueeze(0);
+  auto in_task = torch::div(cls, classes_per_task, "floor").eq(task_of.unsqueeze(1));
+  auto masked = logits.masked_fill(in_task.logical_not(), -std::numeric_limits<float>::infinity());
+  return masked.argmax(1).eq(targets).to(torch::kFloat64).mean().item<double>();
+}
+
+double average_accuracy(const std::vector<TaskResult>& tasks) {
+  NNC_CHECK(!tasks.empty(), "replay: no task results to average");
+  double sum = 0;
+  for (auto& t : tasks) sum += t.accuracy;
+  return sum / static_cast<double>(tasks.size());
+}
+
 void ReplayOptions::validate(const data::Dataset& train) const {
   NNC_CHECK(protocol == "stream" || protocol == "per-task",
             "option 'protocol': '{}' is not one of stream, per-task", protocol);
@@ -99,7 +119,8 @@ std::shared_ptr<torch::nn::Module> make_backbone(const ReplayOptions& o, const R
 
 ReplayResult run_replay(const data::Dataset& train_all, const data::Dataset& test_all,
                         const Encoder& encoder, const Compressor& compressor, ReplayMemory& memory,
-                        const ReplayOptions& o, const EpochCallback& on_epoch) {
+                        const ReplayOptions& o, const EpochCallback& on_epoch,
+                        const BackboneCallback& on_backbone) {
   o.validate(train_all);
   const int64_t num_classes = o.num_tasks * o.classes_per_task;
   std::vector<int64_t> classes(static_cast<size_t>(num_classes));
@@ -158,6 +179,7 @@ ReplayResult run_replay(const data::Dataset& train_all, const data::Dataset& tes
     torch::manual_seed(derive_seed(o.seed, "backbone-" + std::to_string(task)));
     std::function<torch::Tensor(const torch::Tensor&)> forward;
     auto backbone = make_backbone(o, rep, num_classes, &forward);
+    if (on_backbone) on_backbone(task, backbone);
     auto topts = o.training;
     topts.label(fmt::format("replay task {}/{}", task + 1, o.num_tasks)).device(o.device);
     auto fit = train::Trainer(topts).fit(*backbone, forward, source);
@@ -176,13 +198,8 @@ ReplayResult run_replay(const data::Dataset& train_all, const data::Dataset& tes
     TaskResult tr;
     tr.task = task;
     tr.test_samples = targets.size(0);
-    tr.accuracy = logits.argmax(1).eq(targets).to(torch::kFloat64).mean().item<double>();
-    // Task accuracy: softmax restricted to the classes of the sample's own task.
-    auto task_of = torch::div(targets, o.classes_per_task, "floor");
-    auto cls = torch::arange(num_classes, torch::kInt64).unsqueeze(0);
-    auto in_task = torch::div(cls, o.classes_per_task, "floor").eq(task_of.unsqueeze(1));
-    auto masked = logits.masked_fill(in_task.logical_not(), -std::numeric_limits<float>::infinity());
-    tr.task_accuracy = masked.argmax(1).eq(targets).to(torch::kFloat64).mean().item<double>();
+    tr.accuracy = class_incremental_accuracy(logits, targets);
+    tr.task_accuracy = task_accuracy(logits, targets, o.classes_per_task);
     tr.memory_items = memory.size();
     tr.memory_bytes = memory.bytes_used();
     tr.history = fit.history;
@@ -193,9 +210,7 @@ ReplayResult run_replay(const data::Dataset& train_all, const data::Dataset& tes
   }
   result.final_accuracy = result.tasks.back().accuracy;
   result.final_task_accuracy = result.tasks.back().task_accuracy;
-  double sum = 0;
-  for (auto& t : result.tasks) sum += t.accuracy;
-  result.average_accuracy = sum / static_cast<double>(result.tasks.size());
+  result.average_accuracy = average_accuracy(result.tasks);
   result.items_per_class = memory.count_per_class();
   result.bytes_per_class = memory.bytes_per_class();
   return result;

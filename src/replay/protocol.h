@@ -55,10 +55,22 @@ struct ReplayResult {
 
 /// Called after every epoch of every training (for logs such as checkpoint.log).
 using EpochCallback = std::function<void(int64_t task, const train::EpochLog&)>;
+/// Called with each task's backbone right after it is built, before it is trained (tests
+/// observe that every task starts from a fresh network; training then changes it in place).
+using BackboneCallback = std::function<void(int64_t task, std::shared_ptr<torch::nn::Module>)>;
 
 ReplayResult run_replay(const data::Dataset& train, const data::Dataset& test, const Encoder& encoder,
                         const Compressor& compressor, ReplayMemory& memory,
-                        const ReplayOptions& options, const EpochCallback& on_epoch = nullptr);
+                        const ReplayOptions& options, const EpochCallback& on_epoch = nullptr,
+                        const BackboneCallback& on_backbone = nullptr);
+
+/// Class-incremental accuracy: the argmax over all outputs is the sample's class.
+double class_incremental_accuracy(const torch::Tensor& logits, const torch::Tensor& targets);
+/// Task accuracy: the argmax over the classes of the sample's own task (classes
+/// [t * classes_per_task, (t + 1) * classes_per_task) for task t) is the sample's class.
+double task_accuracy(const torch::Tensor& logits, const torch::Tensor& targets, int64_t classes_per_task);
+/// The mean of the tasks' class-incremental accuracies.
+double average_accuracy(const std::vector<TaskResult>& tasks);
 
 /// Builds the SplitR backbone for a representation (raw images or encoder output).
 std::shared_ptr<torch::nn::Module> make_backbone(const ReplayOptions& o, const Representation& rep,

@@ -8,10 +8,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <iostream>
 #include <numeric>
 #include <random>
-#include <ctime>
 
 #include "core/error.h"
 #include "replay/budget.h"
@@ -29,20 +27,6 @@ using nnc::testing::expect_error;
 using namespace nnc::replay::testing;
 
 namespace {
-
-/// CPU seconds of this thread: throughput on a shared machine, measured on one thread.
-double thread_seconds() {
-  timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
-
-/// One torch thread for the duration of a throughput measurement.
-struct OneThread {
-  int before = torch::get_num_threads();
-  OneThread() { torch::set_num_threads(1); }
-  ~OneThread() { torch::set_num_threads(before); }
-};
 
 struct Threads : ::testing::Environment {
   void SetUp() override { torch::set_num_threads(2); }
@@ -354,34 +338,6 @@ TEST(Jpeg, ByteMemoryWithRealJpegSizesNeverExceedsTheBudget) {
   EXPECT_EQ(c->decompress(stored).size(0), m.size());
 }
 
-TEST(Jpeg, DecodeThroughput) {
-  // Informational: 28x28 grayscale at quality 50, one thread, CPU time (training decodes
-  // batches of 16).
-  OneThread one;
-  auto rep = raw({1, 28, 28});
-  auto c = make_compressor(opts("jpeg"), rep);
-  auto x = smooth(2048, rep, 31, 7);
-  double t0 = thread_seconds();
-  auto items = c->compress(x);
-  double enc = thread_seconds() - t0;
-  auto all = ptrs(items);
-  uint64_t bytes = 0;
-  for (auto& p : items) bytes += p.size();
-  t0 = thread_seconds();
-  auto y = c->decompress(all);
-  double big = thread_seconds() - t0;
-  t0 = thread_seconds();
-  for (size_t s = 0; s < all.size(); s += 16)
-    c->decompress(std::vector<const Packed*>(all.begin() + s, all.begin() + s + 16));
-  double small = thread_seconds() - t0;
-  std::cout << "jpeg q50 28x28 gray, 1 thread: " << bytes / items.size()
-            << " B/item avg, encode " << static_cast<int64_t>(2048 / enc)
-            << " img/s, decode (batch 2048) " << static_cast<int64_t>(2048 / big)
-            << " img/s, decode (batch 16) " << static_cast<int64_t>(2048 / small)
-            << " img/s, PSNR " << psnr(y, x) << " dB\n";
-  EXPECT_GT(2048 / small, 2000.0);
-}
-
 // ---------------------------------------------------------------- pq
 
 namespace {
@@ -496,35 +452,6 @@ TEST(Pq, BudgetsBelowTheCodebookCostAreRefused) {
   EXPECT_EQ(plan.slots, 10);
   EXPECT_EQ(plan.fixed_bytes, 262144u);
   expect_error([&] { plan_for_bytes(1 << 20, *c, o, rep, "notebook", 0); }, "no formula");
-}
-
-TEST(Pq, Throughput) {
-  // Informational: CutR block 3 on 28x28 (256x2x2), 32 sub-vectors x 8 bits, one thread,
-  // CPU time.
-  OneThread one;
-  auto rep = feat({256, 2, 2});
-  auto c = make_compressor(pq_opts(32, 8), rep);
-  auto ref = smooth(1000, rep, 41);
-  double t0 = thread_seconds();
-  c->fit(ref);
-  double fit = thread_seconds() - t0;
-  auto x = smooth(2048, rep, 42);
-  t0 = thread_seconds();
-  auto items = c->compress(x);
-  double enc = thread_seconds() - t0;
-  auto all = ptrs(items);
-  t0 = thread_seconds();
-  auto y = c->decompress(all);
-  double dec = thread_seconds() - t0;
-  t0 = thread_seconds();
-  for (size_t s = 0; s < all.size(); s += 16)
-    c->decompress(std::vector<const Packed*>(all.begin() + s, all.begin() + s + 16));
-  double dec16 = thread_seconds() - t0;
-  std::cout << c->describe() << "\n  1 thread: fit on 4000 vectors " << fit << " s, encode "
-            << static_cast<int64_t>(2048 / enc) << " samples/s, decode (batch 2048) "
-            << static_cast<int64_t>(2048 / dec) << " samples/s, decode (batch 16) "
-            << static_cast<int64_t>(2048 / dec16) << " samples/s, relative MSE "
-            << mse(y, x) / x.var().item<double>() << "\n";
 }
 
 // ---------------------------------------------------------------- byte-mode memory

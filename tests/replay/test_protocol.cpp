@@ -5,7 +5,10 @@
 
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <string>
 
+#include "core/error.h"
 #include "core/progress.h"
 #include "data/fixtures.h"
 #include "data/loader.h"
@@ -68,6 +71,20 @@ TEST(ReplayProtocol, EndToEndOnTinyCifarFormatSet) {
   EXPECT_LT(r.compressed_items, 600);  // refused samples are never compressed
 }
 
+namespace {
+using State = std::map<std::string, torch::Tensor>;
+/// Every parameter and buffer, cloned (training changes the module in place afterwards).
+State snapshot(const torch::nn::Module& m) {
+  State s;
+  for (auto& p : m.named_parameters()) s[p.key()] = p.value().detach().clone();
+  for (auto& b : m.named_buffers()) s[b.key()] = b.value().detach().clone();
+  return s;
+}
+bool ends_with(const std::string& s, const std::string& tail) {
+  return s.size() >= tail.size() && s.compare(s.size() - tail.size(), tail.size(), tail) == 0;
+}
+}  // namespace
+
 TEST(ReplayProtocol, PerTaskTrainsAFreshBackboneAfterEveryTask) {
   Progress::set_quiet(true);
   auto [train, test] = tiny_cifar();
@@ -79,15 +96,71 @@ TEST(ReplayProtocol, PerTaskTrainsAFreshBackboneAfterEveryTask) {
   ro.protocol = "per-task";
   ro.backbone_width = 0.125;
   ro.training = train::TrainOptions().epochs(1).batch_size(16);
-  auto r = run_replay(train, test, *encoder, *compressor, memory, ro);
+  std::vector<std::shared_ptr<torch::nn::Module>> backbones;  // kept alive: distinct objects
+  std::vector<State> at_start;
+  auto r = run_replay(train, test, *encoder, *compressor, memory, ro, nullptr,
+                      [&](int64_t task, std::shared_ptr<torch::nn::Module> m) {
+                        EXPECT_EQ(task, static_cast<int64_t>(backbones.size()));
+                        backbones.push_back(m);
+                        at_start.push_back(snapshot(*m));
+                      });
   ASSERT_EQ(r.tasks.size(), 5u);
+  ASSERT_EQ(backbones.size(), 5u);
   for (int t = 0; t < 5; ++t) {
     EXPECT_EQ(r.tasks[t].test_samples, 40 * (t + 1));  // classes seen so far
     EXPECT_EQ(r.tasks[t].memory_items, 50);
+    for (int u = 0; u < t; ++u) EXPECT_NE(backbones[t].get(), backbones[u].get());
+    // Never trained at its start: BatchNorm statistics at their initial 0 / 1 / 0 steps
+    // (any training batch moves them); the training that followed did move them.
+    int bn_layers = 0;
+    for (auto& [name, v] : at_start[t]) {
+      if (ends_with(name, "running_mean")) EXPECT_TRUE(v.eq(0).all().item<bool>()) << t << " " << name;
+      if (ends_with(name, "running_var")) EXPECT_TRUE(v.eq(1).all().item<bool>()) << t << " " << name;
+      if (ends_with(name, "num_batches_tracked")) {
+        ++bn_layers;
+        EXPECT_EQ(v.item<int64_t>(), 0) << t << " " << name;
+        EXPECT_GT(snapshot(*backbones[t]).at(name).item<int64_t>(), 0) << t << " " << name;
+      }
+    }
+    EXPECT_GT(bn_layers, 10);
+    // Not the previous task's trained weights either.
+    if (t > 0) {
+      auto previous_trained = snapshot(*backbones[t - 1]);
+      for (auto& p : backbones[t]->named_parameters())
+        EXPECT_FALSE(torch::equal(at_start[t].at(p.key()), previous_trained.at(p.key()))) << t << " " << p.key();
+    }
   }
-  EXPECT_NEAR(r.average_accuracy,
-              (r.tasks[0].accuracy + r.tasks[1].accuracy + r.tasks[2].accuracy + r.tasks[3].accuracy +
-               r.tasks[4].accuracy) / 5, 1e-12);
+  EXPECT_DOUBLE_EQ(r.average_accuracy, average_accuracy(r.tasks));
+  EXPECT_DOUBLE_EQ(r.final_accuracy, r.tasks.back().accuracy);
+  EXPECT_DOUBLE_EQ(r.final_task_accuracy, r.tasks.back().task_accuracy);
+}
+
+// Hand-built logits, 4 classes in 2 tasks of 2 ({0,1}, {2,3}): which argmax each metric
+// takes is written next to each row.
+TEST(ReplayMetrics, AccuracyAndTaskAccuracyOnHandBuiltLogits) {
+  auto logits = torch::tensor({{5.f, 1.f, 0.f, 0.f},    // y 0: all -> 0 ok;  task {0,1} -> 0 ok
+                               {3.f, 1.f, 4.f, 0.f},    // y 1: all -> 2 no;  task {0,1} -> 0 no
+                               {9.f, 0.f, 1.f, 2.f},    // y 3: all -> 0 no;  task {2,3} -> 3 ok
+                               {0.f, 7.f, 2.f, 1.f},    // y 2: all -> 1 no;  task {2,3} -> 2 ok
+                               {0.f, 0.f, 1.f, 6.f},    // y 3: all -> 3 ok;  task {2,3} -> 3 ok
+                               {0.f, 2.f, 8.f, 1.f},    // y 0: all -> 2 no;  task {0,1} -> 1 no
+                               {1.f, 0.f, 0.f, 0.f},    // y 0: all -> 0 ok;  task {0,1} -> 0 ok
+                               {0.f, 0.f, 3.f, 5.f}});  // y 2: all -> 3 no;  task {2,3} -> 3 no
+  auto targets = torch::tensor({0, 1, 3, 2, 3, 0, 0, 2}, torch::kInt64);
+  EXPECT_EQ(class_incremental_accuracy(logits, targets), 3.0 / 8);  // rows 0, 4, 6
+  EXPECT_EQ(task_accuracy(logits, targets, 2), 5.0 / 8);            // rows 0, 2, 3, 4, 6
+  // One task of all classes: task accuracy is the class-incremental accuracy.
+  EXPECT_EQ(task_accuracy(logits, targets, 4), 3.0 / 8);
+  // One class per task: the argmax over one class is always right.
+  EXPECT_EQ(task_accuracy(logits, targets, 1), 1.0);
+}
+
+TEST(ReplayMetrics, AverageAccuracyIsTheMeanOverTasks) {
+  std::vector<TaskResult> tasks(4);
+  double acc[] = {0.5, 0.25, 0.75, 0.5};
+  for (int t = 0; t < 4; ++t) tasks[t].accuracy = acc[t], tasks[t].task_accuracy = 1.0;
+  EXPECT_EQ(average_accuracy(tasks), 0.5);  // (0.5 + 0.25 + 0.75 + 0.5) / 4, exact in binary
+  EXPECT_THROW(average_accuracy({}), nnc::Error);
 }
 
 TEST(ReplayProtocol, StreamWithLastBatchOfOne) {

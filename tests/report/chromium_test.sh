@@ -3,7 +3,8 @@
 # headless Chromium (Debian's `chromium`); checks that every chart was drawn with the
 # expected number of traces, and keeps a screenshot and the PNGs in ARTIFACTS.
 # Usage: chromium_test.sh NNCOMPRESS REPORT_FIXTURE ARTIFACTS_DIR
-# Exit 77 (skipped) when Chromium is missing and cannot be installed.
+# Exit 77 (skipped) when Chromium is missing and cannot be installed; under NNC_CI=1
+# (.ci/run, root: it can always install Chromium) that is a failure instead.
 set -uo pipefail
 NNC=$1; FIXTURE=$2; ART=$3
 T=$(mktemp -d)
@@ -24,6 +25,7 @@ if [ -z "$CHROME" ]; then
   fi
   if [ -z "$CHROME" ]; then
     echo "SKIP: no chromium and it could not be installed (apt-get install chromium as root)"
+    [ "${NNC_CI:-0}" = 1 ] && { echo "FAIL: NNC_CI=1 and report-chromium must run in CI"; exit 1; }
     exit 77
   fi
 fi

@@ -4,8 +4,10 @@
 // (w_0 = N, w_6 = b), ReLU after every layer including the bottleneck; decoder mirrored
 // (6 Linear layers b -> ... -> N), ReLU between layers, the last one linear.
 // Why 6 per side: the seed notebook's FCAE sizes (SIZE_FCAE_*_MB, 12 settings) match
-// 2 x 6 layers with these widths to within N - b parameters (<= 0.12%); 2 x 3 layers would
-// be 2.2-3.7x too small.
+// 2 x 6 layers with these widths exactly: 11 of them are 2 x the encoder's parameters (the
+// decoder counted as the encoder's copy; its biases really have N - b more), one is the
+// full count (test WidthsAreGeometricAndMatchTheNotebookSizes); 2 x 3 layers would be
+// 2.2-3.7x too small.
 // Init: kaiming_normal (fan_in, ReLU) weights, zero biases. PyTorch's default Linear init
 // (the originals') shrinks the signal ~6x per ReLU layer, and this 12-layer net then barely
 // trains: on smooth 16x16 images (b = 16, 400 Adam steps) the test MSE stayed at 0.83 of the
