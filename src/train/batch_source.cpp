@@ -7,10 +7,9 @@
 namespace nnc::train {
 
 TensorSource::TensorSource(torch::Tensor inputs, torch::Tensor targets)
-    : inputs_(std::move(inputs)), targets_(targets.to(torch::kCPU)) {
+    : inputs_(std::move(inputs)), targets_(targets.to(inputs_.device())) {
   NNC_CHECK(inputs_.size(0) == targets_.size(0), "batch source: {} inputs but {} targets",
             inputs_.size(0), targets_.size(0));
-  batch_targets_ = targets.to(inputs_.device());
 }
 
 TensorSource::TensorSource(const data::Dataset& dataset, const torch::Device& device)
@@ -18,7 +17,7 @@ TensorSource::TensorSource(const data::Dataset& dataset, const torch::Device& de
 
 Batch TensorSource::get(const torch::Tensor& index) const {
   auto i = index.to(inputs_.device());  // no-op for the usual index on the source's device
-  return {inputs_.index_select(0, i), batch_targets_.index_select(0, i)};
+  return {inputs_.index_select(0, i), targets_.index_select(0, i)};
 }
 
 std::optional<TensorSource> make_resident(const BatchSource& source, const torch::Device& device,
@@ -29,10 +28,16 @@ std::optional<TensorSource> make_resident(const BatchSource& source, const torch
   if (row.numel() * static_cast<int64_t>(row.element_size()) > max_bytes / n) return std::nullopt;
   // Chunks bound the host-side peak (one decompressed chunk at a time) for device targets.
   constexpr int64_t kChunk = 1024;
-  std::vector<torch::Tensor> inputs;
-  for (int64_t s = 0; s < n; s += kChunk)
-    inputs.push_back(source.get(torch::arange(s, std::min(n, s + kChunk), torch::kInt64)).inputs.to(device));
-  return TensorSource(torch::cat(inputs), source.targets());
+  std::vector<torch::Tensor> inputs, targets;
+  bool targets_are_inputs = true;  // autoencoder sources: the one tensor is kept once
+  for (int64_t s = 0; s < n; s += kChunk) {
+    auto batch = source.get(torch::arange(s, std::min(n, s + kChunk), torch::kInt64));
+    targets_are_inputs = targets_are_inputs && batch.targets.is_same(batch.inputs);
+    inputs.push_back(batch.inputs.to(device));
+    targets.push_back(batch.targets);
+  }
+  auto x = torch::cat(inputs);
+  return TensorSource(x, targets_are_inputs ? x : torch::cat(targets).to(device));
 }
 
 }  // namespace nnc::train

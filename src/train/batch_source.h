@@ -36,13 +36,12 @@ class TensorSource : public BatchSource {
   explicit TensorSource(const data::Dataset& dataset, const torch::Device& device = torch::kCPU);
   int64_t size() const override { return inputs_.size(0); }
   Batch get(const torch::Tensor& index) const override;
-  torch::Tensor targets() const override { return targets_; }
+  torch::Tensor targets() const override { return targets_.to(torch::kCPU); }
   bool resident_on(const torch::Device& device) const override { return inputs_.device() == device; }
   const torch::Tensor& inputs() const { return inputs_; }
 
  private:
-  torch::Tensor inputs_, targets_;  ///< targets_ on the CPU (metrics read them)
-  torch::Tensor batch_targets_;     ///< the same labels beside the inputs, for get()
+  torch::Tensor inputs_, targets_;  ///< both on one device
 };
 
 /// Every row of `source` as one TensorSource on `device`, built in chunks: a replay memory is

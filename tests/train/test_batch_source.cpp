@@ -50,6 +50,31 @@ TEST(MakeResident, CopiesEveryRowInOrderAcrossChunks) {
   EXPECT_TRUE(torch::equal(resident->get(some).targets, source.targets().index_select(0, some)));
 }
 
+/// An autoencoder's data: the batch targets are the inputs and targets() has no labels.
+class ReconstructionLike : public BatchSource {
+ public:
+  explicit ReconstructionLike(torch::Tensor x) : x_(std::move(x)) {}
+  int64_t size() const override { return x_.size(0); }
+  Batch get(const torch::Tensor& index) const override {
+    auto x = x_.index_select(0, index) * 2.0;
+    return {x, x};
+  }
+  torch::Tensor targets() const override { return torch::empty({0}); }
+
+ private:
+  torch::Tensor x_;
+};
+
+TEST(MakeResident, KeepsBatchTargetsOfSourcesWithoutLabels) {
+  auto x = torch::randn({1500, 3});
+  auto resident = make_resident(ReconstructionLike(x), torch::kCPU, kResidentLimitBytes);
+  ASSERT_TRUE(resident.has_value());
+  auto batch = resident->get(torch::tensor({1499, 3}, torch::kInt64));
+  EXPECT_TRUE(torch::equal(batch.inputs, x.index_select(0, torch::tensor({1499, 3})) * 2.0));
+  EXPECT_TRUE(torch::equal(batch.targets, batch.inputs));
+  EXPECT_EQ(resident->targets().data_ptr(), resident->inputs().data_ptr());  // stored once
+}
+
 TEST(MakeResident, DeclinesRowsOverTheCap) {
   auto source = blobs(100);  // 100 rows x 2 floats = 800 bytes
   EXPECT_TRUE(make_resident(source, torch::kCPU, 800).has_value());
