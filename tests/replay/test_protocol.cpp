@@ -39,7 +39,9 @@ std::pair<data::Dataset, data::Dataset> tiny_cifar() {
   data::DataOptions o;
   o.name = "cifar10";
   o.data_dir = dir.string();
-  return data::load_dataset(o);
+  auto sets = data::load_dataset(o);
+  std::filesystem::remove_all(dir);  // loaded into memory: the files are not needed any more
+  return sets;
 }
 }  // namespace
 
