@@ -16,7 +16,7 @@ B="$BUILD_DIR/bench"
 for name in $WANT; do
   echo "== bench: $name"
   case "$name" in
-    train) "$B/train/bench-train" ;;
+    train) "$B/train/bench-train"; /usr/bin/python3 bench/train/kernel_bound.py ;;
     replay) bench/replay/bench_replay.sh "$BUILD_DIR"; "$B/replay/bench-codecs"; "$B/replay/bench-memory-source" ;;
     seed-line) bench/replay/bench_seed_line.sh "$BUILD_DIR" ;;
     cgp) "$B/cgp/bench-cgp" ;;
