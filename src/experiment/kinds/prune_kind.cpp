@@ -224,7 +224,8 @@ ExperimentKind prune_kind() {
   prune::PruneOptions d;
   auto add = [&](OptionSpec s) { k.options.push_back(std::move(s)); };
   add({"val_fraction", 0.1, "fraction of the training set held out for validation (pruning data)"});
-  add({"model", std::string("lenet300100"), "zoo model (classification datasets): lenet300100 | lenet5 | vgg16 | mlp | ..."});
+  add({"model", std::string("lenet300100"),
+       "zoo model (classification datasets): " + models::model_registry().joined_names()});
   add({"activation", std::string("relu"), "MLP activation for zoo MLPs"});
   add({"teacher", std::string("2,5,8,1"), "teacher-student: teacher widths, input first"});
   add({"student", std::string("2,25,25,1"), "teacher-student: student widths, input first"});

@@ -39,7 +39,7 @@ ExperimentKind train_kind() {
   k.help = "Train a zoo model on a dataset";
   k.options = data_options();
   k.options.push_back({"model", std::string("lenet5"),
-                       "lenet300100 | lenet5 | vgg16 | mlp | jsc-tiny | resnet18-gdumb | resnet18 | resnet34"});
+                       "zoo model: " + models::model_registry().joined_names()});
   k.options.push_back({"activation", std::string("relu"), "MLP activation: relu | tanh | sigmoid | identity"});
   k.options.push_back({"save_weights", true, "write the trained weights as safetensors"});
   auto t = training_options(train::TrainOptions().optimizer("adam").lr(1e-3).epochs(2).batch_size(128));
