@@ -1,12 +1,24 @@
 #include "cli/kind_command.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/error.h"
 #include "experiment/results_store.h"
 #include "experiment/runner.h"
 
 namespace nnc::cli {
+namespace {
+/// What --help shows after the flag: the option's value type, or its choices.
+std::string type_name(const experiment::OptionSpec& spec) {
+  if (!spec.choices.empty()) return fmt::format("{{{}}}", fmt::join(spec.choices, ","));
+  const auto& v = spec.default_value;
+  if (std::holds_alternative<bool>(v)) return "BOOL";
+  if (std::holds_alternative<int64_t>(v)) return "INT";
+  if (std::holds_alternative<double>(v)) return "FLOAT";
+  return "TEXT";
+}
+}  // namespace
 
 std::unique_ptr<KindCommand> add_kind_command(CLI::App& root, const experiment::ExperimentKind& kind) {
   auto cmd = std::make_unique<KindCommand>();
@@ -35,7 +47,8 @@ std::unique_ptr<KindCommand> add_kind_command(CLI::App& root, const experiment::
     help += fmt::format(" [default: {}]", def.empty() ? "\"\"" : def);
     // A repeated flag takes its last value, as argparse does: a seed's command line with
     // `--num_passes 1` appended runs one pass.
-    cmd->app->add_option(names, cmd->flag_values[spec.key], help)->take_last();
+    cmd->app->add_option(names, cmd->flag_values[spec.key], help)->take_last()->type_name(
+        type_name(spec));
   }
   return cmd;
 }
