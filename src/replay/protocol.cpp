@@ -119,8 +119,7 @@ std::shared_ptr<torch::nn::Module> make_backbone(const ReplayOptions& o, const R
 
 ReplayResult run_replay(const data::Dataset& train_all, const data::Dataset& test_all,
                         const Encoder& encoder, const Compressor& compressor, ReplayMemory& memory,
-                        const ReplayOptions& o, const EpochCallback& on_epoch,
-                        const BackboneCallback& on_backbone) {
+                        const ReplayOptions& o, const ReplayObserver& observer) {
   o.validate(train_all);
   const int64_t num_classes = o.num_tasks * o.classes_per_task;
   std::vector<int64_t> classes(static_cast<size_t>(num_classes));
@@ -179,12 +178,12 @@ ReplayResult run_replay(const data::Dataset& train_all, const data::Dataset& tes
     torch::manual_seed(derive_seed(o.seed, "backbone-" + std::to_string(task)));
     std::function<torch::Tensor(const torch::Tensor&)> forward;
     auto backbone = make_backbone(o, rep, num_classes, &forward);
-    if (on_backbone) on_backbone(task, backbone);
+    if (observer.on_backbone) observer.on_backbone(task, backbone);
     auto topts = o.training;
     topts.label(fmt::format("replay task {}/{}", task + 1, o.num_tasks)).device(o.device);
     auto fit = train::Trainer(topts).fit(*backbone, forward, source);
-    if (on_epoch)
-      for (auto& h : fit.history) on_epoch(task, h);
+    if (observer.on_epoch)
+      for (auto& h : fit.history) observer.on_epoch(task, h);
 
     auto t_eval = std::chrono::steady_clock::now();
     int64_t seen_classes = (task + 1) * o.classes_per_task;
@@ -200,12 +199,15 @@ ReplayResult run_replay(const data::Dataset& train_all, const data::Dataset& tes
     tr.test_samples = targets.size(0);
     tr.accuracy = class_incremental_accuracy(logits, targets);
     tr.task_accuracy = task_accuracy(logits, targets, o.classes_per_task);
+    tr.test_loss = torch::nn::functional::cross_entropy(logits, targets).item<double>();
     tr.memory_items = memory.size();
     tr.memory_bytes = memory.bytes_used();
     tr.history = fit.history;
     tr.train_seconds = fit.seconds;
     result.train_seconds += fit.seconds;
-    result.test_seconds += seconds_since(t_eval);
+    tr.test_seconds = seconds_since(t_eval);
+    result.test_seconds += tr.test_seconds;
+    if (observer.on_task) observer.on_task(tr);
     result.tasks.push_back(tr);
   }
   result.final_accuracy = result.tasks.back().accuracy;

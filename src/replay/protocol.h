@@ -37,6 +37,8 @@ struct TaskResult {
   int64_t task = 0;
   double accuracy = 0;       ///< class-incremental: argmax over all outputs
   double task_accuracy = 0;  ///< softmax restricted to the sample's task classes
+  double test_loss = 0;      ///< mean cross-entropy over the test samples of the seen classes
+  double test_seconds = 0;   ///< that test pass
   int64_t test_samples = 0;
   int64_t memory_items = 0;
   uint64_t memory_bytes = 0;
@@ -53,16 +55,20 @@ struct ReplayResult {
   std::map<int64_t, uint64_t> bytes_per_class;
 };
 
-/// Called after every epoch of every training (for logs such as checkpoint.log).
-using EpochCallback = std::function<void(int64_t task, const train::EpochLog&)>;
-/// Called with each task's backbone right after it is built, before it is trained (tests
-/// observe that every task starts from a fresh network; training then changes it in place).
-using BackboneCallback = std::function<void(int64_t task, std::shared_ptr<torch::nn::Module>)>;
+/// What a caller may watch during a run (each hook optional).
+struct ReplayObserver {
+  /// Each task's backbone right after it is built, before it is trained (tests observe that
+  /// every task starts from a fresh network; training then changes it in place).
+  std::function<void(int64_t task, std::shared_ptr<torch::nn::Module>)> on_backbone;
+  /// Every epoch of a task's training, in order, once the task is trained (checkpoint.log).
+  std::function<void(int64_t task, const train::EpochLog&)> on_epoch;
+  /// A task's result, right after its test pass.
+  std::function<void(const TaskResult&)> on_task;
+};
 
 ReplayResult run_replay(const data::Dataset& train, const data::Dataset& test, const Encoder& encoder,
                         const Compressor& compressor, ReplayMemory& memory,
-                        const ReplayOptions& options, const EpochCallback& on_epoch = nullptr,
-                        const BackboneCallback& on_backbone = nullptr);
+                        const ReplayOptions& options, const ReplayObserver& observer = {});
 
 /// Class-incremental accuracy: the argmax over all outputs is the sample's class.
 double class_incremental_accuracy(const torch::Tensor& logits, const torch::Tensor& targets);

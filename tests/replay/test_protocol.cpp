@@ -100,12 +100,21 @@ TEST(ReplayProtocol, PerTaskTrainsAFreshBackboneAfterEveryTask) {
   ro.training = train::TrainOptions().epochs(1).batch_size(16);
   std::vector<std::shared_ptr<torch::nn::Module>> backbones;  // kept alive: distinct objects
   std::vector<State> at_start;
-  auto r = run_replay(train, test, *encoder, *compressor, memory, ro, nullptr,
-                      [&](int64_t task, std::shared_ptr<torch::nn::Module> m) {
-                        EXPECT_EQ(task, static_cast<int64_t>(backbones.size()));
-                        backbones.push_back(m);
-                        at_start.push_back(snapshot(*m));
-                      });
+  ReplayObserver observer;
+  observer.on_backbone = [&](int64_t task, std::shared_ptr<torch::nn::Module> m) {
+    EXPECT_EQ(task, static_cast<int64_t>(backbones.size()));
+    backbones.push_back(m);
+    at_start.push_back(snapshot(*m));
+  };
+  std::vector<int64_t> tasks_reported;  // on_task: after each task's test, in order
+  observer.on_task = [&](const TaskResult& t) {
+    EXPECT_EQ(static_cast<size_t>(t.task), backbones.size() - 1);  // before the next backbone
+    EXPECT_GT(t.test_loss, 0.0);
+    EXPECT_GT(t.test_seconds, 0.0);
+    tasks_reported.push_back(t.task);
+  };
+  auto r = run_replay(train, test, *encoder, *compressor, memory, ro, observer);
+  EXPECT_EQ(tasks_reported, (std::vector<int64_t>{0, 1, 2, 3, 4}));
   ASSERT_EQ(r.tasks.size(), 5u);
   ASSERT_EQ(backbones.size(), 5u);
   for (int t = 0; t < 5; ++t) {

@@ -72,11 +72,14 @@ void run_replay_kind(RunContext& ctx) {
   }
   log.options(ns);
 
-  auto result = replay::run_replay(
-      setup.train, setup.test, *setup.encoder, *setup.compressor, memory, setup.options,
-      [&](int64_t task, const train::EpochLog& e) { log.epoch(e.epoch, e.lr, e.seconds, e.loss); });
-  for (auto& t : result.tasks)
-    log.test(static_cast<int64_t>(t.history.size()) - 1, 0.0, 0.0, t.accuracy, t.task_accuracy);
+  replay::ReplayObserver observer;
+  observer.on_epoch = [&](int64_t, const train::EpochLog& e) { log.epoch(e.epoch, e.lr, e.seconds, e.loss); };
+  observer.on_task = [&](const replay::TaskResult& t) {  // the final model of each task, tested once
+    log.test(static_cast<int64_t>(t.history.size()) - 1, t.test_seconds, t.test_loss, t.accuracy,
+             t.task_accuracy);
+  };
+  auto result = replay::run_replay(setup.train, setup.test, *setup.encoder, *setup.compressor,
+                                   memory, setup.options, observer);
   log.completed(result.final_accuracy);
 
   auto& m = ctx.record.metrics;
