@@ -160,7 +160,7 @@ int main(int argc, char** argv) {
   std::printf("\n'evaluated gates/s' counts gates actually computed; 'gate-equivalents/s' counts "
               "generations * lambda * %d,\nthe gates a full evaluation computes; 'strict' = strict "
               "improvements in the window (each: stats row + full cost pass).\nReference: the "
-              "original did about 1,600 generations/s on one thread (REFERENCE.md section 3).\n",
+              "original did about 1,600 generations/s on one thread (docs/cgp.md).\n",
               int(G));
   if (only.empty())
     std::printf("bench-cgp: fast/naive generations-per-second ratio = %.1fx (steady state, %d "

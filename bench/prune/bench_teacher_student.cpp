@@ -1,6 +1,6 @@
 // Teacher-student quality: does pruning the [2,25,25,1] student recover the [2,5,8,1]
-// teacher's size (72 parameters)? Runs the procedure on the seed's data (REFERENCE.md
-// section 2) over a few seeds and prints nonzeros and alive neurons vs the teacher.
+// teacher's size (72 parameters)? Runs the procedure on the seed's data
+// (docs/pruning.md#teacher-student) over a few seeds and prints nonzeros and alive neurons vs the teacher.
 // Usage: bench-prune-teacher-student [--procedure drr|pmmp|rl1|layerwise] [--alpha A]
 //        [--beta B] [--max-epochs N] [--min-epochs N] [--finetune N] [--window W]
 //        [--delta D] [--seeds K] [--gauss 0|1] [--lr LR] [--delete 0|1]

@@ -1,6 +1,6 @@
 #pragma once
 // Public header of the CGP engine (weight approximation by Cartesian Genetic
-// Programming, REFERENCE.md section 3). See src/cgp/README.md.
+// Programming, docs/cgp.md). See src/cgp/README.md.
 #include "cgp/cost_table.h"
 #include "cgp/dataset.h"
 #include "cgp/evaluator.h"

@@ -21,7 +21,7 @@ int64_t cifar_record_bytes(CifarVariant v);
 
 /// One .bin file. CIFAR-100: targets = fine labels, coarse_targets = the 20 superclasses.
 Dataset read_cifar_bin(const std::string& path, CifarVariant v);
-/// {train (50,000), test (10,000)}; mean/std from GDumb (REFERENCE.md section 1).
+/// {train (50,000), test (10,000)}; mean/std from GDumb (docs/replay.md#training).
 std::pair<Dataset, Dataset> load_cifar10(const std::string& dir);
 std::pair<Dataset, Dataset> load_cifar100(const std::string& dir);
 

@@ -32,7 +32,7 @@ std::vector<DenseLayer> make_teacher(uint64_t seed, const TeacherStudentOptions&
     d.bias = torch::zeros({out}, torch::kFloat32);
     net.push_back(std::move(d));
   }
-  // The original's rescaling makes the teacher non-trivial (REFERENCE.md section 2).
+  // The original's rescaling makes the teacher non-trivial (docs/pruning.md#teacher-student).
   net[0].weight = 2 * net[0].weight + 1;
   if (net.size() > 1) net[1].weight = 2 * net[1].weight;
   return net;

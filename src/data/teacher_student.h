@@ -1,5 +1,5 @@
 #pragma once
-// Teacher-student regression (REFERENCE.md section 2, pruning seed 002).
+// Teacher-student regression (docs/pruning.md#teacher-student).
 //
 // Teacher MLP [2,5,8,1], activations tanh, tanh, identity. Init as Flux's Dense default
 // (the original is Julia/Flux): Glorot-uniform weights, zero biases; then W1 = 2*W1 + 1,

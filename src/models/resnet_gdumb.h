@@ -1,5 +1,5 @@
 #pragma once
-// GDumb's CIFAR ResNet-18 and its "SplitR" cuts (REFERENCE.md section 1).
+// GDumb's CIFAR ResNet-18 and its "SplitR" cuts (docs/replay.md#encoders-and-backbone).
 //
 // ConvBlock = conv (no bias) + BN(eps 1e-6) + ReLU; BasicBlock adds the shortcut with
 // no ReLU after the add; the head is Linear (no bias) + BatchNorm1d(eps 1e-6). Checked

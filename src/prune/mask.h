@@ -1,6 +1,6 @@
 #pragma once
 // A 0/1 mask over EVERY parameter array of a model (weights, biases, BatchNorm gamma and
-// beta): REFERENCE.md section 2. The loss is evaluated at theta*m and theta is multiplied
+// beta): docs/pruning.md#masks. The loss is evaluated at theta*m and theta is multiplied
 // by m again after every batch, so a pruned entry stays exactly zero.
 //
 // Example:

@@ -1,5 +1,5 @@
 #pragma once
-// The three phases of every pruning procedure (REFERENCE.md section 2):
+// The three phases of every pruning procedure (docs/pruning.md#the-three-phases):
 //  1. regularised training (min_epochs..max_epochs) with saturation checks every
 //     prune_window epochs, optional shrinking (prune_and_shrink on the TRAINING set), and
 //     the best state at the lowest validation loss;

@@ -1,7 +1,7 @@
 #pragma once
 // Every option of a pruning run, named as the original's TrainArgs (snake_case: L1_alpha ->
 // l1_alpha, NORM -> norm, layer_NORM -> layer_norm). Defaults are the original's
-// (REFERENCE.md section 2) except beta = 5: the original's beta = 0 disables DRR.
+// (docs/pruning.md#options-and-defaults) except beta = 5: the original's beta = 0 disables DRR.
 //
 // Example:
 //   PruneOptions o; o.procedure = "pmmp"; o.alpha = 1; o.validate();

@@ -1,6 +1,6 @@
 #pragma once
 // A pruning regulariser: its gradient is ADDED to the data-loss gradient after backward;
-// the penalty is never part of the loss value (REFERENCE.md section 2). The maths are plain
+// the penalty is never part of the loss value (docs/pruning.md#masks). The maths are plain
 // loops over contiguous float32 memory, shared verbatim by the LibTorch path (a Trainer
 // hook) and the fused small-MLP path.
 #include <torch/types.h>

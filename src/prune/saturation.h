@@ -1,5 +1,5 @@
 #pragma once
-// The saturation test of the original (REFERENCE.md section 2):
+// The saturation test of the original (docs/pruning.md#saturation-test):
 // is_saturated(log, W, min_dev) is false while len(log) < W + 2. With h = ceil(W/2), window
 // A = log[end-2h+1 : end-h] and B = log[end-h+1 : end] are each smoothed by local-linear
 // kernel regression over t = 1..h (Epanechnikov 0.75(1-u^2), u = ((t_i - t)/(h-1))/bw,

@@ -1,6 +1,6 @@
 #pragma once
 // The replay memory: packed items per class under a budget, filled by GDumb's greedy
-// class-balanced rule (REFERENCE.md section 1).
+// class-balanced rule (docs/replay.md#greedy-memory).
 //
 // Slot mode (fixed-size items): capacity in items, exactly the original rule.
 // Byte mode (variable-size items, e.g. JPEG): capacity in bytes; each item costs its

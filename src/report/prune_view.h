@@ -1,6 +1,6 @@
 #pragma once
 // Pruning: test accuracy against the nonzero parameters left (log x), a line per procedure,
-// a panel per model; the runs as the original's runs.csv (REFERENCE.md section 2).
+// a panel per model; the runs as the original's runs.csv (docs/pruning.md#outputs).
 //
 // What a prune run should record (kind "prune"):
 //   config  procedure (e.g. rl1 | drr | pmmp | layerwise: the line), model (the panel),

@@ -1,7 +1,7 @@
 #pragma once
 // Published reference points: accuracies other papers report at a stated memory size, drawn
 // on the replay charts (black crosses labelled "published") when the runs use the same
-// dataset. The CIFAR-10 table (data/published/cifar10_replay.csv, REFERENCE.md section 1)
+// dataset. The CIFAR-10 table (data/published/cifar10_replay.csv, docs/replay.md#outputs)
 // is built into the binary; `--published FILE` replaces it.
 //
 // CSV columns: method,budget_bytes,accuracy,source (accuracy as a fraction, like

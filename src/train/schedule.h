@@ -1,5 +1,5 @@
 #pragma once
-// Learning rate per epoch, as a pure function (testable against REFERENCE.md's sequence).
+// Learning rate per epoch, as a pure function (testable against GDumb's sequence, docs/replay.md#training).
 #include <cstdint>
 #include <string>
 

@@ -57,9 +57,9 @@ for f in "${files[@]}"; do
   else bad "$f: no rule (not a sweep plan, not under examples/<kind>/ or examples/quant/)"; fi
 done
 
-# Every example file the documentation names exists (README.md, src/**/README.md, the examples).
+# Every example file the documentation names exists (README.md, docs/, src/**/README.md, the examples).
 missing=""
-for f in $(grep -rhoE "examples/[A-Za-z0-9_./-]+\.toml" README.md src examples --include='*.md' --include='*.toml' | sort -u); do
+for f in $(grep -rhoE "examples/[A-Za-z0-9_./-]+\.toml" README.md docs src examples --include='*.md' --include='*.toml' | sort -u); do
   [ -e "$f" ] || missing+=" $f"
 done
 [ -z "$missing" ] && ok "the example files named in the documentation exist" || bad "named but missing:$missing"

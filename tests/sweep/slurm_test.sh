@@ -65,7 +65,7 @@ if ! munge -n 2>/dev/null | unmunge >/dev/null 2>&1; then
 fi
 munge -n | unmunge >/dev/null 2>&1 || fail "munge does not work (munge -n | unmunge)"
 
-# --- slurm.conf (REFERENCE.md section 5) and daemons ------------------------------------
+# --- slurm.conf (minimal single-node: proctrack/linuxproc, task/none) and daemons -------
 H=$(hostname -s)
 MEM=$(( $(awk '/MemTotal/ {print $2}' /proc/meminfo) / 1024 - 512 ))
 PORT=$(( 20000 + RANDOM % 20000 ))

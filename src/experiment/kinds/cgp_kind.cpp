@@ -1,5 +1,5 @@
 // `nncompress cgp`: weight approximation by Cartesian Genetic Programming on a trained
-// LeNet-5 (REFERENCE.md section 3). Train (or load) the model, int8-quantize its weights
+// LeNet-5 (docs/cgp.md). Train (or load) the model, int8-quantize its weights
 // (symmetric, per tensor), build the CGP dataset of the experiment from the int8 weights,
 // evolve a circuit, decode its outputs back into weights, substitute them into the int8
 // model and measure top-1 / top-5 / loss against the int8 reference.

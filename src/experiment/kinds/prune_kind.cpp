@@ -1,4 +1,4 @@
-// `nncompress prune`: the pruning procedures of REFERENCE.md section 2 (rl1, drr, pmmp,
+// `nncompress prune`: the pruning procedures of docs/pruning.md (rl1, drr, pmmp,
 // layerwise, and the magnitude baseline) on any zoo model, or on the teacher-student task.
 #include <fmt/format.h>
 #include <fmt/ranges.h>
@@ -219,7 +219,7 @@ void run_prune(RunContext& ctx) {
 ExperimentKind prune_kind() {
   ExperimentKind k;
   k.name = "prune";
-  k.help = "Prune a network: rl1 | drr | pmmp | layerwise | magnitude (REFERENCE.md section 2)";
+  k.help = "Prune a network: rl1 | drr | pmmp | layerwise | magnitude (docs/pruning.md)";
   k.options = data_options("fashion-mnist");
   prune::PruneOptions d;
   auto add = [&](OptionSpec s) { k.options.push_back(std::move(s)); };
