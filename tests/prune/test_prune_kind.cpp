@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <set>
+#include <sstream>
 
 #include "core/error.h"
 #include "core/progress.h"
@@ -65,6 +67,9 @@ TEST(PruneKind, WritesRunsCsvEpochsWeightsAndRecord) {
                         "final_sigma,l0_norm,nonzeros,compression_ratio"),
             std::string::npos)
       << header;
+  std::set<std::string> columns;  // pandas renames a repeated column (experiment_name.1)
+  std::stringstream names(header);
+  for (std::string col; std::getline(names, col, ',');) EXPECT_TRUE(columns.insert(col).second) << col;
   EXPECT_NE(row1.find(a.record.id), std::string::npos);
   EXPECT_NE(row2.find(b.record.id), std::string::npos);
   // Artifacts.

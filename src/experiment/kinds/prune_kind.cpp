@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -191,7 +192,12 @@ void run_prune(RunContext& ctx) {
                               {"nonzeros", std::to_string(out.nonzeros)}});
   // runs.csv: every argument, then the original's result columns (+ nonzeros, compression_ratio).
   std::vector<std::pair<std::string, std::string>> row;
-  for (const auto& spec : c.specs()) row.emplace_back(spec.key, value_to_string(c.values().at(spec.key)));
+  // Options first, then the result columns; an option that is also a result column
+  // (experiment_name) is written once, among the results (pandas renames a repeated column).
+  const auto& result_columns = prune::runs_csv_result_columns();
+  for (const auto& spec : c.specs())
+    if (std::find(result_columns.begin(), result_columns.end(), spec.key) == result_columns.end())
+      row.emplace_back(spec.key, value_to_string(c.values().at(spec.key)));
   auto num = [](double v) { return fmt::format("{}", v); };
   row.emplace_back("run_id", ctx.record.id);
   row.emplace_back("experiment_name", c.get_string("experiment_name"));
