@@ -31,6 +31,9 @@ std::unique_ptr<KindCommand> add_kind_command(CLI::App& root, const experiment::
   cmd->app->add_flag("--dry-run", cmd->dry_run,
                      "check the options (and the files they name, where the kind can without data), "
                      "print the run id and the options that define it; run nothing, write nothing");
+  if (kind.plan)
+    cmd->app->add_flag("--plan-only", cmd->plan_only,
+                       "print what the run would do (reads the data; trains nothing, writes nothing)");
   for (const auto& spec : kind.options) {
     std::string kebab = spec.key;
     std::replace(kebab.begin(), kebab.end(), '_', '-');
@@ -78,6 +81,10 @@ int dry_run(const KindCommand& cmd, const experiment::RunConfig& config) {
 int run_kind_command(const KindCommand& cmd) {
   auto config = resolve_config(cmd);
   if (cmd.dry_run) return dry_run(cmd, config);
+  if (cmd.plan_only) {
+    cmd.kind->plan(config);
+    return 0;
+  }
   experiment::ResultsStore store(cmd.out_dir);
   fmt::print(stderr, "[{}] run {} -> {}\n", cmd.kind->name, config.id(), store.path());
   auto outcome = experiment::run_one(*cmd.kind, config, store, cmd.out_dir, false);

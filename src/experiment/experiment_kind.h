@@ -30,6 +30,9 @@ struct ExperimentKind {
   /// Optional checks that need no data (option files parse, values fit together), so that
   /// `<kind> --dry-run` refuses what run() would refuse at its start. run() does them too.
   std::function<void(const RunConfig&)> check;
+  /// Optional: prints what a run would do, from the options and the data, training and
+  /// writing nothing (`<kind> --plan-only`; replay: its budget plan).
+  std::function<void(const RunConfig&)> plan;
 };
 
 using KindRegistry = Registry<ExperimentKind>;

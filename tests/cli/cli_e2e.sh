@@ -22,4 +22,13 @@ expect_error "missing data dir" "cifar" "$NNC" train --dataset cifar10 --data-di
 expect_error "bad device" "device" "$NNC" train --dataset blobs --device tpu --out "$T/r"
 "$NNC" results list --out "$T/r" | grep -q failed && ok "failed runs recorded" || bad "failed runs recorded"
 
+# replay --plan-only: the budget plan from the data (28x28 quantization at 8 states: 3 bits
+# x 784 values = 294 B + 8 B of range = 302 B per item; 3020 B hold 10), nothing written.
+"$NNC" replay --dataset fashion-mnist --limit-train 200 --compressor quantization --n-states 8 \
+  --memory-bytes 3020B --plan-only --out "$T/plan" >"$T/out" 2>"$T/err" \
+  && grep -q "10 slots" "$T/out" && [ ! -e "$T/plan" ] && ok "replay --plan-only" \
+  || bad "replay --plan-only: $(cat "$T/out" "$T/err" | tail -5)"
+expect_error "plan-only: budget too small" "fits no sample" "$NNC" replay --dataset fashion-mnist \
+  --limit-train 200 --compressor quantization --memory-bytes 10B --plan-only --out "$T/plan"
+
 e2e_summary cli-e2e

@@ -26,29 +26,38 @@ const char* kNamespaceOrder[] = {
     "atoms", "nonzeros", "coefficient_bits", "resize_factor", "resize_to", "resize_bits",
     "jpeg_quality", "jpeg_tables", "pq_subvectors", "pq_bits", "backbone", "backbone_block", "sampler"};
 
+/// Capacity: bytes (real packed sizes, or the notebooks' arithmetic) or slots. Checked before
+/// the compressor is fitted (fixed and item sizes do not depend on the fit), so an impossible
+/// budget fails at once.
+replay::BudgetPlan budget_plan(const RunConfig& c, const ReplaySetup& setup) {
+  if (c.get_int("memory_size") > 0) {
+    NNC_CHECK(c.get_string("memory_bytes").empty(),
+              "give either --memory-size (slots) or --memory-bytes, not both");
+    return replay::plan_for_slots(c.get_int("memory_size"), *setup.compressor, setup.stream_size);
+  }
+  NNC_CHECK(!c.get_string("memory_bytes").empty(),
+            "no memory budget: pass --memory-bytes (e.g. 10MiB) or --memory-size (slots)");
+  return replay::plan_for_bytes(parse_bytes(c.get_string("memory_bytes"), "memory_bytes"),
+                                *setup.compressor, setup.compressor_options, setup.representation,
+                                c.get_string("accounting"), setup.stream_size);
+}
+
+/// `replay --plan-only`: the budget plan a run would use (the data are read for the sample
+/// shape and stream size; nothing is fitted or written).
+void print_budget_plan(const RunConfig& c) {
+  auto [train_set, test_set] = load_data(c);
+  auto setup = build_replay_setup(c, std::move(train_set), std::move(test_set), "", /*fit=*/false);
+  fmt::print("{}\n{}\n{}\n", setup.encoder->describe(), setup.compressor->describe(),
+             budget_plan(c, setup).describe());
+}
+
 void run_replay_kind(RunContext& ctx) {
   const auto& c = ctx.config;
   prepare_runtime(c);
   auto [train_set, test_set] = load_data(c);
-  // The budget is checked before the compressor is fitted (fixed and item sizes do not
-  // depend on the fit), so an impossible budget fails at once.
   auto setup = build_replay_setup(c, std::move(train_set), std::move(test_set), ctx.out_dir,
                                   /*fit=*/false);
-
-  // Capacity: bytes (real packed sizes, or the notebooks' arithmetic) or slots.
-  replay::BudgetPlan plan;
-  int64_t stream_size = setup.stream_size;
-  if (c.get_int("memory_size") > 0) {
-    NNC_CHECK(c.get_string("memory_bytes").empty(),
-              "give either --memory-size (slots) or --memory-bytes, not both");
-    plan = replay::plan_for_slots(c.get_int("memory_size"), *setup.compressor, stream_size);
-  } else {
-    NNC_CHECK(!c.get_string("memory_bytes").empty(),
-              "no memory budget: pass --memory-bytes (e.g. 10MiB) or --memory-size (slots)");
-    plan = replay::plan_for_bytes(parse_bytes(c.get_string("memory_bytes"), "memory_bytes"),
-                                  *setup.compressor, setup.compressor_options, setup.representation,
-                                  c.get_string("accounting"), stream_size);
-  }
+  const auto plan = budget_plan(c, setup);
   fit_replay_compressor(c, setup, ctx.out_dir);
   auto memory = plan.byte_mode()
                     ? replay::ReplayMemory::with_bytes(plan.budget_bytes - plan.fixed_bytes,
@@ -124,6 +133,7 @@ ExperimentKind replay_kind() {
   auto more = replay_options();
   k.options.insert(k.options.end(), more.begin(), more.end());
   k.run = run_replay_kind;
+  k.plan = print_budget_plan;
   return k;
 }
 
