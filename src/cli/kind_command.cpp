@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <nlohmann/json.hpp>
+
 #include "core/error.h"
 #include "experiment/results_store.h"
 #include "experiment/runner.h"
@@ -34,6 +36,9 @@ std::unique_ptr<KindCommand> add_kind_command(CLI::App& root, const experiment::
   if (kind.plan)
     cmd->app->add_flag("--plan-only", cmd->plan_only,
                        "print what the run would do (reads the data; trains nothing, writes nothing)");
+  cmd->app->add_flag("--rerun", cmd->rerun,
+                     "run even if this run id is already completed in --out: the run is recorded as "
+                     "a new attempt beside the completed result, which stays the run's result");
   for (const auto& spec : kind.options) {
     std::string kebab = spec.key;
     std::replace(kebab.begin(), kebab.end(), '_', '-');
@@ -76,6 +81,26 @@ int dry_run(const KindCommand& cmd, const experiment::RunConfig& config) {
              config.normalized_json());
   return 0;
 }
+
+/// Device is not part of a run id, so a completed run asked for on another device is
+/// named as such: the user learns why nothing runs and how to run it anyway.
+std::string device_note(const experiment::RunRecord& done, const experiment::RunConfig& asked) {
+  auto json = nlohmann::json::parse(done.config_json, nullptr, false);
+  std::string was = json.is_object() ? json.value("device", std::string()) : "";
+  std::string now = asked.has("device") ? asked.get_string("device") : "";
+  if (was.empty() || was == now) return "";
+  return fmt::format(" on device {} (this command asks for {})", was, now);
+}
+
+/// A completed run is not run again by accident: one line, exit 0, nothing written.
+bool report_already_completed(const KindCommand& cmd, const experiment::RunConfig& config,
+                              const experiment::ResultsStore& store) {
+  auto prev = store.get(config.id());
+  if (cmd.rerun || !prev || prev->status != experiment::RunStatus::Completed) return false;
+  fmt::print("run {} already completed{} in {}: nothing to do; --rerun records a new attempt\n",
+             prev->id, device_note(*prev, config), store.path());
+  return true;
+}
 }  // namespace
 
 int run_kind_command(const KindCommand& cmd) {
@@ -86,14 +111,20 @@ int run_kind_command(const KindCommand& cmd) {
     return 0;
   }
   experiment::ResultsStore store(cmd.out_dir);
+  if (report_already_completed(cmd, config, store)) return 0;
   fmt::print(stderr, "[{}] run {} -> {}\n", cmd.kind->name, config.id(), store.path());
   auto outcome = experiment::run_one(*cmd.kind, config, store, cmd.out_dir, false);
   const auto& r = outcome.record;
+  std::string kept = outcome.beside_completed ? "; the run's completed result is kept" : "";
   if (r.status != experiment::RunStatus::Completed) {
-    fmt::print(stderr, "error: {} (run {} recorded as failed in {})\n", r.error, r.id, store.path());
+    fmt::print(stderr, "error: {} (run {} attempt {} recorded as failed in {}{})\n", r.error, r.id,
+               r.attempt, store.path(), kept);
     return 1;
   }
   fmt::print("run {} completed in {:.1f} s\n", r.id, r.run_time_s);
+  if (outcome.beside_completed)
+    fmt::print("  recorded as attempt {} beside the completed result, which stays the run's result "
+               "(`results list --attempts`)\n", r.attempt);
   for (auto& [k, v] : r.metrics) fmt::print("  {:<28} {:.6g}\n", k, v);
   for (auto& [k, v] : r.tags) fmt::print("  {:<28} {}\n", k, v);
   fmt::print("results: {}\n", store.path());

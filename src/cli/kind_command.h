@@ -19,6 +19,7 @@ struct KindCommand {
   std::string out_dir = "results";
   bool dry_run = false;  ///< resolve and check the options, print the run id; run nothing
   bool plan_only = false;  ///< print the kind's plan (reads the data) and exit
+  bool rerun = false;    ///< run even when the id is completed: a new attempt beside it
 };
 
 /// Adds one subcommand; the returned object must outlive parsing.

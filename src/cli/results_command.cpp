@@ -11,11 +11,39 @@
 #include "experiment/results_store.h"
 
 namespace nnc::cli {
+namespace {
+
+/// One line of `results list`: id, kind, status ('interrupted' for a 'running' row whose
+/// process is gone), time, headline metric, error; with --attempts also the attempt number
+/// and where it ran.
+void print_run_line(const experiment::RunRecord& r, bool with_attempt) {
+  std::string headline;
+  for (auto key : {"test_accuracy", "final_accuracy", "accuracy"})
+    if (r.metrics.count(key)) {
+      headline = fmt::format("{} {:.4f}", key, r.metrics.at(key));
+      break;
+    }
+  std::string attempt;
+  if (with_attempt) {
+    auto config = nlohmann::json::parse(r.config_json, nullptr, false);
+    auto field = [&](const char* key) -> std::string {
+      if (!config.is_object() || !config.contains(key)) return "?";
+      return config[key].is_string() ? config[key].get<std::string>() : config[key].dump();
+    };
+    attempt = fmt::format("#{:<2} {} {} threads {} ", r.attempt, field("device"), field("precision"),
+                          field("threads"));
+  }
+  fmt::print("{} {}{:<9} {:<11} {:>8.1f}s {}{}\n", r.id, attempt, r.kind, experiment::display_status(r),
+             r.run_time_s, headline, r.error.empty() ? "" : "  error: " + r.error);
+}
+
+}  // namespace
 
 std::function<int()> add_results_command(CLI::App& root) {
   struct State {
     std::string out = "results", kind, format = "csv", file;
     std::vector<std::string> sources;
+    bool attempts = false;
   };
   auto st = std::make_shared<State>();
   auto* app = root.add_subcommand("results", "List, export and merge recorded runs");
@@ -27,23 +55,20 @@ std::function<int()> add_results_command(CLI::App& root) {
     sub->add_option("--out", st->out, "results directory")->capture_default_str();
   }
   for (auto* sub : {list, exp}) sub->add_option("--kind", st->kind, "only runs of this kind");
+  list->add_flag("--attempts", st->attempts,
+                 "one line per attempt (every execution of each run: re-runs, failures, kills)");
   exp->add_option("--format", st->format, "csv | json")->check(CLI::IsMember({"csv", "json"}));
   exp->add_option("--file", st->file, "output file (default: stdout)");
   merge->add_option("sources", st->sources, "result directories (or results.db files) to merge")
       ->required();
   return [st, list, exp, merge]() -> int {
-    experiment::ResultsStore store(st->out);
+    using experiment::ResultsStore;
+    // list and export only read: a mistyped --out is an error, never a new empty database.
+    auto mode = merge->parsed() ? ResultsStore::Open::CreateIfMissing : ResultsStore::Open::ExistingOnly;
+    ResultsStore store(st->out, mode);
     if (list->parsed()) {
-      for (auto& r : store.list(st->kind)) {
-        std::string headline;
-        for (auto key : {"test_accuracy", "final_accuracy", "accuracy"})
-          if (r.metrics.count(key)) {
-            headline = fmt::format("{} {:.4f}", key, r.metrics.at(key));
-            break;
-          }
-        fmt::print("{} {:<9} {:<10} {:>8.1f}s {}{}\n", r.id, r.kind, experiment::to_string(r.status),
-                   r.run_time_s, headline, r.error.empty() ? "" : "  error: " + r.error);
-      }
+      auto rows = st->attempts ? store.attempts(st->kind) : store.list(st->kind);
+      for (auto& r : rows) print_run_line(r, st->attempts);
       return 0;
     }
     if (exp->parsed()) {

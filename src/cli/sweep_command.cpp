@@ -45,8 +45,8 @@ void list_runs(const SweepPlan& plan, const Expansion& ex,
                const std::vector<const PlannedRun*>& runs, const std::string& out) {
   std::map<std::string, std::string> status;  // id -> status in the database, if any
   if (fs::exists(fs::path(out) / "results.db")) {
-    ResultsStore store(out);
-    for (auto& r : store.list(plan.kind)) status[r.id] = to_string(r.status);
+    ResultsStore store(out, ResultsStore::Open::ExistingOnly);
+    for (auto& r : store.list(plan.kind)) status[r.id] = display_status(r);
   }
   const auto& keys = ex.varying_keys;
   std::vector<std::vector<std::string>> rows{{"id", "status"}};
@@ -70,7 +70,7 @@ void list_runs(const SweepPlan& plan, const Expansion& ex,
   }
   size_t done = counts["completed"];
   fmt::print("{} runs: {} completed, {} remaining ({} failed, {} running or interrupted)\n",
-             runs.size(), done, runs.size() - done, counts["failed"], counts["running"]);
+             runs.size(), done, runs.size() - done, counts["failed"], counts["running"] + counts["interrupted"]);
 }
 
 int run(Args& a, CLI::App* app) {

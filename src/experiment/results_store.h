@@ -1,7 +1,14 @@
 #pragma once
-// The results database: one SQLite file (WAL) per output directory, one row per run.
+// The results database: one SQLite file (WAL) per output directory. Two tables:
+//  - runs: one row per run id, the run's result. A completed row is never downgraded: no
+//    later attempt (failed, killed, or completed again) rewrites it; reports and exports
+//    read this table.
+//  - attempts: one row per execution of a run id (attempt 1, 2, ...), with its own status,
+//    metrics, device, precision, threads, host and pid. A re-run of a completed run
+//    (`<kind> --rerun`) lives here beside the completed result.
 // Every write is a single transaction, so a killed process never leaves half a row;
-// several processes may write to one database at once.
+// several processes may write to one database at once. Databases written before the
+// attempts table existed are migrated in place when opened (PRAGMA user_version 0 -> 1).
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,29 +22,66 @@ namespace nnc::experiment {
 
 class ResultsStore {
  public:
-  /// Opens (creating if needed) `<dir>/results.db`. Errors name the path and the cause.
-  explicit ResultsStore(const std::string& dir);
+  /// CreateIfMissing: for commands that record runs. ExistingOnly: for commands that only
+  /// read (list, export, report): a missing database is an error and nothing is created.
+  enum class Open { CreateIfMissing, ExistingOnly };
+  /// Opens `<dir>/results.db`. Errors name the path and the cause.
+  explicit ResultsStore(const std::string& dir, Open mode = Open::CreateIfMissing);
   ~ResultsStore();
   ResultsStore(const ResultsStore&) = delete;
   ResultsStore& operator=(const ResultsStore&) = delete;
 
   const std::string& path() const { return path_; }
-  /// Inserts or replaces the row for record.id (one transaction).
+  /// Inserts or replaces the run row of record.id (one transaction), except that a
+  /// completed row is never replaced by a running or failed one.
   void put(const RunRecord& record);
+
+  struct AttemptStart {
+    int attempt = 0;              ///< 1 for the first execution of this id
+    bool completed_before = false; ///< the run row is completed: this attempt stays beside it
+  };
+  /// Records the start of a new attempt of record.id (running; record.attempt and record.pid
+  /// are set here) and, unless the run is already completed, marks the run row running.
+  AttemptStart begin_attempt(RunRecord& record);
+  /// Records the end of the attempt record.attempt; the run row takes its result unless
+  /// the run is already completed (the first completed result stays the run's result).
+  void finish_attempt(const RunRecord& record);
+  /// A worker process `pid` died without recording its end: its running attempt of
+  /// record.id (or, when it died before starting one, a new attempt) and the run row (when
+  /// not completed) are recorded as `record` says (failed, with the reason).
+  void record_lost_attempt(const RunRecord& record, long pid);
+
   std::optional<RunRecord> get(const std::string& id) const;
   bool is_completed(const std::string& id) const;
   /// All runs, optionally of one kind, in start order.
   std::vector<RunRecord> list(const std::string& kind = "") const;
-  /// Copies runs from another database; a completed row wins over a running/failed one,
-  /// and an existing completed row is kept. Returns the number of rows added or upgraded.
+  /// Every attempt, optionally of one kind, by run (start order) then attempt number.
+  std::vector<RunRecord> attempts(const std::string& kind = "") const;
+  /// Copies runs and attempts from another database; a completed row wins over a
+  /// running/failed one, and an existing completed row is kept. Attempts not already here
+  /// are appended (renumbered after this database's). Returns the number of run rows added
+  /// or upgraded. The same file under another name (symlink, ../) is refused.
   int merge_from(const std::string& other_db_path);
   /// PRAGMA integrity_check == "ok".
   bool integrity_ok() const;
 
  private:
   void exec(const std::string& sql) const;
+  void open(int flags);
+  void migrate();
+  void upsert_run(const RunRecord& r, bool replace_completed);
+  void insert_attempt(const RunRecord& r);
+  template <class F>
+  void transaction(F&& body);
   std::string path_;
   sqlite3* db_ = nullptr;
 };
+
+/// A 'running' record whose process is gone: it ran on this host and its pid is no longer
+/// alive (a SIGKILL, an OOM kill, a crash). Records of other hosts or without a pid (written
+/// before pids were recorded) are never called stale.
+bool is_stale(const RunRecord& r);
+/// "interrupted" for a stale record, else the stored status.
+std::string display_status(const RunRecord& r);
 
 }  // namespace nnc::experiment

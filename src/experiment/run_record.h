@@ -25,6 +25,8 @@ struct RunRecord {
   std::string started_at, finished_at;         ///< ISO-8601 UTC
   double run_time_s = 0;
   std::string host;
+  int attempt = 0;  ///< which execution of this id (1, 2, ...; 0 = not recorded yet)
+  long pid = 0;     ///< process that ran it, on `host` (0 = unknown): stale 'running' rows
 };
 
 std::string now_iso8601();

@@ -9,6 +9,17 @@
 
 namespace nnc::experiment {
 
+namespace {
+/// runs/<id> for the run's own attempts; a re-run of a completed run writes its artifacts
+/// under runs/<id>/attempt-<n>, so the completed result's files are never overwritten.
+std::string attempt_dir(const std::string& out_dir, const std::string& id,
+                        const ResultsStore::AttemptStart& start) {
+  auto dir = std::filesystem::path(out_dir) / "runs" / id;
+  if (start.completed_before) dir /= "attempt-" + std::to_string(start.attempt);
+  return dir.string();
+}
+}  // namespace
+
 RunOutcome run_one(const ExperimentKind& kind, const RunConfig& config, ResultsStore& store,
                    const std::string& out_dir, bool skip_completed) {
   RunOutcome outcome;
@@ -27,8 +38,9 @@ RunOutcome run_one(const ExperimentKind& kind, const RunConfig& config, ResultsS
   char host[256] = {0};
   gethostname(host, sizeof host - 1);
   r.host = host;
-  store.put(r);
-  RunContext ctx{config, out_dir, (std::filesystem::path(out_dir) / "runs" / r.id).string(), r};
+  auto start = store.begin_attempt(r);
+  outcome.beside_completed = start.completed_before;
+  RunContext ctx{config, out_dir, attempt_dir(out_dir, r.id, start), r};
   auto t0 = std::chrono::steady_clock::now();
   try {
     kind.run(ctx);
@@ -39,7 +51,7 @@ RunOutcome run_one(const ExperimentKind& kind, const RunConfig& config, ResultsS
   }
   r.run_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.finished_at = now_iso8601();
-  store.put(r);
+  store.finish_attempt(r);
   return outcome;
 }
 

@@ -95,6 +95,49 @@ std::string describe_exit(int status) {
   return fmt::format("worker exited with code {}", WEXITSTATUS(status));
 }
 
+/// One sweep per output folder: a POSIX record lock on <out>/sweep.lock, held for the
+/// sweep's life. Why a folder lock and not per-run claims: it is the simplest thing that
+/// can neither run a run twice nor lose one; the kernel drops it when the sweep dies, even
+/// by SIGKILL, so no stale claim ever needs expiring; F_GETLK names the holder's pid for
+/// the error. Parallelism inside a folder is --jobs; across machines, sub-batches write
+/// folders of their own and `results merge` joins them (SQLite is unsafe over NFS anyway).
+/// fcntl locks are not inherited by fork, so the workers never hold it.
+class FolderLock {
+ public:
+  explicit FolderLock(const std::string& out_dir) {
+    path_ = (std::filesystem::path(out_dir) / "sweep.lock").string();
+    fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    NNC_CHECK(fd_ >= 0, "cannot create the sweep lock '{}': {} (read-only output directory?)", path_,
+              std::strerror(errno));
+    struct flock lock {};
+    lock.l_type = F_WRLCK;
+    lock.l_whence = SEEK_SET;  // l_start = l_len = 0: the whole file
+    if (::fcntl(fd_, F_SETLK, &lock) == 0) return;
+    int err = errno;
+    long holder = 0;
+    if (err == EACCES || err == EAGAIN) {
+      struct flock probe {};
+      probe.l_type = F_WRLCK;
+      probe.l_whence = SEEK_SET;
+      if (::fcntl(fd_, F_GETLK, &probe) == 0 && probe.l_type != F_UNLCK) holder = probe.l_pid;
+    }
+    ::close(fd_);
+    NNC_CHECK(err != EACCES && err != EAGAIN,
+              "another sweep ({}) is running in '{}' (it holds {}): one sweep per output folder; "
+              "wait for it, or give this one another --out",
+              holder > 0 ? fmt::format("pid {}", holder) : std::string("pid unknown"),
+              out_dir, path_);
+    fail("cannot lock '{}': {}", path_, std::strerror(err));
+  }
+  ~FolderLock() { ::close(fd_); }  // closing the only descriptor releases the lock
+  FolderLock(const FolderLock&) = delete;
+  FolderLock& operator=(const FolderLock&) = delete;
+
+ private:
+  std::string path_;
+  int fd_ = -1;
+};
+
 /// The last "error: ..." line of a log, if any.
 std::string last_error_line(const std::string& log) {
   std::ifstream f(log);
@@ -130,6 +173,7 @@ SweepResult run_sweep(const std::vector<const PlannedRun*>& runs, const SweepOpt
   o.validate();
   namespace fs = std::filesystem;
   ResultsStore store(o.out_dir);  // a read-only or unusable directory fails here, clearly
+  FolderLock lock(o.out_dir);
   auto log_dir = fs::path(o.out_dir) / "logs";
   std::error_code ec;
   fs::create_directories(log_dir, ec);
@@ -200,7 +244,7 @@ SweepResult run_sweep(const std::vector<const PlannedRun*>& runs, const SweepOpt
       } else {
         if (!rec || rec->status != RunStatus::Failed) {
           // The worker died before recording its end (crash, OOM kill, bad option): record
-          // the failure here so the run is not left 'running'.
+          // the failure here, on its attempt and its run row, so neither is left 'running'.
           RunRecord r;
           r.id = run.id;
           r.kind = run.config.kind();
@@ -210,7 +254,7 @@ SweepResult run_sweep(const std::vector<const PlannedRun*>& runs, const SweepOpt
           r.error = describe_exit(status) + (detail.empty() ? "" : ": " + detail);
           r.started_at = child.started_at;
           r.finished_at = now_iso8601();
-          store.put(r);
+          store.record_lost_attempt(r, pid);
           rec = r;
         }
         ++res.failed;

@@ -3,7 +3,9 @@
 // --out DIR`, see run_command.h), at most `jobs` at a time, all writing to one results
 // database (SQLite WAL). A crashing or diverging run cannot take the sweep down; a run
 // whose process is killed leaves a 'running' row that the next invocation runs again.
-// Runs already completed in the database are skipped, so re-running resumes.
+// Runs already completed in the database are skipped, so re-running resumes. One sweep per
+// output folder: a second one on the same folder stops at once, naming the first one's pid
+// (a lock on <out>/sweep.lock; why a lock and not per-run claims: sweep_runner.cpp).
 //
 // Signals: the first SIGINT stops launching and waits for the running runs (the children
 // ignore SIGINT, so Ctrl-C in a terminal does not kill them); a second SIGINT, or a

@@ -75,7 +75,7 @@ ReportFiles write_report(const ReportOptions& options) {
   files.html = html.string();
   files.folder = dir.string();
 
-  experiment::ResultsStore store(options.results_dir);
+  experiment::ResultsStore store(options.results_dir, experiment::ResultsStore::Open::ExistingOnly);
   auto runs = store.list();
   files.runs = runs.size();
   auto published = options.published_csv.empty()

@@ -1,8 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 
@@ -123,4 +127,223 @@ TEST(Export, CsvHasConfigAndMetricColumnsQuoted) {
   EXPECT_NE(csv.find("run_id,kind,status,epochs,note,test_accuracy"), std::string::npos) << csv;
   EXPECT_NE(csv.find("\"a,b\""), std::string::npos) << csv;
   EXPECT_NE(runs_to_json(runs).find("\"test_accuracy\": 0.9"), std::string::npos);
+}
+
+// --- never lose a result: attempts, migration, merge guards ------------------------------
+
+namespace {
+std::vector<OptionSpec> one_option() { return {{"x", int64_t{1}, "x"}}; }
+
+/// A kind that completes (metric m = the number of its executions) or, with `fail` set,
+/// fails; its runs all have one id, as re-runs of one config do.
+struct CountingKind {
+  int executions = 0;
+  bool fail = false;
+  ExperimentKind kind() {
+    return {"count", "", one_option(), [this](RunContext& ctx) {
+              ++executions;
+              if (fail) nnc::fail("device 'cuda' requested but this LibTorch build sees no CUDA device");
+              ctx.record.metrics["m"] = executions;
+              std::ofstream(ctx.artifact("out", "out.txt")) << executions;
+            }};
+  }
+};
+
+/// What a SIGKILLed run leaves: a child process starts an attempt of `config` in `dir` and
+/// dies by SIGKILL before recording its end. Returns the child's pid.
+pid_t start_attempt_and_die(const std::string& dir, const RunConfig& config) {
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    ResultsStore store(dir);  // the child's own connection
+    RunRecord r;
+    r.id = config.id();
+    r.kind = config.kind();
+    r.config_json = config.to_json();
+    char host[256] = {0};
+    gethostname(host, sizeof host - 1);
+    r.host = host;
+    store.begin_attempt(r);
+    ::raise(SIGKILL);
+  }
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+  EXPECT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+  return pid;
+}
+}  // namespace
+
+TEST(ResultsStore, CompletedRowIsNeverDowngraded) {
+  ResultsStore s(fresh_dir("downgrade"));
+  s.put(record("a", RunStatus::Completed, 0.9));
+  s.put(record("a", RunStatus::Running, 0));
+  s.put(record("a", RunStatus::Failed, 0));
+  ASSERT_EQ(s.get("a")->status, RunStatus::Completed);
+  EXPECT_DOUBLE_EQ(s.get("a")->metrics.at("test_accuracy"), 0.9);
+}
+
+TEST(Runner, RerunOfACompletedRunIsAnAttemptBesideIt) {
+  auto dir = fresh_dir("rerun");
+  ResultsStore store(dir);
+  CountingKind counting;
+  auto kind = counting.kind();
+  RunConfig config("count", one_option());
+  auto first = run_one(kind, config, store, dir, false);
+  ASSERT_EQ(first.record.status, RunStatus::Completed);
+  EXPECT_FALSE(first.beside_completed);
+
+  auto again = run_one(kind, config, store, dir, false);  // completes too: recorded beside
+  EXPECT_TRUE(again.beside_completed);
+  EXPECT_EQ(again.record.attempt, 2);
+  counting.fail = true;  // e.g. --device cuda on a CPU-only build
+  auto failed = run_one(kind, config, store, dir, false);
+  EXPECT_EQ(failed.record.status, RunStatus::Failed);
+
+  auto row = store.get(config.id());  // still the first completed result, untouched
+  ASSERT_EQ(row->status, RunStatus::Completed);
+  EXPECT_EQ(row->attempt, 1);
+  EXPECT_DOUBLE_EQ(row->metrics.at("m"), 1);
+  EXPECT_EQ(row->artifacts.at("out"), "runs/" + config.id() + "/out.txt");
+  std::ifstream kept(fs::path(dir) / row->artifacts.at("out"));
+  int written = 0;
+  kept >> written;
+  EXPECT_EQ(written, 1) << "a re-run overwrote the completed run's artifact";
+
+  auto attempts = store.attempts();
+  ASSERT_EQ(attempts.size(), 3u);
+  EXPECT_EQ(attempts[1].status, RunStatus::Completed);
+  EXPECT_DOUBLE_EQ(attempts[1].metrics.at("m"), 2);
+  EXPECT_EQ(attempts[1].artifacts.at("out"), "runs/" + config.id() + "/attempt-2/out.txt");
+  EXPECT_EQ(attempts[2].status, RunStatus::Failed);
+  EXPECT_NE(attempts[2].error.find("cuda"), std::string::npos);
+  EXPECT_EQ(store.list().size(), 1u);
+  EXPECT_TRUE(store.integrity_ok());
+}
+
+TEST(Runner, KilledAttemptKeepsTheCompletedRowAndReadsAsInterrupted) {
+  auto dir = fresh_dir("killed");
+  CountingKind counting;
+  auto kind = counting.kind();
+  RunConfig done("count", one_option()), fresh("count", one_option());
+  fresh.set("x", int64_t{2});
+  {
+    ResultsStore store(dir);
+    run_one(kind, done, store, dir, false);
+  }
+  pid_t rerun = start_attempt_and_die(dir, done);
+  pid_t first = start_attempt_and_die(dir, fresh);
+
+  ResultsStore store(dir);
+  auto row = store.get(done.id());
+  ASSERT_EQ(row->status, RunStatus::Completed);
+  EXPECT_DOUBLE_EQ(row->metrics.at("m"), 1);
+  auto attempts = store.attempts();
+  ASSERT_EQ(attempts.size(), 3u);
+  EXPECT_EQ(attempts[1].pid, rerun);
+  EXPECT_EQ(display_status(attempts[1]), "interrupted");
+
+  auto stale = store.get(fresh.id());  // never completed: the row itself reads interrupted
+  EXPECT_EQ(stale->pid, first);
+  EXPECT_EQ(stale->status, RunStatus::Running);
+  EXPECT_EQ(display_status(*stale), "interrupted");
+  auto resumed = run_one(kind, fresh, store, dir, true);  // the next attempt takes over
+  EXPECT_EQ(resumed.record.attempt, 2);
+  EXPECT_EQ(store.get(fresh.id())->status, RunStatus::Completed);
+
+  RunRecord alive = *store.get(fresh.id());  // a live process is never called stale
+  alive.status = RunStatus::Running;
+  alive.pid = ::getpid();
+  EXPECT_EQ(display_status(alive), "running");
+}
+
+TEST(ResultsStore, ReadOnlyOpenOfAMissingDatabaseCreatesNothing) {
+  auto dir = fresh_dir("typo");
+  try {
+    ResultsStore s(dir, ResultsStore::Open::ExistingOnly);
+    FAIL() << "opened a database that does not exist";
+  } catch (const nnc::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("no results database at '" + dir + "/results.db'"),
+              std::string::npos) << e.what();
+  }
+  EXPECT_FALSE(fs::exists(dir));
+}
+
+TEST(ResultsStore, MergeIntoItselfUnderAnotherNameIsRefusedAtOnce) {
+  auto dir = fresh_dir("self");
+  ResultsStore s(dir);
+  s.put(record("a", RunStatus::Completed, 0.9));
+  auto link = dir + "-link";
+  fs::remove(link);
+  fs::create_directory_symlink(dir, link);
+  auto name = fs::path(dir).filename().string();
+  for (const auto& same : {dir + "/../" + name + "/results.db", link + "/results.db"}) {
+    auto t0 = std::chrono::steady_clock::now();
+    try {
+      s.merge_from(same);
+      ADD_FAILURE() << "merged " << same << " into itself";
+    } catch (const nnc::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("same database file"), std::string::npos) << e.what();
+    }
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5)) << "waited on a lock";
+  }
+  EXPECT_EQ(s.list().size(), 1u);
+  fs::remove(link);
+}
+
+TEST(ResultsStore, MergeCarriesAttemptsOnce) {
+  auto src = fresh_dir("att-src"), dst = fresh_dir("att-dst");
+  CountingKind counting;
+  auto kind = counting.kind();
+  RunConfig config("count", one_option());
+  {
+    ResultsStore store(src);
+    run_one(kind, config, store, src, false);
+    counting.fail = true;
+    run_one(kind, config, store, src, false);
+  }
+  ResultsStore merged(dst);
+  EXPECT_EQ(merged.merge_from(src + "/results.db"), 1);
+  EXPECT_EQ(merged.merge_from(src + "/results.db"), 0);  // again: nothing new
+  auto attempts = merged.attempts();
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_EQ(attempts[0].status, RunStatus::Completed);
+  EXPECT_EQ(attempts[1].status, RunStatus::Failed);
+  EXPECT_EQ(merged.get(config.id())->attempt, 1);
+}
+
+// A results.db written by nncompress before attempts existed (tests/experiment/data/
+// results_v0.db: a completed and a failed `train` run, made by commit aad0ae8's binary).
+TEST(ResultsStore, DatabaseOfTheFirstSchemaIsMigratedInPlace) {
+  const char* src = std::getenv("NNC_SOURCE_DIR");
+  ASSERT_NE(src, nullptr) << "NNC_SOURCE_DIR is set by ctest";
+  auto dir = fresh_dir("v0"), merged_dir = fresh_dir("v0-merged");
+  fs::create_directories(dir);
+  auto fixture = fs::path(src) / "tests/experiment/data/results_v0.db";
+  fs::copy_file(fixture, fs::path(dir) / "results.db");
+  {  // a version 0 source merges as it is (merging never writes to its sources)
+    ResultsStore merged(merged_dir);
+    EXPECT_EQ(merged.merge_from(dir + "/results.db"), 2);
+    EXPECT_EQ(merged.attempts().size(), 2u);
+    EXPECT_EQ(merged.merge_from(dir + "/results.db"), 0);
+    EXPECT_EQ(merged.attempts().size(), 2u);
+  }
+  ResultsStore store(dir);
+  auto runs = store.list();
+  ASSERT_EQ(runs.size(), 2u);
+  EXPECT_EQ(runs[0].status, RunStatus::Completed);
+  EXPECT_GT(runs[0].metrics.at("test_accuracy"), 0);
+  EXPECT_EQ(runs[1].status, RunStatus::Failed);
+  auto attempts = store.attempts();
+  ASSERT_EQ(attempts.size(), 2u);
+  EXPECT_EQ(attempts[0].attempt, 1);
+  EXPECT_EQ(attempts[0].metrics, runs[0].metrics);
+  EXPECT_TRUE(store.integrity_ok());
+
+  RunRecord next = runs[0];  // a new attempt of the completed run: number 2, row untouched
+  next.status = RunStatus::Running;
+  EXPECT_EQ(store.begin_attempt(next).attempt, 2);
+  next.status = RunStatus::Failed;
+  store.finish_attempt(next);
+  EXPECT_EQ(store.get(runs[0].id)->status, RunStatus::Completed);
+  ResultsStore again(dir);  // opening a migrated database changes nothing
+  EXPECT_EQ(again.attempts().size(), 3u);
 }
