@@ -22,14 +22,12 @@ import time
 
 import numpy as np
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
 from torch.utils.data import DataLoader, TensorDataset
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from peer_models import GDumbResNet  # noqa: E402
-from replay_peer import GreedySampler, cutmix  # noqa: E402
+from replay_peer import GreedySampler, fetch_optimizer, start_pass, train_step  # noqa: E402
 
 CIFAR10_MEAN = torch.tensor([0.4914, 0.4822, 0.4465]).view(1, 3, 1, 1)
 CIFAR10_STD = torch.tensor([0.2023, 0.1994, 0.2010]).view(1, 3, 1, 1)
@@ -97,19 +95,11 @@ def main():
     test_loader = DataLoader(TensorDataset(normalize(test_x), test_y), batch_size=16,
                              num_workers=a.workers, persistent_workers=a.workers > 0)
     net = GDumbResNet(3, 0, 1.0, 10)
-    opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-6)
-    sched = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=1, T_mult=2, eta_min=0.0005)
+    opt, sched = fetch_optimizer(net)
     train_s = test_s = 0.0
     accuracies = []
     for epoch in range(a.num_passes):
-        if epoch == 0:
-            for g in opt.param_groups:
-                g["lr"] = 0.005
-        elif epoch == 1:
-            for g in opt.param_groups:
-                g["lr"] = 0.05
-        else:
-            sched.step()
+        start_pass(opt, sched, epoch)
         t0 = time.perf_counter()
         accuracies.append(test_pass(net, test_loader))  # FETCH tests BEFORE training the pass
         test_s += time.perf_counter() - t0
@@ -118,17 +108,7 @@ def main():
         for x, y in train_loader:
             if y.numel() == 1:
                 continue  # BatchNorm1d on the logits fails on a batch of one
-            if np.random.rand() < 0.5:
-                x, ya, yb, lam = cutmix(x, y)
-                out = net(x)
-                loss = lam * F.cross_entropy(out, ya) + (1 - lam) * F.cross_entropy(out, yb)
-            else:
-                loss = F.cross_entropy(net(x), y)
-            opt.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(net.parameters(), 10.0)
-            opt.step()
-            loss.item()  # FETCH logs the loss of every batch
+            train_step(net, opt, x, y, use_cutmix=True)
         train_s += time.perf_counter() - t0
     print(f"stream_s={stream_s:.2f} train_s={train_s:.2f} test_s={test_s:.2f} "
           f"total_s={time.perf_counter() - t_start:.2f} memory={len(memory)} "

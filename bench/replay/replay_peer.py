@@ -121,6 +121,36 @@ def cutmix(x, y, alpha=1.0):
     return x, y, y[perm], lam
 
 
+def fetch_optimizer(net):
+    """FETCH's SGD and warm-restart schedule."""
+    opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-6)
+    return opt, torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=1, T_mult=2, eta_min=0.0005)
+
+
+def start_pass(opt, sched, epoch):
+    """FETCH's learning rate per pass: 0.1 x lr in pass 0, lr in pass 1, then the schedule."""
+    if epoch <= 1:
+        for g in opt.param_groups:
+            g["lr"] = 0.005 if epoch == 0 else 0.05
+    else:
+        sched.step()
+
+
+def train_step(net, opt, x, y, use_cutmix):
+    """One step as FETCH takes it: cutmix with p 0.5, grad-norm clip 10, the loss read back."""
+    if use_cutmix and np.random.rand() < 0.5:
+        x, ya, yb, lam = cutmix(x, y)
+        out = net(x)
+        loss = lam * F.cross_entropy(out, ya) + (1 - lam) * F.cross_entropy(out, yb)
+    else:
+        loss = F.cross_entropy(net(x), y)
+    opt.zero_grad()
+    loss.backward()
+    nn.utils.clip_grad_norm_(net.parameters(), 10.0)
+    opt.step()
+    loss.item()  # FETCH logs every batch's loss
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--encoder", choices=["none", "cutr"], default="none")
@@ -186,36 +216,17 @@ def main():
     mem_x = mem_x.to(dev)
     mem_y = torch.tensor(ys).to(dev)
     net = GDumbResNet(mem_x.size(1), a.encoding_block if encoder is not None else 0, a.backbone_width, 10).to(dev)
-    opt = torch.optim.SGD(net.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-6)
-    sched = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(opt, T_0=1, T_mult=2, eta_min=0.0005)
+    opt, sched = fetch_optimizer(net)
     use_cutmix = mem_x.dim() == 4 and mem_x.size(2) >= 4 and mem_x.size(3) >= 4
     for epoch in range(a.num_passes):
-        if epoch == 0:
-            for g in opt.param_groups:
-                g["lr"] = 0.005
-        elif epoch == 1:
-            for g in opt.param_groups:
-                g["lr"] = 0.05
-        else:
-            sched.step()
+        start_pass(opt, sched, epoch)
         net.train()
         perm = torch.randperm(mem_x.size(0))
         for s in range(0, perm.numel(), 16):
             idx = perm[s:s + 16]
             if idx.numel() == 1:
                 continue
-            x, y = mem_x[idx], mem_y[idx]
-            if use_cutmix and np.random.rand() < 0.5:
-                x, ya, yb, lam = cutmix(x, y)
-                out = net(x)
-                loss = lam * F.cross_entropy(out, ya) + (1 - lam) * F.cross_entropy(out, yb)
-            else:
-                loss = F.cross_entropy(net(x), y)
-            opt.zero_grad()
-            loss.backward()
-            nn.utils.clip_grad_norm_(net.parameters(), 10.0)
-            opt.step()
-            loss.item()
+            train_step(net, opt, mem_x[idx], mem_y[idx], use_cutmix)
     train_s = time.perf_counter() - t0
 
     t0 = time.perf_counter()
