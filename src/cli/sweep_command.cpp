@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <algorithm>
 #include <memory>
 
 #include "core/error.h"
+#include "core/file_io.h"
 #include "experiment/experiment_kind.h"
 #include "experiment/results_store.h"
 #include "experiment/run_command.h"
@@ -30,12 +30,8 @@ struct Args {
   SlurmOptions slurm;
 };
 
-void write_file(const std::string& path, const std::string& text, bool executable) {
-  std::ofstream f(path);
-  NNC_CHECK(f, "cannot write '{}' (missing directory, read-only or full disk?)", path);
-  f << text;
-  f.close();
-  NNC_CHECK(f, "cannot write '{}' (full disk?)", path);
+void write_script(const std::string& path, const std::string& text, bool executable) {
+  nnc::write_file(path, text);
   if (executable)
     fs::permissions(path, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
                     fs::perm_options::add);
@@ -128,7 +124,7 @@ int run(Args& a, CLI::App* app) {
     std::error_code ec;
     fs::create_directories(slurm_log_dir(a.slurm), ec);  // sbatch does not create it
     NNC_CHECK(!ec, "cannot create '{}': {}", slurm_log_dir(a.slurm), ec.message());
-    write_file(a.emit_slurm, text, true);
+    write_script(a.emit_slurm, text, true);
     fmt::print("wrote {}: {} array tasks (0-{}) for {} runs\n", a.emit_slurm, a.num_sub_batches,
                a.num_sub_batches - 1, ex.runs.size());
     fmt::print("submit:  sbatch {}\n", shell_quote(a.emit_slurm));
@@ -139,7 +135,7 @@ int run(Args& a, CLI::App* app) {
     std::string text = fmt::format("#!/bin/sh\n# {} runs of {} ({})\n", runs.size(), a.plan, scope);
     std::string abs_out = fs::absolute(out).lexically_normal().string();
     for (auto* r : runs) text += shell_line(run_command(self_executable(), r->config, abs_out)) + "\n";
-    write_file(a.emit_commands, text, true);
+    write_script(a.emit_commands, text, true);
     fmt::print("wrote {}: {} command lines\n", a.emit_commands, runs.size());
   }
   if (a.dry_run) list_runs(plan, ex, runs, out);

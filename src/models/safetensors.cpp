@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/file_io.h"
 #include "core/json_brief.h"
 
 namespace nnc::models {
@@ -58,21 +59,14 @@ void save_safetensors(const TensorMap& tensors, const std::string& path,
   }
   std::string json = header.dump();
   while ((json.size() + 8) % 8) json += ' ';  // align data to 8 bytes, as the reference writer does
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    NNC_CHECK(out, "cannot write '{}': check that the directory exists and is writable", tmp);
-    uint64_t n = json.size();
-    unsigned char len[8];
-    for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(n >> (8 * i));
-    out.write(reinterpret_cast<const char*>(len), 8);
-    out.write(json.data(), static_cast<std::streamsize>(json.size()));
-    for (auto& b : blobs)
-      out.write(static_cast<const char*>(b.data_ptr()),
-                static_cast<std::streamsize>(b.numel() * b.element_size()));
-    NNC_CHECK(out.good(), "error while writing '{}' (disk full?)", tmp);
-  }
-  std::filesystem::rename(tmp, path);  // never leave a half-written weights file
+  FileWriter out(path);  // written under a temporary name: never a half-written weights file
+  uint64_t n = json.size();
+  unsigned char len[8];
+  for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(n >> (8 * i));
+  out.write(len, 8);
+  out.write(json);
+  for (auto& b : blobs) out.write(b.data_ptr(), static_cast<size_t>(b.numel() * b.element_size()));
+  out.commit();
 }
 
 TensorMap load_safetensors(const std::string& path) {

@@ -10,10 +10,11 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <sstream>
 
 #include "cgp/cgp.h"
 #include "core/error.h"
+#include "core/file_io.h"
 #include "data/paths.h"
 #include "experiment/kinds/common.h"
 #include "experiment/kinds/kinds.h"
@@ -230,8 +231,9 @@ void run_cgp(RunContext& ctx) {
 
   const cgp::Dataset data = cgpw::make_dataset(exp, layers);
   {
-    std::ofstream f(ctx.artifact("dataset", "dataset.txt"));
-    cgp::write_dataset(f, data);
+    std::ostringstream text;
+    cgp::write_dataset(text, data);
+    write_file(ctx.artifact("dataset", "dataset.txt"), text.str());
   }
   int64_t scored = 0;
   for (int s : data.scored) scored += s;
@@ -322,10 +324,7 @@ void run_cgp(RunContext& ctx) {
   ctx.record.tags["stop_reason"] = res.stop_reason;
   ctx.record.tags["gates"] = cgp::format_gate_statistics(res.gate_stats);
 
-  {
-    std::ofstream g(ctx.artifact("genome", "genome.txt"));
-    g << res.genome.to_string() << "\n";
-  }
+  write_file(ctx.artifact("genome", "genome.txt"), res.genome.to_string() + "\n");
   cgp::write_stats_csv(ctx.artifact("stats", "stats.csv"), res.stats);
   if (const std::string& extra = c.get_string("stats_file"); !extra.empty())
     cgp::write_stats_csv(extra, res.stats);

@@ -2,10 +2,10 @@
 
 #include <torch/torch.h>
 
-#include <fstream>
 #include <optional>
 
 #include "core/error.h"
+#include "core/file_io.h"
 #include "data/loader.h"
 #include "train/runtime.h"
 
@@ -110,13 +110,13 @@ void record_eval(RunRecord& r, const std::string& prefix, const train::EvalResul
 }
 
 void record_history(RunContext& ctx, const train::TrainResult& result) {
-  std::ofstream csv(ctx.artifact("epochs", "epochs.csv"));
-  csv << "epoch,lr,loss,accuracy,seconds\n";
+  std::string csv = "epoch,lr,loss,accuracy,seconds\n";
   for (auto& h : result.history) {
-    csv << fmt::format("{},{},{},{},{}\n", h.epoch, h.lr, h.loss, h.accuracy, h.seconds);
+    csv += fmt::format("{},{},{},{},{}\n", h.epoch, h.lr, h.loss, h.accuracy, h.seconds);
     ctx.record.series["epoch_loss"].push_back(h.loss);
     ctx.record.series["epoch_accuracy"].push_back(h.accuracy);
   }
+  write_file(ctx.artifact("epochs", "epochs.csv"), csv);
   ctx.record.metrics["train_seconds"] = result.seconds;
   ctx.record.metrics["train_samples_per_s"] =
       result.seconds > 0 ? static_cast<double>(result.samples) / result.seconds : 0;
