@@ -40,6 +40,19 @@ const DType& dtype_named(const std::string& name, const std::string& path, const
        path, key, name);
 }
 
+/// Weights that hold NaN or Inf (a diverged run's checkpoint) evaluate to chance accuracy
+/// without any error: refused at load, naming the tensor.
+void check_finite(const torch::Tensor& t, const std::string& path, const std::string& key) {
+  if (!t.is_floating_point() || t.numel() == 0) return;
+  const auto bad = torch::logical_not(torch::isfinite(t));
+  const int64_t count = bad.sum().item<int64_t>();
+  if (count == 0) return;
+  const int64_t at = bad.reshape(-1).nonzero()[0][0].item<int64_t>();
+  const double first = t.reshape(-1)[at].item<double>();
+  fail("{}: tensor '{}' holds {} non-finite value(s) (the first is {}): weights must be finite "
+       "numbers (a diverged training run?)", path, key, count, first);
+}
+
 }  // namespace
 
 void save_safetensors(const TensorMap& tensors, const std::string& path,
@@ -130,6 +143,7 @@ TensorMap load_safetensors(const std::string& path) {
     in.seekg(static_cast<std::streamoff>(8 + n + b));
     in.read(static_cast<char*>(t.data_ptr()), static_cast<std::streamsize>(e - b));
     NNC_CHECK(in.good(), "{}: could not read tensor '{}'", path, key);
+    check_finite(t, path, key);
     out[key] = t;
   }
   return out;
