@@ -256,7 +256,7 @@ void run_cgp(RunContext& ctx) {
     NNC_CHECK(metric == cgp::Metric::SE, "option rms_threshold converts to SE units: use metric SE");
     threshold = int64_t(rms * rms * double(scored));
   }
-  const int threads = int(c.get_int("cgp_threads"));
+  const int threads = capped_threads(c, "cgp_threads");
   auto opts = cgp::Options(rows, cols)
                   .lookback(int(c.get_int("lookback")))
                   .lambda(int(c.get_int("lambda")))
