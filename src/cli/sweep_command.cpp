@@ -37,6 +37,24 @@ void write_script(const std::string& path, const std::string& text, bool executa
                     fs::perm_options::add);
 }
 
+/// CLI11's PositiveNumber says "Value 0 not in range 0 to 1.79769e+308" (309 digits when
+/// printed in full); this says what the option takes.
+CLI::Validator at_least(long long min, const std::string& expected) {
+  return CLI::Validator(
+      [min, expected](std::string& text) -> std::string {
+        long long v = 0;
+        size_t pos = 0;
+        try {
+          v = std::stoll(text, &pos);
+        } catch (const std::exception&) {
+          pos = 0;
+        }
+        if (pos == text.size() && pos > 0 && v >= min) return "";
+        return fmt::format("expected {}, got '{}'", expected, nnc::shown(text));
+      },
+      fmt::format("INT>={}", min));
+}
+
 void list_runs(const SweepPlan& plan, const Expansion& ex,
                const std::vector<const PlannedRun*>& runs, const std::string& out) {
   std::map<std::string, std::string> status;  // id -> status in the database, if any
@@ -171,10 +189,10 @@ SweepCommand add_sweep_command(CLI::App& root) {
                   "results directory [default: the plan's `out`, else results/<plan name>; "
                   "with sub-batches, <that>/shard-<i>]");
   app->add_option("-j,--jobs", a->jobs, "runs at the same time (child processes, one database)")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(at_least(1, "a positive number of runs at the same time"));
   app->add_option("--threads", a->threads,
                   "torch threads per run, overriding the plan (0 = as planned; not part of run ids)")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(at_least(0, "0 (as planned) or a positive number of threads"));
   app->add_option("--set", a->sets, "override a [fixed] option: --set key=value (repeatable)");
   app->add_flag("--dry-run", a->dry_run, "list the runs (id, status, varying options) and counts");
   app->add_option("--emit-commands", a->emit_commands,
@@ -183,7 +201,7 @@ SweepCommand add_sweep_command(CLI::App& root) {
                   "write an sbatch array script: one task per sub-batch, out/shard-<i>");
   app->add_option("--num-sub-batches", a->num_sub_batches,
                   "split the runs into N deterministic, disjoint sub-batches")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(at_least(1, "a positive number of sub-batches"));
   app->add_option("--sub-batch", a->sub_batch,
                   "which sub-batch to run, 0-based (SLURM_ARRAY_TASK_ID with --array=0-(N-1))")
       ->capture_default_str();

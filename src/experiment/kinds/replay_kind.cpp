@@ -38,6 +38,9 @@ void run_replay_kind(RunContext& ctx) {
   // Capacity: bytes (real packed sizes, or the notebooks' arithmetic) or slots.
   replay::BudgetPlan plan;
   int64_t stream_size = setup.stream_size;
+  NNC_CHECK(c.get_int("memory_size") >= 0,
+            "option 'memory_size': expected a number of slots >= 1 (or 0 to give the budget with "
+            "--memory-bytes), got {}", c.get_int("memory_size"));
   if (c.get_int("memory_size") > 0) {
     NNC_CHECK(c.get_string("memory_bytes").empty(),
               "give either --memory-size (slots) or --memory-bytes, not both");
