@@ -1,10 +1,11 @@
 #include "cgp/stats.h"
 
-#include <fstream>
 #include <ostream>
+#include <sstream>
 
 #include "cgp/functions.h"
 #include "core/error.h"
+#include "core/file_io.h"
 
 namespace nnc::cgp {
 
@@ -21,10 +22,9 @@ void write_stats_csv(std::ostream& os, const std::vector<StatsRow>& rows, bool h
 }
 
 void write_stats_csv(const std::string& path, const std::vector<StatsRow>& rows) {
-  std::ofstream f(path);
-  NNC_CHECK(f.good(), "cannot write cgp statistics to '{}'", path);
-  write_stats_csv(f, rows);
-  NNC_CHECK(f.good(), "error while writing cgp statistics to '{}'", path);
+  std::ostringstream csv;
+  write_stats_csv(csv, rows);
+  write_file(path, csv.str());
 }
 
 std::map<int, int> gate_statistics(const Genome& g, const std::vector<uint8_t>& active) {

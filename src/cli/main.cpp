@@ -4,8 +4,13 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <functional>
+#include <memory>
+#include <vector>
 
 #include "cli/kind_command.h"
 #include "cli/report_command.h"
@@ -29,6 +34,23 @@ void choose_openmp_wait_policy(char** argv) {
   execv("/proc/self/exe", argv);  // on failure, carry on with the current settings
 }
 
+int dispatch(const std::vector<std::unique_ptr<nnc::cli::KindCommand>>& commands,
+             const nnc::cli::ReportCommand& report, const nnc::cli::SweepCommand& sweep,
+             const std::function<int()>& results) {
+  for (auto& cmd : commands)
+    if (cmd->app->parsed()) return nnc::cli::run_kind_command(*cmd);
+  if (report.app->parsed()) return report.run();
+  if (sweep.app->parsed()) return sweep.run();
+  return results();
+}
+
+/// What went to stdout (an export, a table) is buffered: a full disk or a closed pipe shows
+/// only when it is flushed, so a run is not reported successful before that.
+void check_stdout() {
+  if (std::fflush(stdout) != 0 || std::ferror(stdout))
+    nnc::fail("cannot write to standard output: {}", std::strerror(errno));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -50,19 +72,20 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e);
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help, --version
+    // One error line, as for every other refused input (CLI11's own adds a second line).
+    fmt::print(stderr, "error: {} (see --help)\n", nnc::bounded_message(e.what()));
+    return e.get_exit_code();
   }
   try {
-    for (auto& cmd : commands)
-      if (cmd->app->parsed()) return nnc::cli::run_kind_command(*cmd);
-    if (report.app->parsed()) return report.run();
-    if (sweep.app->parsed()) return sweep.run();
-    return results();
+    int rc = dispatch(commands, report, sweep, results);
+    check_stdout();
+    return rc;
   } catch (const nnc::Error& e) {
     fmt::print(stderr, "error: {}\n", e.what());
     return 2;
-  } catch (const std::exception& e) {
-    fmt::print(stderr, "error: {}\n", e.what());
+  } catch (const std::exception& e) {  // e.g. std::filesystem's, which echo paths raw
+    fmt::print(stderr, "error: {}\n", nnc::bounded_message(e.what()));
     return 3;
   }
 }

@@ -2,11 +2,12 @@
 
 #include <fmt/format.h>
 
-#include <fstream>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/file_io.h"
 #include "experiment/export.h"
 #include "experiment/results_store.h"
 
@@ -75,11 +76,9 @@ std::function<int()> add_results_command(CLI::App& root) {
       auto runs = store.list(st->kind);
       std::string text = st->format == "csv" ? experiment::runs_to_csv(runs) : experiment::runs_to_json(runs);
       if (st->file.empty()) {
-        fmt::print("{}", text);
+        write_stdout(text);
       } else {
-        std::ofstream f(st->file);
-        NNC_CHECK(f, "cannot write '{}'", st->file);
-        f << text;
+        write_file(st->file, text);  // checked: never "wrote" what a full disk refused
         fmt::print(stderr, "wrote {} runs to {}\n", runs.size(), st->file);
       }
       return 0;

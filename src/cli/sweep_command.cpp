@@ -3,11 +3,11 @@
 #include <fmt/format.h>
 
 #include <filesystem>
-#include <fstream>
 #include <algorithm>
 #include <memory>
 
 #include "core/error.h"
+#include "core/file_io.h"
 #include "experiment/experiment_kind.h"
 #include "experiment/results_store.h"
 #include "experiment/run_command.h"
@@ -30,15 +30,29 @@ struct Args {
   SlurmOptions slurm;
 };
 
-void write_file(const std::string& path, const std::string& text, bool executable) {
-  std::ofstream f(path);
-  NNC_CHECK(f, "cannot write '{}' (missing directory, read-only or full disk?)", path);
-  f << text;
-  f.close();
-  NNC_CHECK(f, "cannot write '{}' (full disk?)", path);
+void write_script(const std::string& path, const std::string& text, bool executable) {
+  nnc::write_file(path, text);
   if (executable)
     fs::permissions(path, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
                     fs::perm_options::add);
+}
+
+/// CLI11's PositiveNumber says "Value 0 not in range 0 to 1.79769e+308" (309 digits when
+/// printed in full); this says what the option takes.
+CLI::Validator at_least(long long min, const std::string& expected) {
+  return CLI::Validator(
+      [min, expected](std::string& text) -> std::string {
+        long long v = 0;
+        size_t pos = 0;
+        try {
+          v = std::stoll(text, &pos);
+        } catch (const std::exception&) {
+          pos = 0;
+        }
+        if (pos == text.size() && pos > 0 && v >= min) return "";
+        return fmt::format("expected {}, got '{}'", expected, nnc::shown(text));
+      },
+      fmt::format("INT>={}", min));
 }
 
 void list_runs(const SweepPlan& plan, const Expansion& ex,
@@ -128,7 +142,7 @@ int run(Args& a, CLI::App* app) {
     std::error_code ec;
     fs::create_directories(slurm_log_dir(a.slurm), ec);  // sbatch does not create it
     NNC_CHECK(!ec, "cannot create '{}': {}", slurm_log_dir(a.slurm), ec.message());
-    write_file(a.emit_slurm, text, true);
+    write_script(a.emit_slurm, text, true);
     fmt::print("wrote {}: {} array tasks (0-{}) for {} runs\n", a.emit_slurm, a.num_sub_batches,
                a.num_sub_batches - 1, ex.runs.size());
     fmt::print("submit:  sbatch {}\n", shell_quote(a.emit_slurm));
@@ -139,7 +153,7 @@ int run(Args& a, CLI::App* app) {
     std::string text = fmt::format("#!/bin/sh\n# {} runs of {} ({})\n", runs.size(), a.plan, scope);
     std::string abs_out = fs::absolute(out).lexically_normal().string();
     for (auto* r : runs) text += shell_line(run_command(self_executable(), r->config, abs_out)) + "\n";
-    write_file(a.emit_commands, text, true);
+    write_script(a.emit_commands, text, true);
     fmt::print("wrote {}: {} command lines\n", a.emit_commands, runs.size());
   }
   if (a.dry_run) list_runs(plan, ex, runs, out);
@@ -175,10 +189,10 @@ SweepCommand add_sweep_command(CLI::App& root) {
                   "results directory [default: the plan's `out`, else results/<plan name>; "
                   "with sub-batches, <that>/shard-<i>]");
   app->add_option("-j,--jobs", a->jobs, "runs at the same time (child processes, one database)")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(at_least(1, "a positive number of runs at the same time"));
   app->add_option("--threads", a->threads,
                   "torch threads per run, overriding the plan (0 = as planned; not part of run ids)")
-      ->capture_default_str()->check(CLI::NonNegativeNumber);
+      ->capture_default_str()->check(at_least(0, "0 (as planned) or a positive number of threads"));
   app->add_option("--set", a->sets, "override a [fixed] option: --set key=value (repeatable)");
   app->add_flag("--dry-run", a->dry_run, "list the runs (id, status, varying options) and counts");
   app->add_option("--emit-commands", a->emit_commands,
@@ -187,7 +201,7 @@ SweepCommand add_sweep_command(CLI::App& root) {
                   "write an sbatch array script: one task per sub-batch, out/shard-<i>");
   app->add_option("--num-sub-batches", a->num_sub_batches,
                   "split the runs into N deterministic, disjoint sub-batches")
-      ->capture_default_str()->check(CLI::PositiveNumber);
+      ->capture_default_str()->check(at_least(1, "a positive number of sub-batches"));
   app->add_option("--sub-batch", a->sub_batch,
                   "which sub-batch to run, 0-based (SLURM_ARRAY_TASK_ID with --array=0-(N-1))")
       ->capture_default_str();

@@ -13,7 +13,7 @@ uint64_t parse_bytes(const std::string& text, const std::string& what) {
   try {
     value = std::stod(text, &pos);
   } catch (const std::exception&) {
-    fail("{}: '{}' is not a byte size (expected e.g. 4096, 10MiB, 1.5MB)", what, text);
+    fail("{}: '{}' is not a byte size (expected e.g. 4096, 10MiB, 1.5MB)", what, shown(text));
   }
   std::string unit;
   for (size_t i = pos; i < text.size(); ++i)
@@ -26,7 +26,8 @@ uint64_t parse_bytes(const std::string& text, const std::string& what) {
   else if (unit == "kB" || unit == "KB") mult = 1e3;
   else if (unit == "MB") mult = 1e6;
   else if (unit == "GB") mult = 1e9;
-  else fail("{}: unknown unit '{}' in '{}' (expected B, KiB, MiB, GiB, kB, MB, GB)", what, unit, text);
+  else fail("{}: unknown unit '{}' in '{}' (expected B, KiB, MiB, GiB, kB, MB, GB)", what,
+            shown(unit, 20), shown(text));
   NNC_CHECK(std::isfinite(value) && value >= 0, "{}: '{}' must be a non-negative size", what, text);
   double bytes = value * mult;
   NNC_CHECK(bytes < 1.8e19, "{}: '{}' is too large", what, text);

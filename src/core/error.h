@@ -5,6 +5,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "core/text.h"
+
 // One {fmt} per build (cmake/fmt.cmake): LibTorch 2.x bundles its own, and a TU that mixes it
 // with the system's does not compile or, worse, links two of them.
 #if defined(NNC_FMT_VERSION) && FMT_VERSION != NNC_FMT_VERSION
@@ -13,9 +15,12 @@
 
 namespace nnc {
 
+/// Messages are made printable here, once for every thrower: a value echoed into a message
+/// may hold NUL (which would end the message early), terminal control sequences or megabytes
+/// (see text.h); what the CLI prints and the results database stores is this bounded line.
 class Error : public std::runtime_error {
  public:
-  explicit Error(const std::string& what) : std::runtime_error(what) {}
+  explicit Error(const std::string& what) : std::runtime_error(bounded_message(what)) {}
 };
 
 template <typename... Args>

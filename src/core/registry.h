@@ -41,7 +41,7 @@ class Registry {
 
   Product create(const std::string& name, Args... args) const {
     auto it = entries_.find(canonical(name));
-    NNC_CHECK(it != entries_.end(), "unknown {} '{}': expected one of {}", family_, name,
+    NNC_CHECK(it != entries_.end(), "unknown {} '{}': expected one of {}", family_, shown(name),
               joined_names());
     return it->second.factory(std::forward<Args>(args)...);
   }

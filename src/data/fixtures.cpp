@@ -5,10 +5,11 @@
 #include <zlib.h>
 
 #include <filesystem>
-#include <fstream>
 #include <memory>
+#include <string_view>
 
 #include "core/error.h"
+#include "core/file_io.h"
 #include "data/cifar.h"
 
 namespace fs = std::filesystem;
@@ -16,9 +17,22 @@ namespace fs = std::filesystem;
 namespace nnc::data {
 namespace {
 
-struct GzClose {
-  void operator()(gzFile f) const { gzclose(f); }
-};
+/// The gzip file format in memory (deflate with a gzip wrapper: windowBits 15 + 16).
+std::string gzip_bytes(std::string_view bytes, const std::string& path) {
+  z_stream z{};
+  NNC_CHECK(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK,
+            "{}: cannot start gzip compression", path);
+  std::string out(deflateBound(&z, static_cast<uLong>(bytes.size())) + 32, '\0');
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(bytes.data()));
+  z.avail_in = static_cast<uInt>(bytes.size());
+  z.next_out = reinterpret_cast<Bytef*>(out.data());
+  z.avail_out = static_cast<uInt>(out.size());
+  const int rc = deflate(&z, Z_FINISH);
+  out.resize(z.total_out);
+  deflateEnd(&z);
+  NNC_CHECK(rc == Z_STREAM_END, "{}: gzip compression failed", path);
+  return out;
+}
 
 std::string shape(const torch::Tensor& t) {
   std::string s = "[";
@@ -49,18 +63,7 @@ void check_images(const torch::Tensor& images, const torch::Tensor& labels, cons
 void write_bytes(const std::string& path, std::string_view bytes, bool gzip) {
   const auto parent = fs::path(path).parent_path();
   if (!parent.empty()) fs::create_directories(parent);
-  if (gzip) {
-    std::unique_ptr<gzFile_s, GzClose> f(gzopen(path.c_str(), "wb"));
-    NNC_CHECK(f != nullptr, "{}: cannot open for writing", path);
-    if (!bytes.empty())
-      NNC_CHECK(gzwrite(f.get(), bytes.data(), static_cast<unsigned>(bytes.size())) ==
-                    static_cast<int>(bytes.size()),
-                "{}: gzip write failed", path);
-    return;
-  }
-  std::ofstream out(path, std::ios::binary);
-  out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
-  NNC_CHECK(out.good(), "{}: write failed", path);
+  write_file(path, gzip ? gzip_bytes(bytes, path) : std::string(bytes));
 }
 
 void write_idx_images(const std::string& path, const torch::Tensor& images, bool gzip) {

@@ -5,6 +5,7 @@
 #include <torch/torch.h>
 #include <zlib.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -49,9 +50,13 @@ class IdxReader {
     return (uint32_t(b[0]) << 24) | (uint32_t(b[1]) << 16) | (uint32_t(b[2]) << 8) | b[3];
   }
 
-  /// Exactly `expected` payload bytes, no more, no less. The buffer grows with the data
-  /// actually present (chunks of 1 MiB), never to the header's claim up front.
-  std::vector<uint8_t> read_payload(uint64_t expected, const std::string& declared) {
+  /// `expected` payload bytes. With `whole`, exactly those: more bytes after them are an
+  /// error. Without, the first `expected` bytes of a longer payload (a limited read: the
+  /// rest is never decompressed). The buffer grows with the data actually present (chunks of
+  /// 1 MiB), never to the header's claim up front. `declared` and `declared_bytes` describe
+  /// the header's claim for messages.
+  std::vector<uint8_t> read_payload(uint64_t expected, bool whole, const std::string& declared,
+                                    uint64_t declared_bytes) {
     std::vector<uint8_t> buf;
     constexpr uint64_t kChunk = 1 << 20;
     while (buf.size() < expected) {
@@ -62,13 +67,13 @@ class IdxReader {
       buf.resize(old + got);
       if (got < want) {
         fail("{}: truncated: header declares {} ({} bytes) but only {} bytes follow", path_,
-             declared, expected, buf.size());
+             declared, declared_bytes, buf.size());
       }
     }
     uint8_t extra;
-    NNC_CHECK(read_some(&extra, 1) == 0,
+    NNC_CHECK(!whole || read_some(&extra, 1) == 0,
               "{}: trailing data: header declares {} ({} bytes) but more bytes follow", path_,
-              declared, expected);
+              declared, declared_bytes);
     return buf;
   }
 
@@ -87,7 +92,23 @@ class IdxReader {
 
 }  // namespace
 
-torch::Tensor read_idx_images(const std::string& path) {
+namespace {
+
+/// How many of `n` declared records to read: all, or the first `max_records` when positive.
+uint64_t records_to_read(uint32_t n, int64_t max_records) {
+  return max_records > 0 ? std::min<uint64_t>(n, static_cast<uint64_t>(max_records)) : n;
+}
+
+/// A tensor over the bytes read, without a second copy (a 1.5 GB file is held once).
+torch::Tensor tensor_over(std::vector<uint8_t> bytes, std::vector<int64_t> sizes) {
+  if (bytes.empty()) return torch::empty(sizes, torch::kUInt8);
+  auto* owner = new std::vector<uint8_t>(std::move(bytes));
+  return torch::from_blob(owner->data(), sizes, [owner](void*) { delete owner; }, torch::kUInt8);
+}
+
+}  // namespace
+
+torch::Tensor read_idx_images(const std::string& path, int64_t max_records, uint32_t* declared) {
   IdxReader r(path);
   r.check_magic(kIdxImagesMagic, "IDX uint8 images [N,rows,cols]");
   const uint32_t n = r.read_be32("image count");
@@ -97,21 +118,24 @@ torch::Tensor read_idx_images(const std::string& path) {
   NNC_CHECK(rows >= 1 && rows <= 4096 && cols >= 1 && cols <= 4096,
             "{}: implausible image size {}x{} in the IDX header (expected 1..4096 each)", path,
             rows, cols);
-  const uint64_t expected = uint64_t(n) * rows * cols;
-  auto bytes = r.read_payload(expected, fmt::format("{} images of {}x{}", n, rows, cols));
-  auto out = torch::empty({int64_t(n), 1, int64_t(rows), int64_t(cols)}, torch::kUInt8);
-  if (expected) std::memcpy(out.data_ptr<uint8_t>(), bytes.data(), expected);
-  return out;
+  if (declared) *declared = n;
+  const uint64_t take = records_to_read(n, max_records);
+  auto bytes = r.read_payload(take * rows * cols, take == n,
+                              fmt::format("{} images of {}x{}", n, rows, cols),
+                              uint64_t(n) * rows * cols);
+  return tensor_over(std::move(bytes), {int64_t(take), 1, int64_t(rows), int64_t(cols)});
 }
 
-torch::Tensor read_idx_labels(const std::string& path) {
+torch::Tensor read_idx_labels(const std::string& path, int64_t max_records, uint32_t* declared) {
   IdxReader r(path);
   r.check_magic(kIdxLabelsMagic, "IDX uint8 labels [N]");
   const uint32_t n = r.read_be32("label count");
-  auto bytes = r.read_payload(n, fmt::format("{} labels", n));
-  auto out = torch::empty({int64_t(n)}, torch::kLong);
+  if (declared) *declared = n;
+  const uint64_t take = records_to_read(n, max_records);
+  auto bytes = r.read_payload(take, take == n, fmt::format("{} labels", n), n);
+  auto out = torch::empty({int64_t(take)}, torch::kLong);
   auto* y = out.data_ptr<int64_t>();
-  for (uint32_t i = 0; i < n; ++i) y[i] = bytes[i];
+  for (uint64_t i = 0; i < take; ++i) y[i] = bytes[i];
   return out;
 }
 

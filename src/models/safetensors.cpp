@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/file_io.h"
 #include "core/json_brief.h"
 
 namespace nnc::models {
@@ -39,6 +40,19 @@ const DType& dtype_named(const std::string& name, const std::string& path, const
        path, key, name);
 }
 
+/// Weights that hold NaN or Inf (a diverged run's checkpoint) evaluate to chance accuracy
+/// without any error: refused at load, naming the tensor.
+void check_finite(const torch::Tensor& t, const std::string& path, const std::string& key) {
+  if (!t.is_floating_point() || t.numel() == 0) return;
+  const auto bad = torch::logical_not(torch::isfinite(t));
+  const int64_t count = bad.sum().item<int64_t>();
+  if (count == 0) return;
+  const int64_t at = bad.reshape(-1).nonzero()[0][0].item<int64_t>();
+  const double first = t.reshape(-1)[at].item<double>();
+  fail("{}: tensor '{}' holds {} non-finite value(s) (the first is {}): weights must be finite "
+       "numbers (a diverged training run?)", path, key, count, first);
+}
+
 }  // namespace
 
 void save_safetensors(const TensorMap& tensors, const std::string& path,
@@ -58,21 +72,14 @@ void save_safetensors(const TensorMap& tensors, const std::string& path,
   }
   std::string json = header.dump();
   while ((json.size() + 8) % 8) json += ' ';  // align data to 8 bytes, as the reference writer does
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::binary);
-    NNC_CHECK(out, "cannot write '{}': check that the directory exists and is writable", tmp);
-    uint64_t n = json.size();
-    unsigned char len[8];
-    for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(n >> (8 * i));
-    out.write(reinterpret_cast<const char*>(len), 8);
-    out.write(json.data(), static_cast<std::streamsize>(json.size()));
-    for (auto& b : blobs)
-      out.write(static_cast<const char*>(b.data_ptr()),
-                static_cast<std::streamsize>(b.numel() * b.element_size()));
-    NNC_CHECK(out.good(), "error while writing '{}' (disk full?)", tmp);
-  }
-  std::filesystem::rename(tmp, path);  // never leave a half-written weights file
+  FileWriter out(path);  // written under a temporary name: never a half-written weights file
+  uint64_t n = json.size();
+  unsigned char len[8];
+  for (int i = 0; i < 8; ++i) len[i] = static_cast<unsigned char>(n >> (8 * i));
+  out.write(len, 8);
+  out.write(json);
+  for (auto& b : blobs) out.write(b.data_ptr(), static_cast<size_t>(b.numel() * b.element_size()));
+  out.commit();
 }
 
 TensorMap load_safetensors(const std::string& path) {
@@ -136,6 +143,7 @@ TensorMap load_safetensors(const std::string& path) {
     in.seekg(static_cast<std::streamoff>(8 + n + b));
     in.read(static_cast<char*>(t.data_ptr()), static_cast<std::streamsize>(e - b));
     NNC_CHECK(in.good(), "{}: could not read tensor '{}'", path, key);
+    check_finite(t, path, key);
     out[key] = t;
   }
   return out;

@@ -4,10 +4,13 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
 #include "core/error.h"
+#include "core/file_io.h"
 
 namespace nnc::prune {
 
@@ -53,10 +56,15 @@ void append_runs_csv(const std::string& path, const std::vector<std::pair<std::s
   } else {
     text = line + "\n";
   }
-  ssize_t written = ::write(fd, text.data(), text.size());
+  try {
+    append_whole(fd, path, text);  // the whole row or none of it
+  } catch (const Error&) {
+    ::flock(fd, LOCK_UN);
+    ::close(fd);
+    throw;
+  }
   ::flock(fd, LOCK_UN);
-  ::close(fd);
-  NNC_CHECK(written == static_cast<ssize_t>(text.size()), "runs.csv: short write to '{}'", path);
+  NNC_CHECK(::close(fd) == 0, "cannot write '{}': {}", path, std::strerror(errno));
 }
 
 }  // namespace nnc::prune

@@ -64,10 +64,16 @@ BudgetPlan plan_for_bytes(uint64_t budget, const Compressor& c, const Compressor
   p.budget_bytes = budget;
   p.fixed_bytes = c.fixed_bytes();
   p.item_bytes = c.item_bytes();
-  NNC_CHECK(p.fixed_bytes < budget,
+  NNC_CHECK(budget > 0, "option 'memory_bytes': a budget of 0 B holds no sample: give a positive "
+            "size such as 100KiB (or --memory-size in slots)");
+  NNC_CHECK(p.fixed_bytes <= budget,
             "memory budget {} is smaller than compressor '{}''s fixed cost {} (weights, dictionary "
             "or codebooks): raise --memory-bytes or pick a smaller compressor",
             format_bytes(budget), c.name(), format_bytes(p.fixed_bytes));
+  NNC_CHECK(p.fixed_bytes < budget,
+            "memory budget {} leaves nothing for samples: compressor '{}''s fixed cost (weights, "
+            "dictionary or codebooks) takes all {} bytes; raise --memory-bytes",
+            format_bytes(budget), c.name(), budget);
   if (p.byte_mode()) {
     NNC_CHECK(accounting == "real", "accounting 'notebook' needs a fixed-size compressor");
     return p;

@@ -1,13 +1,18 @@
 #include "replay/checkpoint_log.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/time.h>
+#include <unistd.h>
 
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <ctime>
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/file_io.h"
 
 namespace nnc::replay {
 
@@ -21,9 +26,11 @@ std::string python_float_repr(double v) {
 
 CheckpointLog::CheckpointLog(const std::string& path) : path_(path) {
   std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-  out_.open(path, std::ios::app);
-  NNC_CHECK(out_, "cannot write run log '{}'", path);
+  fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0666);
+  NNC_CHECK(fd_ >= 0, "cannot write run log '{}': {}", path, std::strerror(errno));
 }
+
+CheckpointLog::~CheckpointLog() { ::close(fd_); }
 
 void CheckpointLog::line(const std::string& text) {
   timeval tv{};
@@ -33,8 +40,7 @@ void CheckpointLog::line(const std::string& text) {
   localtime_r(&secs, &tm);
   char buf[32];
   std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
-  out_ << fmt::format("[{},{:03}] INFO:utils:==> {}\n", buf, tv.tv_usec / 1000, text);
-  out_.flush();
+  append_whole(fd_, path_, fmt::format("[{},{:03}] INFO:utils:==> {}\n", buf, tv.tv_usec / 1000, text));
 }
 
 void CheckpointLog::options(const std::vector<std::pair<std::string, experiment::Value>>& ordered) {

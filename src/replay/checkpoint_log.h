@@ -2,7 +2,6 @@
 // The original (FETCH/GDumb) run log, `log_dir/exp_name/checkpoint.log`, written line by
 // line in its exact format so the seed notebooks' parsing regexes keep working:
 //   [YYYY-mm-dd HH:MM:SS,mmm] INFO:utils:==> Opts for this training: Namespace(...)
-#include <fstream>
 #include <string>
 #include <utility>
 #include <vector>
@@ -14,9 +13,14 @@ namespace nnc::replay {
 /// Python repr of a float: 3.0, 0.9, 1e-06.
 std::string python_float_repr(double v);
 
+/// Appended line by line (a run killed midway keeps the lines so far); every line is
+/// written whole or the run fails with the path and the reason (full disk: no half line).
 class CheckpointLog {
  public:
   explicit CheckpointLog(const std::string& path);
+  ~CheckpointLog();
+  CheckpointLog(const CheckpointLog&) = delete;
+  CheckpointLog& operator=(const CheckpointLog&) = delete;
   /// `Namespace(k=v, ...)` with Python reprs, keys in the given order.
   void options(const std::vector<std::pair<std::string, experiment::Value>>& ordered);
   void epoch(int64_t pass, double lr, double seconds, double loss);
@@ -25,7 +29,7 @@ class CheckpointLog {
   void line(const std::string& text);
 
  private:
-  std::ofstream out_;
+  int fd_ = -1;
   std::string path_;
 };
 

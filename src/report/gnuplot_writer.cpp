@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/file_io.h"
 #include "report/table.h"
 
 namespace nnc::report {
@@ -142,9 +143,7 @@ std::string gnuplot_script(const Chart& chart, const std::string& data_file,
 GnuplotFiles write_gnuplot_files(const Chart& chart, const std::string& dir, const std::string& terminal) {
   GnuplotFiles files{chart.id + ".gp", chart.id + ".dat", chart.id + ".png"};
   auto write = [&](const std::string& name, const std::string& text) {
-    std::ofstream f(fs::path(dir) / name);
-    NNC_CHECK(f, "cannot write '{}' (is the report folder writable?)", (fs::path(dir) / name).string());
-    f << text;
+    write_file((fs::path(dir) / name).string(), text);
   };
   write(files.data, gnuplot_data(chart));
   write(files.script, gnuplot_script(chart, files.data, files.image, terminal));

@@ -1,5 +1,6 @@
 #include "report/published.h"
 
+#include <cmath>
 #include <cstdlib>
 
 #include "core/error.h"
@@ -35,8 +36,8 @@ std::vector<std::string> csv_record(const std::string& text, size_t& pos) {
 double number(const std::string& s, const std::string& origin, int line, const char* column) {
   char* end = nullptr;
   double v = std::strtod(s.c_str(), &end);
-  NNC_CHECK(!s.empty() && end && *end == '\0', "{}:{}: column '{}' is '{}', expected a number",
-            origin, line, column, s);
+  NNC_CHECK(!s.empty() && end && *end == '\0' && std::isfinite(v),
+            "{}:{}: column '{}' is '{}', expected a finite number", origin, line, column, shown(s));
   return v;
 }
 

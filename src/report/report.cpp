@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "core/error.h"
+#include "core/file_io.h"
 #include "experiment/export.h"
 #include "experiment/results_store.h"
 #include "report/cgp_view.h"
@@ -24,12 +25,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-void write_text(const fs::path& path, const std::string& text) {
-  std::ofstream f(path, std::ios::binary);
-  NNC_CHECK(f, "cannot write '{}' (is the folder writable?)", path.string());
-  f << text;
-  NNC_CHECK(f.good(), "writing '{}' failed (disk full?)", path.string());
-}
+void write_text(const fs::path& path, const std::string& text) { write_file(path.string(), text); }
 
 std::string read_text(const std::string& path) {
   std::ifstream f(path, std::ios::binary);

@@ -113,6 +113,13 @@ def main():
     put("st_deep_shape.safetensors.input.gz", gzip.compress(safetensors({}, raw_header=(
         b'{"conv1.weight":{"dtype":"F32","shape":' + deep + b',"data_offsets":[0,0]}}')), mtime=0))
     put("st_encoder_shape.safetensors", safetensors({"conv1.weight": ("F32", [2, 2], f32(4))}))
+    # Weights holding NaN / Inf (a diverged run): refused at load, naming the tensor.
+    nan32 = struct.pack("<f", float("nan"))
+    put("st_nan.safetensors", safetensors({"conv1.weight": ("F32", [2], nan32 + f32(1))}))
+    put("quant_nan_ckpt/ckpt.safetensors",
+        safetensors({"fc1.weight": ("F32", [2], f32(1) + struct.pack("<f", float("inf")))}))
+    put("quant_nan_ckpt/q.toml", '[passes.quantize]\nby = "type"\n'
+        '[passes.quantize.linear.config]\nname = "integer"\nweight_width = 8\n')
     # --- run configs (TOML) ---
     put("run_syntax.toml", "epochs = \n")
     put("run_unknown_key.toml", "epoks = 3\n")
@@ -122,7 +129,16 @@ def main():
     put("run_list.toml", "lr = [0.1, 0.01]\n")
     put("run_table.toml", "[optimizer]\nname = \"sgd\"\n")
     put("run_negative_epochs.toml", "dataset = \"blobs\"\nmodel = \"mlp\"\nepochs = -3\n")
+    # One option under its kebab and snake spellings: TOML sees two keys.
+    put("run_dup_spelling.toml", "batch-size = 16\nbatch_size = 32\n")
+    # A 10 MB value: refused, echoed as its first characters and its size.
+    put("run_long_value.toml.input.gz",
+        gzip.compress(b'data_dir = "' + b"a" * (10 << 20) + b'"\n', mtime=0))
+    # NUL and a terminal escape sequence in a value: echoed escaped, the message whole.
+    put("run_control_chars.toml", 'dataset = "blobs\\u0000\\u001b[2Jx"\n')
     # --- sweep plans ---
+    put("sweep_ok.toml", 'kind = "train"\n[fixed]\ndataset = "blobs"\n[grid]\nseed = [1, 2]\n')
+    put("sweep_dup_spelling.toml", 'kind = "train"\n[fixed]\nbatch-size = 16\nbatch_size = 32\n')
     put("sweep_unknown_kind.toml", 'kind = "nope"\n[grid]\nseed = [1]\n')
     put("sweep_empty_list.toml", 'kind = "train"\n[grid]\nlr = []\n')
     put("sweep_zip_lengths.toml", 'kind = "train"\n[[zip]]\nlr = [0.1]\nseed = [1, 2]\n')

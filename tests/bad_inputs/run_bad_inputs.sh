@@ -4,7 +4,8 @@
 #  - exits with a code in 1..123 (not 0, not a signal, not the timeout's 124),
 #  - finishes within 60 s under `ulimit -v` 4 GiB (no hang, no unbounded allocation),
 #  - prints exactly one "error:" line on stderr, as its last line, containing the expected
-#    text (and no sanitizer report),
+#    text (and no sanitizer report), at most 4200 bytes long and without raw control
+#    characters (a value echoed into it is shown truncated and escaped),
 #  - leaves its input untouched and writes nothing outside its scratch folder.
 set -uo pipefail
 NNC=$1
@@ -65,6 +66,8 @@ while IFS=$'\t' read -r name input expected command; do
   elif [ "$nerr" -ne 1 ]; then why="$nerr 'error:' lines, expected exactly one"
   elif [[ "$last" != error:* ]]; then why="the error is not one line (last stderr line: '$last')"
   elif ! grep -qF -- "$expected" <<<"$last"; then why="message lacks '$expected'"
+  elif [ "$(printf %s "$last" | wc -c)" -gt 4200 ]; then why="the error line is over 4200 bytes long"
+  elif LC_ALL=C grep -q '[[:cntrl:]]' <<<"$last"; then why="raw control characters in the error line"
   elif [ -n "$inpath" ] && ! diff -q "$c/in.md5" <(cd "$c/in" && find . -type f -exec md5sum {} + | sort) >/dev/null; then
     why="the input was modified or files were added next to it"
   elif [ -n "$(find "$c/cwd" "$c/home" -mindepth 1 -print -quit)" ]; then

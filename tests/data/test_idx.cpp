@@ -119,6 +119,37 @@ TEST(Idx, HugeDeclaredSizeDoesNotAllocate) {
   setrlimit(RLIMIT_AS, &old);
 }
 
+TEST(Idx, LimitedReadTakesTheFirstRecordsOnly) {
+  TempDir tmp;
+  torch::manual_seed(2);
+  auto x = random_images(50, 6, 5);
+  write_idx_images(tmp / "img.gz", x, true);
+  uint32_t declared = 0;
+  auto first = read_idx_images(tmp / "img.gz", 7, &declared);
+  EXPECT_EQ(declared, 50u);
+  EXPECT_TRUE(torch::equal(first, x.slice(0, 0, 7)));
+  EXPECT_EQ(read_idx_images(tmp / "img.gz", 500).size(0), 50);  // a limit above N reads N
+  // The remainder is not read: trailing junk after the limit goes unnoticed, a short file not.
+  write_bytes(tmp / "lab", be32(0x801) + be32(4) + std::string("\1\2\3\4junk"));
+  EXPECT_TRUE(torch::equal(read_idx_labels(tmp / "lab", 2), torch::tensor({1, 2}, torch::kLong)));
+  write_bytes(tmp / "short", be32(0x801) + be32(400) + std::string("\1\2"));
+  expect_error([&] { read_idx_labels(tmp / "short", 300); }, {tmp / "short", "400 labels", "only 2 bytes"});
+}
+
+TEST(Idx, LimitsThroughTheLoaderReadOnlyWhatTheRunUses) {
+  TempDir tmp;
+  Dataset train, test;
+  train.inputs = random_images(40, 28, 28);
+  train.targets = torch::arange(40, torch::kLong).remainder(10);
+  test.inputs = random_images(9, 28, 28);
+  test.targets = torch::arange(9, torch::kLong);
+  write_mnist_idx_dir(tmp.str(), train, test, /*gzip=*/true);
+  auto [tr, te] = load_dataset({.name = "mnist", .data_dir = tmp.str(), .limit_train = 30, .limit_test = 4});
+  EXPECT_EQ(tr.size(), 30);
+  EXPECT_TRUE(torch::equal(tr.inputs, train.inputs.slice(0, 0, 30)));
+  EXPECT_TRUE(torch::equal(te.targets, test.targets.slice(0, 0, 4)));
+}
+
 TEST(Idx, CorruptGzip) {
   TempDir tmp;
   std::string gz;

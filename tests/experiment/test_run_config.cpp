@@ -5,6 +5,7 @@
 
 #include "core/error.h"
 #include "experiment/run_config.h"
+#include "support/expect_error.h"
 
 using namespace nnc::experiment;
 
@@ -92,4 +93,31 @@ TEST(RunConfig, TomlFileAndErrors) {
     EXPECT_NE(std::string(e.what()).find("epoks"), std::string::npos);
   }
   EXPECT_THROW(c.apply_toml_file(write_file("nnc_type.toml", "epochs = \"many\"\n")), nnc::Error);
+}
+
+TEST(RunConfig, OneOptionTwiceInOneTomlTableNamesBothSpellings) {
+  auto specs2 = specs();
+  specs2.push_back({"batch_size", int64_t{8}, "batch size"});
+  RunConfig c("train", specs2);
+  const std::string msg = nnc::testing::error_message([&] {
+    c.apply_toml_file(write_file("nnc_dup.toml", "batch-size = 16\nbatch_size = 32\n"));
+  });
+  EXPECT_NE(msg.find("nnc_dup.toml"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("'batch-size' and 'batch_size'"), std::string::npos) << msg;
+  // The same key at the top level and in [train] is an override, not a repeat.
+  c.apply_toml_file(write_file("nnc_override.toml", "batch_size = 16\n[train]\nbatch-size = 32\n"));
+  EXPECT_EQ(c.get_int("batch_size"), 32);
+}
+
+TEST(RunConfig, LongValuesAreRefusedAndEchoedShortAndEscaped) {
+  RunConfig c("train", specs());
+  const std::string huge(10 << 20, 'a');
+  const std::string msg = nnc::testing::error_message([&] { c.set("out_dir", huge); });
+  EXPECT_NE(msg.find("10485760 bytes"), std::string::npos) << msg.substr(0, 300);
+  EXPECT_LT(msg.size(), 400u);
+  EXPECT_EQ(c.get_string("out_dir"), "x");  // nothing stored
+  const std::string ctl = nnc::testing::error_message(
+      [&] { c.set("compressor", std::string("none\0\x1b[31mred", 13)); });
+  EXPECT_NE(ctl.find("none\\0\\x1b[31mred"), std::string::npos) << ctl;
+  EXPECT_NE(ctl.find("is not one of none, thinning"), std::string::npos) << ctl;
 }

@@ -3,6 +3,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <limits>
 
 #include "core/error.h"
 #include "models/safetensors.h"
@@ -78,4 +79,32 @@ TEST(Safetensors, CorruptFilesGiveClearErrors) {
   write(hdr(R"({"x":{"dtype":"F32","shape":[2],"data_offsets":[0,4]}})") + "abcd");
   EXPECT_THROW(load_safetensors(p), nnc::Error);
   EXPECT_THROW(load_safetensors(temp_path("missing.safetensors")), nnc::Error);
+}
+
+TEST(Safetensors, NonFiniteWeightsAreRefusedNamingFileAndTensor) {
+  auto p = temp_path("nan.safetensors");
+  auto w = torch::ones({3, 4});
+  w[1][2] = std::numeric_limits<float>::quiet_NaN();
+  w[2][0] = std::numeric_limits<float>::infinity();
+  save_safetensors({{"fc.weight", w}, {"steps", torch::arange(3, torch::kInt64)}}, p);
+  try {
+    load_safetensors(p);
+    FAIL() << "NaN weights were loaded";
+  } catch (const nnc::Error& e) {
+    const std::string m = e.what();
+    EXPECT_NE(m.find(p), std::string::npos) << m;
+    EXPECT_NE(m.find("tensor 'fc.weight' holds 2 non-finite value(s) (the first is nan)"),
+              std::string::npos) << m;
+  }
+}
+
+TEST(Safetensors, SaveToAFullDeviceFailsAndLeavesNoFile) {
+  if (!fs::exists("/dev/full")) GTEST_SKIP() << "no /dev/full here";
+  try {
+    save_safetensors({{"w", torch::ones({64})}}, "/dev/full");
+    FAIL() << "a write to /dev/full succeeded";
+  } catch (const nnc::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("cannot write '/dev/full': No space left on device"),
+              std::string::npos) << e.what();
+  }
 }

@@ -10,10 +10,11 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
-#include <fstream>
+#include <sstream>
 
 #include "cgp/cgp.h"
 #include "core/error.h"
+#include "core/file_io.h"
 #include "data/paths.h"
 #include "experiment/kinds/common.h"
 #include "experiment/kinds/kinds.h"
@@ -230,8 +231,9 @@ void run_cgp(RunContext& ctx) {
 
   const cgp::Dataset data = cgpw::make_dataset(exp, layers);
   {
-    std::ofstream f(ctx.artifact("dataset", "dataset.txt"));
-    cgp::write_dataset(f, data);
+    std::ostringstream text;
+    cgp::write_dataset(text, data);
+    write_file(ctx.artifact("dataset", "dataset.txt"), text.str());
   }
   int64_t scored = 0;
   for (int s : data.scored) scored += s;
@@ -254,7 +256,7 @@ void run_cgp(RunContext& ctx) {
     NNC_CHECK(metric == cgp::Metric::SE, "option rms_threshold converts to SE units: use metric SE");
     threshold = int64_t(rms * rms * double(scored));
   }
-  const int threads = int(c.get_int("cgp_threads"));
+  const int threads = capped_threads(c, "cgp_threads");
   auto opts = cgp::Options(rows, cols)
                   .lookback(int(c.get_int("lookback")))
                   .lambda(int(c.get_int("lambda")))
@@ -322,10 +324,7 @@ void run_cgp(RunContext& ctx) {
   ctx.record.tags["stop_reason"] = res.stop_reason;
   ctx.record.tags["gates"] = cgp::format_gate_statistics(res.gate_stats);
 
-  {
-    std::ofstream g(ctx.artifact("genome", "genome.txt"));
-    g << res.genome.to_string() << "\n";
-  }
+  write_file(ctx.artifact("genome", "genome.txt"), res.genome.to_string() + "\n");
   cgp::write_stats_csv(ctx.artifact("stats", "stats.csv"), res.stats);
   if (const std::string& extra = c.get_string("stats_file"); !extra.empty())
     cgp::write_stats_csv(extra, res.stats);

@@ -2,10 +2,11 @@
 
 #include <torch/torch.h>
 
-#include <fstream>
 #include <optional>
+#include <thread>
 
 #include "core/error.h"
+#include "core/file_io.h"
 #include "data/loader.h"
 #include "train/runtime.h"
 
@@ -83,6 +84,17 @@ models::ModelOptions model_options_for(const data::Dataset& d) {
   return o;
 }
 
+int capped_threads(const RunConfig& c, const std::string& key) {
+  const int64_t asked = c.get_int(key);
+  NNC_CHECK(asked >= 0, "option '{}': expected 0 (all cores) or a positive number of threads, got {}",
+            key, asked);
+  const int64_t hw = std::max(1u, std::thread::hardware_concurrency());
+  if (asked <= 4 * hw) return static_cast<int>(asked);
+  fmt::print(stderr, "[runtime] option '{}': {} capped to {} (4 x {} hardware threads)\n", key,
+             asked, 4 * hw, hw);
+  return static_cast<int>(4 * hw);
+}
+
 train::ExecutionOptions prepare_runtime(const RunConfig& c) {
   std::string dev = c.get_string("device");
   std::optional<torch::Device> device;
@@ -94,7 +106,7 @@ train::ExecutionOptions prepare_runtime(const RunConfig& c) {
   NNC_CHECK(!device->is_cuda() || torch::cuda::is_available(),
             "option 'device': '{}' requested but this LibTorch build sees no CUDA device", dev);
   auto exec = train::ExecutionOptions::from(*device, c.get_string("precision"), c.get_bool("channels_last"));
-  std::string threads = train::configure_threads(static_cast<int>(c.get_int("threads")));
+  std::string threads = train::configure_threads(capped_threads(c, "threads"));
   fmt::print(stderr, "[runtime] device {}, precision {}{}, {}\n", dev, train::to_string(exec.precision),
              exec.channels_last ? ", channels-last" : "", threads);
   return exec;
@@ -110,13 +122,13 @@ void record_eval(RunRecord& r, const std::string& prefix, const train::EvalResul
 }
 
 void record_history(RunContext& ctx, const train::TrainResult& result) {
-  std::ofstream csv(ctx.artifact("epochs", "epochs.csv"));
-  csv << "epoch,lr,loss,accuracy,seconds\n";
+  std::string csv = "epoch,lr,loss,accuracy,seconds\n";
   for (auto& h : result.history) {
-    csv << fmt::format("{},{},{},{},{}\n", h.epoch, h.lr, h.loss, h.accuracy, h.seconds);
+    csv += fmt::format("{},{},{},{},{}\n", h.epoch, h.lr, h.loss, h.accuracy, h.seconds);
     ctx.record.series["epoch_loss"].push_back(h.loss);
     ctx.record.series["epoch_accuracy"].push_back(h.accuracy);
   }
+  write_file(ctx.artifact("epochs", "epochs.csv"), csv);
   ctx.record.metrics["train_seconds"] = result.seconds;
   ctx.record.metrics["train_samples_per_s"] =
       result.seconds > 0 ? static_cast<double>(result.samples) / result.seconds : 0;

@@ -21,6 +21,10 @@ std::pair<data::Dataset, data::Dataset> load_data(const RunConfig& c);
 train::TrainOptions training_from(const RunConfig& c);
 /// Model options matching a dataset's sample shape and class count.
 models::ModelOptions model_options_for(const data::Dataset& d);
+/// The thread count of option `key` (0 = all cores): negative refused; more than 4 per
+/// hardware thread only oversubscribes (100000 spawns threads until the machine gives up), so
+/// it is capped there, with a note on stderr.
+int capped_threads(const RunConfig& c, const std::string& key);
 /// Prepares threads and returns the device, precision and layout named in the config
 /// (validated: an unknown device, a missing GPU or an unsupported precision is one error line).
 train::ExecutionOptions prepare_runtime(const RunConfig& c);

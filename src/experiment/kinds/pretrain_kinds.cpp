@@ -7,6 +7,7 @@
 #include <set>
 
 #include "core/error.h"
+#include "core/file_io.h"
 #include "data/loader.h"
 #include "experiment/kinds/common.h"
 #include "experiment/kinds/kinds.h"
@@ -22,7 +23,7 @@ void copy_to(const std::string& from, const std::string& to) {
   if (to.empty()) return;
   auto parent = std::filesystem::path(to).parent_path();
   if (!parent.empty()) std::filesystem::create_directories(parent);
-  std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing);
+  nnc::copy_file(from, to);
   fmt::print(stderr, "[pretrain] saved {}\n", to);
 }
 

@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
-#include <fstream>
 
 #include "core/error.h"
+#include "core/file_io.h"
 #include "core/seed.h"
 #include "data/dataset.h"
 #include "data/teacher_student.h"
@@ -145,15 +145,15 @@ void run_prune(RunContext& ctx) {
 
   // Per-epoch CSV and series.
   {
-    std::ofstream csv(ctx.artifact("epochs", "epochs.csv"));
-    csv << "phase,epoch,train_loss,train_accuracy,val_loss,val_accuracy,l0\n";
+    std::string csv = "phase,epoch,train_loss,train_accuracy,val_loss,val_accuracy,l0\n";
     for (const auto& e : out.epochs) {
-      csv << fmt::format("{},{},{},{},{},{},{}\n", e.phase, e.epoch, e.train_loss, e.train_accuracy, e.val_loss,
+      csv += fmt::format("{},{},{},{},{},{},{}\n", e.phase, e.epoch, e.train_loss, e.train_accuracy, e.val_loss,
                          e.val_accuracy, e.l0);
       ctx.record.series["epoch_loss"].push_back(e.train_loss);
       ctx.record.series["val_loss"].push_back(e.val_loss);
       ctx.record.series["l0"].push_back(static_cast<double>(e.l0));
     }
+    write_file(ctx.artifact("epochs", "epochs.csv"), csv);
   }
   auto& m = ctx.record.metrics;
   const bool cls = pd.num_classes > 0;

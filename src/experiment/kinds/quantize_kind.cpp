@@ -3,11 +3,11 @@
 // PTQ and QAT models. --report true prints the per-layer cost table.
 #include <torch/torch.h>
 
-#include <fstream>
 #include <iostream>
 #include <sstream>
 
 #include "core/error.h"
+#include "core/file_io.h"
 #include "experiment/kinds/common.h"
 #include "experiment/kinds/kinds.h"
 #include "models/safetensors.h"
@@ -49,16 +49,17 @@ void record_quant_metrics(RunRecord& r, const std::string& prefix, const quant::
 }
 
 void write_layers_csv(const std::string& path, const quant::CostReport& cost) {
-  std::ofstream csv(path);
-  csv << "layer,op,format,out_shape,weights,biases,bn_values,weight_bits,bias_bits,input_bits,"
-         "macs,flops,bitops,size_bits\n";
+  std::string csv =
+      "layer,op,format,out_shape,weights,biases,bn_values,weight_bits,bias_bits,input_bits,"
+      "macs,flops,bitops,size_bits\n";
   for (auto& l : cost.layers) {
     std::string shape;
     for (size_t i = 0; i < l.out_shape.size(); ++i) shape += (i ? "x" : "") + std::to_string(l.out_shape[i]);
-    csv << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", l.name, l.op, l.config, shape,
+    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", l.name, l.op, l.config, shape,
                        l.weights, l.biases, l.bn_values, l.weight_bits, l.bias_bits, l.input_bits,
                        l.macs, l.flops, l.bitops, l.size_bits);
   }
+  write_file(path, csv);
 }
 
 /// The parsed --quant-config (also the kind's dry-run check).

@@ -30,6 +30,9 @@ const char* kNamespaceOrder[] = {
 /// the compressor is fitted (fixed and item sizes do not depend on the fit), so an impossible
 /// budget fails at once.
 replay::BudgetPlan budget_plan(const RunConfig& c, const ReplaySetup& setup) {
+  NNC_CHECK(c.get_int("memory_size") >= 0,
+            "option 'memory_size': expected a number of slots >= 1 (or 0 to give the budget with "
+            "--memory-bytes), got {}", c.get_int("memory_size"));
   if (c.get_int("memory_size") > 0) {
     NNC_CHECK(c.get_string("memory_bytes").empty(),
               "give either --memory-size (slots) or --memory-bytes, not both");

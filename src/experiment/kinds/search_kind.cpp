@@ -5,10 +5,10 @@
 #include <torch/torch.h>
 
 #include <cmath>
-#include <fstream>
 #include <sstream>
 
 #include "core/error.h"
+#include "core/file_io.h"
 #include "experiment/kinds/common.h"
 #include "experiment/kinds/kinds.h"
 #include "models/safetensors.h"
@@ -125,9 +125,13 @@ void run_search(RunContext& ctx) {
                       : fmt::format(" (front {})", p.front_size));
   });
 
-  { std::ofstream f(ctx.artifact("trials_csv", "trials.csv")); quant::write_trials_csv(r, f); }
-  { std::ofstream f(ctx.artifact("trials_json", "trials.json")); f << quant::trials_json(r) << "\n"; }
-  { std::ofstream f(ctx.artifact("best_json", "best.json")); f << quant::best_json(r) << "\n"; }
+  {
+    std::ostringstream csv;
+    quant::write_trials_csv(r, csv);
+    write_file(ctx.artifact("trials_csv", "trials.csv"), csv.str());
+  }
+  write_file(ctx.artifact("trials_json", "trials.json"), quant::trials_json(r) + "\n");
+  write_file(ctx.artifact("best_json", "best.json"), quant::best_json(r) + "\n");
 
   auto& rec = ctx.record;
   // Series hold complete trials only (failed ones are in trials.csv with their error):
