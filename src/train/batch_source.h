@@ -25,6 +25,11 @@ class BatchSource {
   /// True when every row already lies on `device` as a tensor: batches are then slices of
   /// it, with nothing computed or copied per step.
   virtual bool resident_on(const torch::Device& /*device*/) const { return false; }
+  /// Where this source's row indices are made for `device`: there when the rows are resident
+  /// on it (no host round trip per batch), on the CPU otherwise.
+  torch::Device index_device(const torch::Device& device) const {
+    return resident_on(device) ? device : torch::Device(torch::kCPU);
+  }
 };
 
 /// Pre-normalised tensors held in memory (the common case), on the CPU or on a device.

@@ -13,9 +13,7 @@ torch::Tensor predict_on_device(const std::function<torch::Tensor(const torch::T
                                 const BatchSource& data, int64_t batch_size, const ExecutionOptions& exec) {
   c10::InferenceMode inference;
   std::vector<torch::Tensor> outs;
-  // Indices where the rows are: a resident source is sliced without a host round trip.
-  auto index_options = torch::TensorOptions().dtype(torch::kInt64).device(
-      data.resident_on(exec.device) ? exec.device : torch::Device(torch::kCPU));
+  auto index_options = torch::TensorOptions().dtype(torch::kInt64).device(data.index_device(exec.device));
   for (int64_t s = 0; s < data.size(); s += batch_size) {
     auto index = torch::arange(s, std::min(data.size(), s + batch_size), index_options);
     auto x = exec.prepare_input(data.get(index).inputs);

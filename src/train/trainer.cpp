@@ -123,7 +123,7 @@ TrainResult Trainer::fit_on_device(torch::nn::Module& model,
   std::optional<TensorSource> resident;
   if (!data.resident_on(device)) resident = make_resident(data, device, o.resident_limit_bytes_);
   const BatchSource& source = resident ? *resident : data;
-  const torch::Device index_device = source.resident_on(device) ? device : torch::Device(torch::kCPU);
+  const torch::Device index_device = source.index_device(device);
   auto params = model.parameters();
   params.insert(params.end(), extra_.begin(), extra_.end());
   auto optimizer = make_optimizer(o, params);
