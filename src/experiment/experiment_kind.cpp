@@ -20,7 +20,9 @@ KindRegistry& kind_registry() {
 std::vector<OptionSpec> common_options() {
   return {
       {"seed", int64_t{0}, "random seed (data order, initialisation, sampling)"},
-      {"device", std::string("cpu"), "torch device: cpu, cuda, cuda:1, ...", {}, false},
+      // Part of the run id: a GPU run's numbers differ from a CPU run's (other kernels, other
+      // reduction orders), so one must not overwrite or stand in for the other.
+      {"device", std::string("cpu"), "torch device: cpu, cuda, cuda:1, ...", {}, true},
       {"threads", int64_t{0}, "torch intra-op threads (0 = all cores)", {}, false},
       {"precision", std::string("fp32"),
        "forward-pass precision: fp32 | bf16 (autocast; CPUs with bf16 units, GPUs) | fp16 (autocast "

@@ -32,69 +32,11 @@ size_t edit_distance(const std::string& a, const std::string& b) {
   return prev[b.size()];
 }
 
-const char* type_name(const Value& v) {
-  switch (v.index()) {
-    case 0: return "a boolean (true/false)";
-    case 1: return "an integer";
-    case 2: return "a number";
-    default: return "a string";
-  }
-}
-
 nlohmann::json to_json_value(const Value& v) {
   return std::visit([](const auto& x) { return nlohmann::json(x); }, v);
 }
 
 }  // namespace
-
-std::string value_to_string(const Value& v) {
-  switch (v.index()) {
-    case 0: return std::get<bool>(v) ? "true" : "false";
-    case 1: return std::to_string(std::get<int64_t>(v));
-    case 2: return fmt::format("{}", std::get<double>(v));
-    default: return std::get<std::string>(v);
-  }
-}
-
-Value parse_value_like(const Value& like, const std::string& text, const std::string& key) {
-  try {
-    size_t pos = 0;
-    switch (like.index()) {
-      case 0:
-        if (text == "true" || text == "1" || text == "on" || text == "yes") return true;
-        if (text == "false" || text == "0" || text == "off" || text == "no") return false;
-        break;
-      case 1: {
-        int64_t v = std::stoll(text, &pos);
-        if (pos == text.size()) return v;
-        // Accept "3.0" for integer options (the seeds pass encoding_block=3.0).
-        double d = std::stod(text, &pos);
-        if (pos == text.size() && d == std::floor(d) && std::abs(d) < 9e18)
-          return static_cast<int64_t>(d);
-        break;
-      }
-      case 2: {
-        double v = std::stod(text, &pos);
-        if (pos == text.size()) return v;
-        break;
-      }
-      default: return text;
-    }
-  } catch (const std::exception&) {
-  }
-  fail("option '{}': '{}' is not {}", key, shown(text), type_name(like));
-}
-
-Value coerce_like(const Value& like, const Value& v, const std::string& key) {
-  if (like.index() == v.index()) return v;
-  if (like.index() == 2 && v.index() == 1) return static_cast<double>(std::get<int64_t>(v));
-  if (like.index() == 1 && v.index() == 2) {
-    double d = std::get<double>(v);
-    if (d == std::floor(d) && std::abs(d) < 9e18) return static_cast<int64_t>(d);
-  }
-  if (v.index() == 3) return parse_value_like(like, std::get<std::string>(v), key);
-  fail("option '{}': expected {}, got {}", key, type_name(like), shown(value_to_string(v)));
-}
 
 std::string closest_key(const std::string& key, const std::vector<OptionSpec>& specs) {
   std::string best;
@@ -191,8 +133,10 @@ void RunConfig::apply_toml_file(const std::string& path) {
 
 std::string RunConfig::normalized_json() const {
   nlohmann::json j = nlohmann::json::object();  // std::map order = sorted keys
+  // Identity = the kind's own options + those of the plug-ins this run selected: a new option
+  // of another compressor, or a new compressor, changes no existing run's id.
   for (auto& s : specs_)
-    if (s.affects_result) j[s.key] = to_json_value(values_.at(s.key));
+    if (s.affects_result && s.in_effect(values_)) j[s.key] = to_json_value(values_.at(s.key));
   return j.dump();
 }
 

@@ -9,28 +9,15 @@
 #include <variant>
 #include <vector>
 
+#include "core/options.h"
+
 namespace nnc::experiment {
 
-using Value = std::variant<bool, int64_t, double, std::string>;
-
-std::string value_to_string(const Value& v);
-/// Parses `text` into the same alternative as `like` (error names `key`).
-Value parse_value_like(const Value& like, const std::string& text, const std::string& key);
-/// Converts `v` to the alternative of `like` (int -> double allowed; error names `key`).
-Value coerce_like(const Value& like, const Value& v, const std::string& key);
-
-/// One option of an experiment kind.
-struct OptionSpec {
-  std::string key;                  ///< snake_case; flags are --kebab-case and --snake_case
-  Value default_value;
-  std::string help;
-  std::vector<std::string> choices; ///< allowed string values (empty = any)
-  bool affects_result = true;       ///< false for output paths, threads: not part of the run id
-  std::vector<std::string> aliases; ///< extra flag names (without dashes)
-  /// Maps a string value to the spelling it stands for (a registry alias such as "CIFAR10"
-  /// -> "cifar10") before it is stored, so both spellings give one run id. Empty = as given.
-  std::function<std::string(const std::string&)> canonical;
-};
+using Value = nnc::OptionValue;
+using nnc::coerce_like;
+using nnc::OptionSpec;
+using nnc::parse_value_like;
+using nnc::value_to_string;
 
 class RunConfig {
  public:

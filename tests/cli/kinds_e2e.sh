@@ -5,8 +5,9 @@
 # train, replay, cgp, pretrain-encoder and pretrain-compressor run to success in cli-e2e,
 # replay-e2e and cgp-e2e, so here only their ids are pinned (--dry-run).
 #
-# Why the ids are pinned: a run id is a hash of the kind and ALL its result-affecting options
-# (defaults included; src/experiment/run_config.cpp). A sweep skips the runs whose id is
+# Why the ids are pinned: a run id is a hash of the kind, its own result-affecting options
+# (device included) and the options of the plug-ins the run selected (defaults included;
+# src/experiment/run_config.cpp, docs/engine.md). A sweep skips the runs whose id is
 # completed in its results.db, and `results merge` matches runs by id. A commit that changes
 # the ids (a new option, a changed default, a renamed key, another JSON spelling of a value)
 # makes every existing database look empty: sweeps rerun everything, merges duplicate runs.
@@ -37,7 +38,7 @@ run_pinned() {
 
 # --- quantize: 8-bit PTQ of LeNet-5, then one QAT epoch ----------------------------------------
 FM=(--limit-train 300 --limit-test 100 --epochs 1)
-if run_pinned quantize 2f99b1f7ba9d3a65 quantize --model lenet5 \
+if run_pinned quantize 01743d83649356c3 quantize --model lenet5 \
      --quant-config examples/quant/lenet5_int8_by_type.toml "${FM[@]}" --qat-epochs 1 --latency-repeats 1; then
   completed_with "quantize: accuracies in [0,1], 8-bit weights a quarter of the float bytes" "$R" "$RUN_ID" \
     "$(m float_accuracy) BETWEEN 0 AND 1 AND $(m ptq_accuracy) BETWEEN 0 AND 1
@@ -50,7 +51,7 @@ fi
 
 # --- search: mixed-precision PTQ (TPE), then width + bit width (NSGA-II, Pareto front) -----------
 SEARCH=(--n-trials 4 --num-samples 100 --latency-repeats 1 --latency-warmup 0)
-if run_pinned "search tpe" 45ad134f09a80350 search --model lenet5 \
+if run_pinned "search tpe" f240d6ef3e0f647a search --model lenet5 \
      --search-config examples/quant/lenet5_fmnist_search.toml "${FM[@]}" "${SEARCH[@]}"; then
   completed_with "search tpe: 4 trials complete, the best re-measured on the test set" "$R" "$RUN_ID" \
     "$(m n_trials) = 4 AND $(m n_complete) = 4 AND $(m front_size) = 1
@@ -59,7 +60,7 @@ if run_pinned "search tpe" 45ad134f09a80350 search --model lenet5 \
   trials=$R/$(sql "$R" "SELECT json_extract(artifacts,'\$.trials_csv') FROM runs WHERE id='$RUN_ID'")
   [ "$(wc -l <"$trials")" = 5 ] && ok "search tpe: trials.csv has 4 trials" || bad "search tpe: trials.csv: $(cat "$trials")"
 fi
-if run_pinned "search width nsga2" 046506eba4625a3f search --model lenet300100 \
+if run_pinned "search width nsga2" 95be78707be9f581 search --model lenet300100 \
      --search-config examples/quant/mlp_fmnist_width_search.toml "${FM[@]}" "${SEARCH[@]}" --width-epochs 1; then
   completed_with "search width nsga2: 3 widths trained, a Pareto front re-measured" "$R" "$RUN_ID" \
     "$(m widths_trained) = 3 AND $(m n_complete) = 4 AND $(m front_size) >= 1
@@ -68,14 +69,14 @@ fi
 
 # --- prune: DRR on the teacher-student MLP (fused engine), DRR on LeNet-300-100 -----------------
 # (flags, not the examples' files: editing an example must not move these pins)
-if run_pinned "prune teacher-student" 3495e81459c67750 prune --dataset teacher-student --procedure drr \
+if run_pinned "prune teacher-student" 9153b06dd3c81d14 prune --dataset teacher-student --procedure drr \
      --alpha 0.01 --gauss-loss true --lr 5e-4 --train-batch-size 300 --val-batch-size 0 --min-epochs 50 \
      --max-epochs 100 --finetuning-max-epochs 50 --smoothing-window 10 --prune-window 5 --n-val 200 --n-test 200; then
   completed_with "prune teacher-student: 751 parameters, some pruned, finite losses" "$R" "$RUN_ID" \
     "$(m parameters) = 751 AND $(m teacher_parameters) = 72 AND $(m nonzeros) < $(m parameters)
      AND $(m nonzeros) >= 1 AND abs($(m test_loss)) < 1e6 AND json_extract(tags,'\$.engine') = 'fused-eigen'"
 fi
-if run_pinned "prune lenet300100" 4d1697c5de6d2c7c prune --dataset fashion-mnist --model lenet300100 \
+if run_pinned "prune lenet300100" 6bd521e0108271f0 prune --dataset fashion-mnist --model lenet300100 \
      --procedure drr --alpha 1e-4 --limit-train 300 --limit-test 100 --min-epochs 1 --max-epochs 2 \
      --finetuning-min-epochs 1 --finetuning-max-epochs 1 --smoothing-window 1 --prune-window 1 \
      --train-batch-size 128 --val-batch-size 100; then
@@ -85,15 +86,15 @@ if run_pinned "prune lenet300100" 4d1697c5de6d2c7c prune --dataset fashion-mnist
 fi
 
 # --- the kinds that run to success in other e2e tests: their ids pinned -------------------------
-pin train dfa7c1bfe7237191 train --dataset blobs --model mlp --epochs 3 --lr 0.01
-pin replay f593a0e612024fdf replay --dataset fashion-mnist --compressor quantization --n-states 4 \
+pin train 4417d47ac4dfc4e1 train --dataset blobs --model mlp --epochs 3 --lr 0.01
+pin replay ea5ad100d5c99901 replay --dataset fashion-mnist --compressor quantization --n-states 4 \
   --memory-bytes 100KiB --num-passes 4 --backbone-width 0.125
-pin cgp b1bf7b27c92b6ee1 cgp --dataset mnist-digits --model lenet5-classic --experiment layer-bypass \
+pin cgp b26d30752e575117 cgp --dataset mnist-digits --model lenet5-classic --experiment layer-bypass \
   --generations 400 --limit-train 600
-pin pretrain-encoder 350ce19e98524440 pretrain-encoder --dataset mnist-digits --encoder cutr --epochs 1
-pin pretrain-compressor 6630456f38112d44 pretrain-compressor --compressor sparse --atoms 16
+pin pretrain-encoder 514c5db0875b0f18 pretrain-encoder --dataset mnist-digits --encoder cutr --epochs 1
+pin pretrain-compressor 35c115d4b0cd9ed4 pretrain-compressor --compressor sparse --atoms 16
 # Spellings that are one configuration: one id (aliases and defaults given or not).
-pin "replay, seed spelling" f593a0e612024fdf replay --dataset FashionMNIST --compressor quantization \
+pin "replay, seed spelling" ea5ad100d5c99901 replay --dataset FashionMNIST --compressor quantization \
   --n_states 4 --memory_bytes 100KiB --num_passes 4 --backbone_width 0.125 --compress-test false
 
 e2e_summary kinds-e2e

@@ -121,3 +121,45 @@ TEST(RunConfig, LongValuesAreRefusedAndEchoedShortAndEscaped) {
   EXPECT_NE(ctl.find("none\\0\\x1b[31mred"), std::string::npos) << ctl;
   EXPECT_NE(ctl.find("is not one of none, thinning"), std::string::npos) << ctl;
 }
+
+// --- run identity: the kind's options + the selected plug-ins' options -------------------------
+
+namespace {
+std::vector<OptionSpec> owned_specs() {
+  auto s = specs();
+  s.push_back({"compression_factor", 0.9, "thinning", {}, true, {}, {}, {{"compressor", "thinning"}}});
+  return s;
+}
+}  // namespace
+
+TEST(RunIdentity, FrozenForAFixedConfig) {
+  // Deliberately frozen: if this changes, every stored run stops being recognised (sweep resume,
+  // results merge). Change the identity scheme only with a migration (results migrate).
+  RunConfig c("replay", owned_specs());
+  c.set("compressor", std::string("thinning"));
+  c.set("compression_factor", 0.5);
+  EXPECT_EQ(c.normalized_json(),
+            R"({"compress_test":false,"compression_factor":0.5,"compressor":"thinning","epochs":3,"lr":0.05})");
+  EXPECT_EQ(c.id(), "19ef306d6a0637b5");
+}
+
+TEST(RunIdentity, OtherPluginsOptionsAndNewPluginsChangeNoId) {
+  RunConfig before("replay", owned_specs());
+  before.set("compressor", std::string("none"));
+  auto more = owned_specs();
+  more.push_back({"jpeg_quality", int64_t{50}, "jpeg", {}, true, {}, {}, {{"compressor", "jpeg"}}});
+  more.push_back({"n_states", int64_t{8}, "q", {}, true, {}, {}, {{"compressor", "quantization"}}});
+  RunConfig after("replay", more);
+  after.set("compressor", std::string("none"));
+  EXPECT_EQ(before.id(), after.id());
+  // An option of a plug-in the run did not select changes nothing, even when set.
+  RunConfig set_other("replay", owned_specs());
+  set_other.set("compression_factor", 0.1);
+  EXPECT_EQ(set_other.id(), before.id());
+  // ... but the selected plug-in's options do.
+  RunConfig thin_a("replay", owned_specs()), thin_b("replay", owned_specs());
+  thin_a.set("compressor", std::string("thinning"));
+  thin_b.set("compressor", std::string("thinning"));
+  thin_b.set("compression_factor", 0.1);
+  EXPECT_NE(thin_a.id(), thin_b.id());
+}
