@@ -82,23 +82,13 @@ int dry_run(const KindCommand& cmd, const experiment::RunConfig& config) {
   return 0;
 }
 
-/// Device is not part of a run id, so a completed run asked for on another device is
-/// named as such: the user learns why nothing runs and how to run it anyway.
-std::string device_note(const experiment::RunRecord& done, const experiment::RunConfig& asked) {
-  auto json = nlohmann::json::parse(done.config_json, nullptr, false);
-  std::string was = json.is_object() ? json.value("device", std::string()) : "";
-  std::string now = asked.has("device") ? asked.get_string("device") : "";
-  if (was.empty() || was == now) return "";
-  return fmt::format(" on device {} (this command asks for {})", was, now);
-}
-
 /// A completed run is not run again by accident: one line, exit 0, nothing written.
 bool report_already_completed(const KindCommand& cmd, const experiment::RunConfig& config,
                               const experiment::ResultsStore& store) {
   auto prev = store.get(config.id());
   if (cmd.rerun || !prev || prev->status != experiment::RunStatus::Completed) return false;
-  fmt::print("run {} already completed{} in {}: nothing to do; --rerun records a new attempt\n",
-             prev->id, device_note(*prev, config), store.path());
+  fmt::print("run {} already completed in {}: nothing to do; --rerun records a new attempt\n", prev->id,
+             store.path());
   return true;
 }
 }  // namespace
@@ -111,6 +101,7 @@ int run_kind_command(const KindCommand& cmd) {
     return 0;
   }
   experiment::ResultsStore store(cmd.out_dir);
+  store.require_current_ids();
   if (report_already_completed(cmd, config, store)) return 0;
   fmt::print(stderr, "[{}] run {} -> {}\n", cmd.kind->name, config.id(), store.path());
   auto outcome = experiment::run_one(*cmd.kind, config, store, cmd.out_dir, false);

@@ -10,6 +10,7 @@
 #include "core/file_io.h"
 #include "experiment/export.h"
 #include "experiment/results_store.h"
+#include "experiment/run_identity.h"
 
 namespace nnc::cli {
 namespace {
@@ -38,6 +39,19 @@ void print_run_line(const experiment::RunRecord& r, bool with_attempt) {
              r.run_time_s, headline, r.error.empty() ? "" : "  error: " + r.error);
 }
 
+/// `results migrate`: every run under today's id; what could not be recomputed is listed.
+int migrate_ids(experiment::ResultsStore& store) {
+  if (store.ids_current()) {
+    fmt::print("{}: run ids are current, nothing to do\n", store.path());
+    return 0;
+  }
+  auto report = store.rekey(experiment::current_run_id);
+  fmt::print("{}: {} runs, {} re-keyed, {} merged into a run of the same id, {} kept their id\n",
+             store.path(), report.runs, report.changed, report.merged, report.kept.size());
+  for (auto& why : report.kept) fmt::print("  kept {}\n", why);
+  return 0;
+}
+
 }  // namespace
 
 std::function<int()> add_results_command(CLI::App& root) {
@@ -52,7 +66,10 @@ std::function<int()> add_results_command(CLI::App& root) {
   auto* list = app->add_subcommand("list", "One line per run");
   auto* exp = app->add_subcommand("export", "Write runs as CSV or JSON");
   auto* merge = app->add_subcommand("merge", "Merge shard result directories into --out");
-  for (auto* sub : {list, exp, merge}) {
+  auto* migrate = app->add_subcommand(
+      "migrate", "Re-key the runs of a database written by an older nncompress to today's run ids "
+                 "(keeps every result and artifact)");
+  for (auto* sub : {list, exp, merge, migrate}) {
     sub->add_option("--out", st->out, "results directory")->capture_default_str();
   }
   for (auto* sub : {list, exp}) sub->add_option("--kind", st->kind, "only runs of this kind");
@@ -62,7 +79,7 @@ std::function<int()> add_results_command(CLI::App& root) {
   exp->add_option("--file", st->file, "output file (default: stdout)");
   merge->add_option("sources", st->sources, "result directories (or results.db files) to merge")
       ->required();
-  return [st, list, exp, merge]() -> int {
+  return [st, list, exp, merge, migrate]() -> int {
     using experiment::ResultsStore;
     // list and export only read: a mistyped --out is an error, never a new empty database.
     auto mode = merge->parsed() ? ResultsStore::Open::CreateIfMissing : ResultsStore::Open::ExistingOnly;
@@ -83,6 +100,7 @@ std::function<int()> add_results_command(CLI::App& root) {
       }
       return 0;
     }
+    if (migrate->parsed()) return migrate_ids(store);
     int added = 0;
     for (auto src : st->sources) {
       if (std::filesystem::is_directory(src)) src = (std::filesystem::path(src) / "results.db").string();

@@ -4,8 +4,10 @@
 #include <sqlite3.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <filesystem>
+#include <map>
 #include <limits>
 #include <nlohmann/json.hpp>
 
@@ -71,7 +73,10 @@ INSERT INTO attempts (id, attempt, kind, status, config, metrics, tags, series, 
   FROM runs;
 PRAGMA user_version = 1;
 )";
-constexpr int kSchemaVersion = 1;
+// Version 2: no table changes; the ids are of the current identity scheme. A database with
+// runs reaches it only through rekey() (`results migrate`), an empty one at once.
+constexpr int kSchemaVersion = 2;
+constexpr int kCurrentIdsVersion = 2;
 
 /// A prepared statement that finalises itself.
 class Statement {
@@ -187,6 +192,13 @@ int exec_retrying(sqlite3* db, const char* sql) {
   }
 }
 
+/// The single integer a parameterless query returns (COUNT(*)).
+int64_t query_count(sqlite3* db, const std::string& path, const char* sql) {
+  Statement s(db, sql, path);
+  NNC_CHECK(s.step() == SQLITE_ROW, "{}: {}", path, sqlite3_errmsg(db));
+  return s.integer(0);
+}
+
 }  // namespace
 
 ResultsStore::ResultsStore(const std::string& dir, Open mode) {
@@ -246,10 +258,26 @@ void ResultsStore::migrate() {
     return s.step() == SQLITE_ROW ? s.integer(0) : 0;
   };
   if (version() >= kSchemaVersion) return;
+  // Runs under old ids stay as they are until `results migrate` (rekey) re-keys them.
+  if (version() >= 1 && query_count(db_, path_, "SELECT COUNT(*) FROM runs") > 0) return;
   // Re-read inside the write transaction: another process may have migrated meanwhile.
   transaction([&] {
     if (version() < 1) exec(kMigrationV1);
+    if (version() < kCurrentIdsVersion && query_count(db_, path_, "SELECT COUNT(*) FROM runs") == 0)
+      exec(fmt::format("PRAGMA user_version = {};", kCurrentIdsVersion));
   });
+}
+
+bool ResultsStore::ids_current() const {
+  Statement s(db_, "PRAGMA user_version", path_);
+  return s.step() == SQLITE_ROW && s.integer(0) >= kCurrentIdsVersion;
+}
+
+void ResultsStore::require_current_ids() const {
+  NNC_CHECK(ids_current(), "{}: its run ids were computed by an older nncompress (every option "
+            "hashed, device not): run `nncompress results migrate --out {}` once to re-key them "
+            "(every result and artifact is kept), then run again",
+            path_, std::filesystem::path(path_).parent_path().string());
 }
 
 ResultsStore::~ResultsStore() {
@@ -303,7 +331,10 @@ void ResultsStore::insert_attempt(const RunRecord& r) {
             "full disk?)", r.attempt, r.id, path_, sqlite3_errmsg(db_));
 }
 
-void ResultsStore::put(const RunRecord& r) { upsert_run(r, true); }
+void ResultsStore::put(const RunRecord& r) {
+  require_current_ids();
+  upsert_run(r, true);
+}
 
 namespace {
 /// One integer from a query with one text parameter (NULL: `otherwise`); the statement is
@@ -321,6 +352,7 @@ const char* kNextAttempt = "SELECT MAX(attempt) + 1 FROM attempts WHERE id = ?";
 }  // namespace
 
 ResultsStore::AttemptStart ResultsStore::begin_attempt(RunRecord& r) {
+  require_current_ids();
   AttemptStart start;
   transaction([&] {
     r.attempt = static_cast<int>(query_int(db_, path_, kNextAttempt, r.id, 1));
@@ -445,7 +477,11 @@ int ResultsStore::merge_from(const std::string& other) {
   NNC_CHECK(attach.step() == SQLITE_DONE, "cannot open '{}' for merging: {}", other, sqlite3_errmsg(db_));
   int runs_changed = 0;
   try {
+    require_current_ids();
     const int version = attached_version(db_, path_);
+    NNC_CHECK(version >= kCurrentIdsVersion || query_count(db_, path_, "SELECT COUNT(*) FROM other.runs") == 0,
+              "cannot merge '{}': its run ids were computed by an older nncompress: run `nncompress "
+              "results migrate --out {}` on it first", other, fs::path(other).parent_path().string());
     transaction([&] {
       // New ids, and completed rows replacing not-completed ones; existing completed rows stay.
       exec(fmt::format(
@@ -477,6 +513,109 @@ int ResultsStore::merge_from(const std::string& other) {
   }
   exec("DETACH DATABASE other;");
   return runs_changed;
+}
+
+namespace {
+
+bool is_plain_id(const std::string& id) {
+  return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || c == '-' || c == '_';
+  });
+}
+
+/// Where one run goes when re-keyed: its new id, the folder its artifacts move to, and the
+/// attempt numbers its attempts are shifted by (a merged run's come after the kept run's).
+struct RekeyMove {
+  std::string old_id, new_id, dest_dir;  ///< dest_dir relative to the output folder
+  bool merged = false;
+};
+
+/// The moves of rekey(): runs in start order; the first completed run of each new id (else
+/// the first) keeps the run row, the others are merged into it.
+std::vector<RekeyMove> plan_rekey(const std::vector<RunRecord>& runs,
+                                  const std::function<std::string(const RunRecord&)>& new_id,
+                                  ResultsStore::RekeyReport& report) {
+  std::map<std::string, std::vector<std::pair<const RunRecord*, std::string>>> by_new;
+  std::vector<std::string> order;
+  for (auto& r : runs) {
+    std::string id;
+    try {
+      // Ids go into SQL and folder names: only the hex digits run ids are made of.
+      NNC_CHECK(is_plain_id(r.id), "not a run id this tool wrote");
+      id = new_id(r);
+      NNC_CHECK(id.empty() || is_plain_id(id), "the new id '{}' is not a run id", shown(id));
+    } catch (const Error& e) {
+      report.kept.push_back(r.id + ": " + e.what());
+      id.clear();
+    }
+    if (id.empty()) id = r.id;
+    if (by_new[id].empty()) order.push_back(id);
+    by_new[id].emplace_back(&r, id);
+  }
+  std::vector<RekeyMove> moves;
+  for (auto& id : order) {
+    auto& group = by_new[id];
+    auto keeper = std::find_if(group.begin(), group.end(),
+                               [](auto& g) { return g.first->status == RunStatus::Completed; });
+    if (keeper == group.end()) keeper = group.begin();
+    if (keeper->first->id != id) moves.push_back({keeper->first->id, id, "runs/" + id, false});
+    for (auto it = group.begin(); it != group.end(); ++it)
+      if (it != keeper) moves.push_back({it->first->id, id, "runs/" + id + "/merged-" + it->first->id, true});
+  }
+  return moves;
+}
+
+/// SQL that rewrites a row's artifact paths from runs/<old>/ to dest_dir/.
+std::string moved_artifacts_sql(const RekeyMove& m) {
+  return fmt::format("replace(artifacts, '\"runs/{}/', '\"{}/')", m.old_id, m.dest_dir);
+}
+
+}  // namespace
+
+ResultsStore::RekeyReport ResultsStore::rekey(const std::function<std::string(const RunRecord&)>& new_id) {
+  namespace fs = std::filesystem;
+  RekeyReport report;
+  const auto runs = list();
+  report.runs = static_cast<int>(runs.size());
+  const auto moves = plan_rekey(runs, new_id, report);
+  const fs::path out = fs::path(path_).parent_path();
+  std::vector<std::pair<fs::path, fs::path>> moved;  // done folder moves, undone on failure
+  try {
+    for (auto& m : moves) {
+      fs::path from = out / "runs" / m.old_id, to = out / m.dest_dir;
+      if (!fs::exists(from)) continue;
+      NNC_CHECK(!fs::exists(to), "cannot move '{}' to '{}': the target exists", from.string(), to.string());
+      fs::create_directories(to.parent_path());
+      fs::rename(from, to);
+      moved.emplace_back(from, to);
+    }
+    transaction([&] {
+      // Through temporary ids first: a new id may be another run's old one.
+      for (auto& m : moves)
+        for (const char* table : {"runs", "attempts"})
+          exec(fmt::format("UPDATE {} SET id = '~{}', artifacts = {} WHERE id = '{}';", table, m.old_id,
+                           moved_artifacts_sql(m), m.old_id));
+      for (auto& m : moves) {
+        // A merged run's attempts are numbered after those of the run it joins.
+        exec(fmt::format("UPDATE attempts SET id = '{0}', attempt = attempt + {1} WHERE id = '~{2}';", m.new_id,
+                         m.merged ? fmt::format("(SELECT COALESCE(MAX(attempt), 0) FROM attempts WHERE id = '{}')",
+                                                m.new_id)
+                                  : std::string("0"),
+                         m.old_id));
+        exec(m.merged ? fmt::format("DELETE FROM runs WHERE id = '~{}';", m.old_id)
+                      : fmt::format("UPDATE runs SET id = '{}' WHERE id = '~{}';", m.new_id, m.old_id));
+      }
+      exec(fmt::format("PRAGMA user_version = {};", kCurrentIdsVersion));
+    });
+  } catch (...) {
+    for (auto it = moved.rbegin(); it != moved.rend(); ++it) {
+      std::error_code ec;
+      fs::rename(it->second, it->first, ec);
+    }
+    throw;
+  }
+  for (auto& m : moves) (m.merged ? report.merged : report.changed)++;
+  return report;
 }
 
 bool ResultsStore::integrity_ok() const {

@@ -9,6 +9,11 @@
 // Every write is a single transaction, so a killed process never leaves half a row;
 // several processes may write to one database at once. Databases written before the
 // attempts table existed are migrated in place when opened (PRAGMA user_version 0 -> 1).
+// Version 2 marks run ids of the current identity scheme (the kind's options + the selected
+// plug-ins'; docs/engine.md). A version-1 database with runs is still read by every
+// command, but recording into it (or merging it) is refused until `results migrate`
+// re-keys its runs (rekey()): old and new ids must never mix in one database.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -64,6 +69,24 @@ class ResultsStore {
   int merge_from(const std::string& other_db_path);
   /// PRAGMA integrity_check == "ok".
   bool integrity_ok() const;
+
+  /// Whether the run ids follow the current identity scheme (schema version 2).
+  bool ids_current() const;
+  /// Refuses (one error line naming `results migrate`) a database whose ids are of the old
+  /// scheme: recording into it would mix two kinds of ids (see the header).
+  void require_current_ids() const;
+  struct RekeyReport {
+    int runs = 0;      ///< run rows looked at
+    int changed = 0;   ///< runs whose id changed (their artifacts moved along)
+    int merged = 0;    ///< runs that now share an id with another: their rows became attempts
+    std::vector<std::string> kept;  ///< "id: why" for runs whose id could not be recomputed
+  };
+  /// Gives every run the id `new_id(run)` returns ("" = keep its id; throw to say why, it is
+  /// recorded in kept). Runs that now share an id become attempts of one run (the earliest
+  /// completed one keeps the run row); runs/<old>/ moves to runs/<new>/ (a merged run's to
+  /// runs/<new>/merged-<old>/) and artifact paths follow. One transaction; the folders are
+  /// moved back if it fails. Marks the database current.
+  RekeyReport rekey(const std::function<std::string(const RunRecord&)>& new_id);
 
  private:
   void exec(const std::string& sql) const;

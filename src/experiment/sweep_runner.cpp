@@ -173,6 +173,7 @@ SweepResult run_sweep(const std::vector<const PlannedRun*>& runs, const SweepOpt
   o.validate();
   namespace fs = std::filesystem;
   ResultsStore store(o.out_dir);  // a read-only or unusable directory fails here, clearly
+  store.require_current_ids();     // before any run starts: old and new ids never mix
   FolderLock lock(o.out_dir);
   auto log_dir = fs::path(o.out_dir) / "logs";
   std::error_code ec;

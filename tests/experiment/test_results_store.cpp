@@ -319,12 +319,15 @@ TEST(ResultsStore, DatabaseOfTheFirstSchemaIsMigratedInPlace) {
   fs::create_directories(dir);
   auto fixture = fs::path(src) / "tests/experiment/data/results_v0.db";
   fs::copy_file(fixture, fs::path(dir) / "results.db");
-  {  // a version 0 source merges as it is (merging never writes to its sources)
+  {  // its ids are of the old scheme: merging it would mix two kinds of ids in one database
     ResultsStore merged(merged_dir);
-    EXPECT_EQ(merged.merge_from(dir + "/results.db"), 2);
-    EXPECT_EQ(merged.attempts().size(), 2u);
-    EXPECT_EQ(merged.merge_from(dir + "/results.db"), 0);
-    EXPECT_EQ(merged.attempts().size(), 2u);
+    try {
+      merged.merge_from(dir + "/results.db");
+      ADD_FAILURE() << "merging a database of old ids must be refused";
+    } catch (const nnc::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("results migrate --out " + dir), std::string::npos) << e.what();
+    }
+    EXPECT_TRUE(merged.list().empty());
   }
   ResultsStore store(dir);
   auto runs = store.list();
@@ -340,10 +343,86 @@ TEST(ResultsStore, DatabaseOfTheFirstSchemaIsMigratedInPlace) {
 
   RunRecord next = runs[0];  // a new attempt of the completed run: number 2, row untouched
   next.status = RunStatus::Running;
+  EXPECT_FALSE(store.ids_current());  // recording waits for `results migrate`
+  EXPECT_THROW(store.begin_attempt(next), nnc::Error);
+  auto report = store.rekey([](const RunRecord& r) { return r.id; });  // ids kept as they are
+  EXPECT_EQ(report.runs, 2);
+  EXPECT_EQ(report.changed, 0);
+  EXPECT_TRUE(store.ids_current());
+  {  // now it merges like any other
+    ResultsStore merged(merged_dir);
+    EXPECT_EQ(merged.merge_from(dir + "/results.db"), 2);
+    EXPECT_EQ(merged.attempts().size(), 2u);
+    EXPECT_EQ(merged.merge_from(dir + "/results.db"), 0);
+  }
   EXPECT_EQ(store.begin_attempt(next).attempt, 2);
   next.status = RunStatus::Failed;
   store.finish_attempt(next);
   EXPECT_EQ(store.get(runs[0].id)->status, RunStatus::Completed);
   ResultsStore again(dir);  // opening a migrated database changes nothing
   EXPECT_EQ(again.attempts().size(), 3u);
+}
+
+// `results migrate`: old ids re-keyed, artifacts moved along, runs that now share an id
+// merged into one run's attempts, nothing lost; a failure moves the folders back.
+TEST(ResultsStore, RekeyMovesRunsArtifactsAndMergesRunsThatNowShareAnId) {
+  auto dir = fresh_dir("rekey");
+  {
+    ResultsStore store(dir);
+    auto failed = record("0000000000000001", RunStatus::Failed, 0);
+    auto done = record("0000000000000002", RunStatus::Completed, 0.9);
+    auto other = record("0000000000000003", RunStatus::Completed, 0.5);
+    for (auto* r : {&failed, &done, &other}) {
+      r->artifacts["log"] = "runs/" + r->id + "/log.txt";
+      fs::create_directories(fs::path(dir) / "runs" / r->id);
+      std::ofstream(fs::path(dir) / "runs" / r->id / "log.txt") << r->id;
+      store.begin_attempt(*r);
+      store.finish_attempt(*r);
+    }
+  }
+  // Back to the old scheme, as a database written by an older binary would be.
+  {
+    ResultsStore store(dir);
+    EXPECT_TRUE(store.ids_current());
+  }
+  ASSERT_EQ(std::system(("sqlite3 " + dir + "/results.db 'PRAGMA user_version = 1'").c_str()), 0);
+  ResultsStore store(dir);
+  ASSERT_FALSE(store.ids_current());
+  // 1 and 2 now share an id (they differed only in an option that no longer counts).
+  auto new_id = [](const RunRecord& r) -> std::string {
+    if (r.id == "0000000000000003") nnc::fail("option 'gone' no longer exists");
+    return "00000000000000aa";
+  };
+  auto report = store.rekey(new_id);
+  EXPECT_EQ(report.runs, 3);
+  EXPECT_EQ(report.changed, 1);
+  EXPECT_EQ(report.merged, 1);
+  ASSERT_EQ(report.kept.size(), 1u);
+  EXPECT_NE(report.kept[0].find("'gone'"), std::string::npos);
+  EXPECT_TRUE(store.ids_current());
+
+  auto runs = store.list();
+  ASSERT_EQ(runs.size(), 2u);
+  auto merged = store.get("00000000000000aa");
+  ASSERT_TRUE(merged);
+  EXPECT_EQ(merged->status, RunStatus::Completed);  // the completed run keeps the row
+  EXPECT_DOUBLE_EQ(merged->metrics.at("test_accuracy"), 0.9);
+  EXPECT_EQ(merged->artifacts.at("log"), "runs/00000000000000aa/log.txt");
+  EXPECT_TRUE(fs::exists(fs::path(dir) / "runs/00000000000000aa/log.txt"));
+  EXPECT_TRUE(store.get("0000000000000003"));  // kept its id and folder
+  EXPECT_TRUE(fs::exists(fs::path(dir) / "runs/0000000000000003/log.txt"));
+  auto attempts = store.attempts();
+  ASSERT_EQ(attempts.size(), 3u);
+  int of_new = 0;
+  for (auto& a : attempts)
+    if (a.id == "00000000000000aa") {
+      ++of_new;
+      if (a.status == RunStatus::Failed) {  // the merged run: attempt 2, its folder inside
+        EXPECT_EQ(a.attempt, 2);
+        EXPECT_EQ(a.artifacts.at("log"), "runs/00000000000000aa/merged-0000000000000001/log.txt");
+        EXPECT_TRUE(fs::exists(fs::path(dir) / a.artifacts.at("log")));
+      }
+    }
+  EXPECT_EQ(of_new, 2);
+  EXPECT_TRUE(store.integrity_ok());
 }
