@@ -11,6 +11,7 @@
 #include <fstream>
 #include <unordered_set>
 
+#include "core/csv.h"
 #include "core/error.h"
 #include "core/seed.h"
 #include "data/paths.h"
@@ -36,19 +37,12 @@ std::string lower(std::string s) {
 std::string trim(std::string_view s) {
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
-  if (s.size() >= 2 && s.front() == '"' && s.back() == '"') s = s.substr(1, s.size() - 2);
   return std::string(s);
 }
-std::vector<std::string> split_csv(const std::string& line) {
-  std::vector<std::string> out;
-  size_t start = 0;
-  while (true) {
-    const size_t comma = line.find(',', start);
-    out.push_back(trim(std::string_view(line).substr(start, comma - start)));
-    if (comma == std::string::npos) break;
-    start = comma + 1;
-  }
-  return out;
+std::vector<std::string> split_csv(const std::string& line, const std::string& where) {
+  auto cells = parse_csv_row(line, where);
+  for (auto& c : cells) c = trim(c);
+  return cells;
 }
 std::string strip_j(const std::string& name) {
   const std::string l = lower(name);
@@ -148,7 +142,7 @@ JscTable read_jsc_csv(const std::string& path) {
   ++line_no;
   NNC_CHECK(!trim(line).empty(), "{}: empty file, expected a header row", path);
   if (!line.empty() && line.back() == '\r') line.pop_back();
-  const auto header = split_csv(line);
+  const auto header = split_csv(line, fmt::format("{}:{}", path, line_no));
   const Layout L = layout_from_header(path, header);
 
   JscTable t;
@@ -161,7 +155,7 @@ JscTable read_jsc_csv(const std::string& path) {
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     if (trim(line).empty()) continue;
-    const auto cells = split_csv(line);
+    const auto cells = split_csv(line, fmt::format("{}:{}", path, line_no));
     NNC_CHECK(cells.size() == L.columns, "{}:{}: {} columns, expected {} as in the header", path,
               line_no, cells.size(), L.columns);
     for (size_t k = 0; k < L.features.size(); ++k) {

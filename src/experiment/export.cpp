@@ -5,14 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
-namespace nnc::experiment {
+#include "core/csv.h"
 
-std::string csv_field(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
+namespace nnc::experiment {
 
 namespace {
 std::string json_scalar(const nlohmann::json& v) {

@@ -9,7 +9,5 @@ namespace nnc::experiment {
 
 std::string runs_to_csv(const std::vector<RunRecord>& runs);
 std::string runs_to_json(const std::vector<RunRecord>& runs);
-/// RFC 4180 quoting where needed.
-std::string csv_field(const std::string& s);
 
 }  // namespace nnc::experiment

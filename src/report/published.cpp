@@ -3,35 +3,12 @@
 #include <cmath>
 #include <cstdlib>
 
+#include "core/csv.h"
 #include "core/error.h"
 #include "report/embedded.h"
 
 namespace nnc::report {
 namespace {
-
-/// One CSV record (RFC 4180 quotes) starting at `pos`; advances pos past the line end.
-std::vector<std::string> csv_record(const std::string& text, size_t& pos) {
-  std::vector<std::string> fields(1);
-  bool quoted = false;
-  for (; pos < text.size(); ++pos) {
-    char c = text[pos];
-    if (quoted) {
-      if (c == '"' && pos + 1 < text.size() && text[pos + 1] == '"') fields.back() += '"', ++pos;
-      else if (c == '"') quoted = false;
-      else fields.back() += c;
-    } else if (c == '"') {
-      quoted = true;
-    } else if (c == ',') {
-      fields.emplace_back();
-    } else if (c == '\n') {
-      ++pos;
-      break;
-    } else if (c != '\r') {
-      fields.back() += c;
-    }
-  }
-  return fields;
-}
 
 double number(const std::string& s, const std::string& origin, int line, const char* column) {
   char* end = nullptr;
@@ -45,13 +22,13 @@ double number(const std::string& s, const std::string& origin, int line, const c
 
 std::vector<PublishedPoint> parse_published_csv(const std::string& text, const std::string& origin) {
   size_t pos = 0;
-  auto header = csv_record(text, pos);
+  auto header = next_csv_record(text, pos, origin + ":1");
   const std::vector<std::string> expected = {"method", "budget_bytes", "accuracy", "source"};
   NNC_CHECK(header == expected, "{}:1: expected the header 'method,budget_bytes,accuracy,source'",
             origin);
   std::vector<PublishedPoint> out;
   for (int line = 2; pos < text.size(); ++line) {
-    auto f = csv_record(text, pos);
+    auto f = next_csv_record(text, pos, fmt::format("{}:{}", origin, line));
     if (f.size() == 1 && f[0].empty()) continue;
     NNC_CHECK(f.size() == 4, "{}:{}: {} fields, expected 4 (method,budget_bytes,accuracy,source)",
               origin, line, f.size());

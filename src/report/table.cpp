@@ -5,7 +5,7 @@
 #include <cmath>
 
 #include "core/error.h"
-#include "experiment/export.h"
+#include "core/csv.h"
 
 namespace nnc::report {
 
@@ -19,10 +19,10 @@ Table& Table::row(std::vector<std::string> cells) {
 std::string Table::to_csv() const {
   std::string out;
   for (size_t i = 0; i < columns.size(); ++i)
-    out += (i ? "," : "") + experiment::csv_field(columns[i]);
+    out += (i ? "," : "") + csv_field(columns[i]);
   out += "\n";
   for (auto& r : rows) {
-    for (size_t i = 0; i < r.size(); ++i) out += (i ? "," : "") + experiment::csv_field(r[i]);
+    for (size_t i = 0; i < r.size(); ++i) out += (i ? "," : "") + csv_field(r[i]);
     out += "\n";
   }
   return out;
