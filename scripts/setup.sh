@@ -10,7 +10,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config ccache
   libtorch-dev libopenblas0-pthread libopenblas0-openmp
   libcli11-dev libtomlplusplus-dev nlohmann-json3-dev libfmt-dev
-  libsqlite3-dev sqlite3 libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
+  libsqlite3-dev sqlite3 libgtest-dev zlib1g-dev
   libeigen3-dev libturbojpeg0-dev
   dataset-fashion-mnist
   python3-torch python3-torchvision gnuplot-nox
