@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/file_io.h"
 #include "experiment/export.h"
+#include "experiment/import/importer.h"
 #include "experiment/results_store.h"
 #include "experiment/run_identity.h"
 
@@ -52,6 +53,26 @@ int migrate_ids(experiment::ResultsStore& store) {
   return 0;
 }
 
+/// `results import`: every run the sources hold, once (a run imported before is left alone).
+int import_runs(experiment::ResultsStore& store, const std::vector<std::string>& sources) {
+  store.require_current_ids();
+  std::vector<experiment::RunRecord> runs;
+  for (auto& src : sources) {  // all read before anything is written: a bad file stops the import
+    auto more = experiment::import_results(src);
+    runs.insert(runs.end(), more.begin(), more.end());
+  }
+  int added = 0;
+  for (auto& r : runs) {
+    if (store.get(r.id)) continue;
+    store.put(r);
+    ++added;
+    fmt::print("{} {:<7} {:<9} {}\n", r.id, r.kind, to_string(r.status), r.tags.at("imported_from"));
+  }
+  fmt::print("imported {} of {} runs into {} ({} were there already)\n", added, runs.size(), store.path(),
+             runs.size() - added);
+  return 0;
+}
+
 }  // namespace
 
 std::function<int()> add_results_command(CLI::App& root) {
@@ -69,7 +90,11 @@ std::function<int()> add_results_command(CLI::App& root) {
   auto* migrate = app->add_subcommand(
       "migrate", "Re-key the runs of a database written by an older nncompress to today's run ids "
                  "(keeps every result and artifact)");
-  for (auto* sub : {list, exp, merge, migrate}) {
+  auto* import = app->add_subcommand(
+      "import", "Read the originals' result files into --out: FETCH checkpoint.log (replay), the pruning "
+                "codebase's runs.csv (prune), CGP statistics CSVs (cgp); folders are searched");
+  import->add_option("sources", st->sources, "files or folders to import")->required();
+  for (auto* sub : {list, exp, merge, migrate, import}) {
     sub->add_option("--out", st->out, "results directory")->capture_default_str();
   }
   for (auto* sub : {list, exp}) sub->add_option("--kind", st->kind, "only runs of this kind");
@@ -79,10 +104,11 @@ std::function<int()> add_results_command(CLI::App& root) {
   exp->add_option("--file", st->file, "output file (default: stdout)");
   merge->add_option("sources", st->sources, "result directories (or results.db files) to merge")
       ->required();
-  return [st, list, exp, merge, migrate]() -> int {
+  return [st, list, exp, merge, migrate, import]() -> int {
     using experiment::ResultsStore;
     // list and export only read: a mistyped --out is an error, never a new empty database.
-    auto mode = merge->parsed() ? ResultsStore::Open::CreateIfMissing : ResultsStore::Open::ExistingOnly;
+    auto mode = merge->parsed() || import->parsed() ? ResultsStore::Open::CreateIfMissing
+                                                    : ResultsStore::Open::ExistingOnly;
     ResultsStore store(st->out, mode);
     if (list->parsed()) {
       auto rows = st->attempts ? store.attempts(st->kind) : store.list(st->kind);
@@ -101,6 +127,7 @@ std::function<int()> add_results_command(CLI::App& root) {
       return 0;
     }
     if (migrate->parsed()) return migrate_ids(store);
+    if (import->parsed()) return import_runs(store, st->sources);
     int added = 0;
     for (auto src : st->sources) {
       if (std::filesystem::is_directory(src)) src = (std::filesystem::path(src) / "results.db").string();

@@ -8,6 +8,8 @@
 namespace nnc::experiment {
 
 std::string current_run_id(const RunRecord& record) {
+  // An imported run's id names its file, not a configuration (import/importer.h).
+  if (record.tags.count("imported_from")) return record.id;
   NNC_CHECK(kind_registry().contains(record.kind), "unknown experiment kind '{}'", shown(record.kind));
   const ExperimentKind kind = kind_registry().create(record.kind);
   RunConfig config(record.kind, kind.options);
