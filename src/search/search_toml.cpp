@@ -207,7 +207,7 @@ StudyOptions SearchConfig::study_options(uint64_t seed) const {
   o.n_trials = setup.n_trials;
   o.timeout_s = setup.timeout_s;
   o.sampler = setup.sampler;
-  o.sampler_settings.seed = seed;
+  o.seed = seed;
   return o;
 }
 

@@ -34,12 +34,15 @@ void StudyOptions::validate() const {
   NNC_CHECK(max_resample >= 0, "study: max_resample {} must be >= 0", max_resample);
   NNC_CHECK(sampler_registry().contains(sampler), "unknown sampler '{}': expected one of {}",
             sampler, sampler_registry().joined_names());
+  OptionValues chosen = sampler_options;
+  chosen["sampler"] = sampler;
+  sampler_registry().validate(chosen);
 }
 
 void StudyOptions::describe(std::ostream& os) const {
   os << "n_trials: " << n_trials << "\ntimeout_s: " << (timeout_s > 0 ? timeout_s : 0)
      << (timeout_s > 0 ? "" : " (none)") << "\nsampler: " << sampler
-     << "\nseed: " << sampler_settings.seed << "\ndedup: " << to_string(dedup) << "\n";
+     << "\nseed: " << seed << "\ndedup: " << to_string(dedup) << "\n";
 }
 
 size_t StudyResult::n_complete() const {
@@ -82,7 +85,7 @@ double seconds_since(Clock::time_point t0) {
 StudyResult optimize(const SearchSpace& space, const ObjectiveSpec& spec,
                      const ObjectiveFn& objective, const StudyOptions& options) {
   options.validate();
-  std::unique_ptr<Sampler> sampler = make_sampler(options.sampler, options.sampler_settings);
+  std::unique_ptr<Sampler> sampler = make_sampler(options.sampler, options.seed, options.sampler_options);
   return optimize(space, spec, objective, *sampler, options);
 }
 

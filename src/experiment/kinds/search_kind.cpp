@@ -56,6 +56,9 @@ quant::QuantSearchOptions search_options_of(const RunConfig& c) {
   o.study = plan.search.study_options(seed);
   if (c.get_int("n_trials") > 0) o.study.n_trials = static_cast<int>(c.get_int("n_trials"));
   if (!c.get_string("sampler").empty()) o.study.sampler = c.get_string("sampler");
+  // A sampler's own options count (and enter the run id) only with --sampler naming it.
+  search::check_sampler_options_apply(c.get_string("sampler"), c.values());
+  o.study.sampler_options = c.values();
   o.study.dedup = search::parse_dedup(c.get_string("dedup"));
   o.study.validate();
   o.measure.latency_repeats = c.get_int("latency_repeats");
@@ -206,7 +209,8 @@ ExperimentKind search_kind() {
                        "TOML plan: [search.search_space] and [search.strategy] (see examples/quant/)"});
   k.options.push_back({"n_trials", int64_t{0}, "override the plan's n_trials (0 = the plan's)"});
   k.options.push_back({"sampler", std::string(""),
-                       "override the plan's sampler: brute-force | random | tpe | nsga2"});
+                       "override the plan's sampler: brute-force | random | tpe | nsga2 (needed "
+                       "to set the sampler's own options below)"});
   k.options.push_back({"dedup", std::string("allow"), "repeated configurations: allow | cache | resample",
                        {"allow", "cache", "resample"}});
   k.options.push_back({"data_loader", std::string(""),
@@ -221,6 +225,7 @@ ExperimentKind search_kind() {
   k.options.push_back({"eval_batch_size", int64_t{512}, "evaluation and latency batch size"});
   auto t = training_options(train::TrainOptions().optimizer("adam").lr(1e-3).epochs(2).batch_size(128));
   k.options.insert(k.options.end(), t.begin(), t.end());
+  merge_option_specs(k.options, search::sampler_registry().option_specs());
   k.run = run_search;
   k.check = [](const RunConfig& c) { search_options_of(c); };
   return k;
