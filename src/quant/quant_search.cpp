@@ -213,6 +213,17 @@ QuantMetrics QuantSearch::evaluate(const std::vector<search::Value>& params) {
   return measure(*model, eval_, num_classes_, options_.measure);
 }
 
+std::vector<TestedTrial> QuantSearch::test_best(const QuantSearchResult& result,
+                                                const train::BatchSource& held_out) {
+  std::vector<TestedTrial> out;
+  for (size_t number : result.best) {
+    const search::Trial& t = result.study.trials[number];
+    auto m = model_of(t.params);
+    out.push_back({&t, m->describe(), measure(*m, held_out, num_classes_, options_.measure)});
+  }
+  return out;
+}
+
 QuantSearchResult QuantSearch::run(std::function<void(const search::StudyProgress&)> on_trial) {
   QuantSearchResult r;
   r.space = space_;
