@@ -38,19 +38,21 @@ ALLOWED=(
 
 failures=0
 bad() { echo "layering: $*"; failures=$((failures + 1)); }
-declare -A seen_allowed=()
+declare -A seen_allowed=() allowed=()
+for entry in "${ALLOWED[@]}"; do allowed[$entry]=1; done
 
 for dir in "${!may[@]}"; do
   [ -d "$src/$dir" ] || continue
   while IFS= read -r hit; do
     file=${hit%%:*}; file=${file#"$src"/}
-    inc=$(sed -E 's/^[^:]*:[0-9]+:[[:space:]]*#[[:space:]]*include[[:space:]]*[<"]([^>"]+)[>"].*/\1/' <<<"$hit")
+    [[ $hit =~ include[[:space:]]*[\<\"]([^\>\"]+) ]] || continue
+    inc=${BASH_REMATCH[1]}
     top=${inc%%/*}
     [ "$top" = "$inc" ] && continue                  # <cmath>, "x.h": not a project folder
     [ -n "${may[$top]+set}" ] || continue            # <torch/...>, <fmt/...>: checked below
     [[ " ${may[$dir]} " == *" $top "* ]] && continue
     entry="$file -> $inc"
-    if printf '%s\n' "${ALLOWED[@]}" | grep -qxF -- "$entry"; then
+    if [ -n "${allowed[$entry]+set}" ]; then
       seen_allowed[$entry]=1
       continue
     fi
