@@ -76,7 +76,7 @@ struct Efficiency {
   double med20 = 0, med50 = 0, mean20 = 0, mean50 = 0, se20 = 0, se50 = 0;
 };
 
-Efficiency efficiency(const std::string& sampler, const SamplerSettings& base, int seeds,
+Efficiency efficiency(const std::string& sampler, const nnc::OptionValues& sampler_options, int seeds,
                       int trials) {
   const SearchSpace space = grid_space(6, 8);
   std::vector<double> b20, b50;
@@ -84,8 +84,8 @@ Efficiency efficiency(const std::string& sampler, const SamplerSettings& base, i
     StudyOptions opt;
     opt.n_trials = trials;
     opt.sampler = sampler;
-    opt.sampler_settings = base;
-    opt.sampler_settings.seed = static_cast<uint64_t>(seed);
+    opt.sampler_options = sampler_options;
+    opt.seed = static_cast<uint64_t>(seed);
     auto r = optimize(space, minimize("cost"),
                       [](const Trial& t) { return std::vector<double>{separable_cost(t.index)}; },
                       opt);
@@ -100,7 +100,7 @@ Efficiency efficiency(const std::string& sampler, const SamplerSettings& base, i
 }
 
 /// Mean sampler time per trial (ms): 10 parameters x 5 choices, `trials` trials, 5 seeds.
-double overhead_ms(const std::string& sampler, const SamplerSettings& base, int trials) {
+double overhead_ms(const std::string& sampler, const nnc::OptionValues& sampler_options, int trials) {
   const SearchSpace space = grid_space(10, 5);
   double total = 0;
   int n = 0;
@@ -108,9 +108,9 @@ double overhead_ms(const std::string& sampler, const SamplerSettings& base, int 
     StudyOptions opt;
     opt.n_trials = trials;
     opt.sampler = sampler;
-    opt.sampler_settings = base;
-    opt.sampler_settings.seed = static_cast<uint64_t>(seed);
-    opt.sampler_settings.nsga2.population_size = 20;
+    opt.sampler_options = sampler_options;
+    opt.sampler_options["nsga2_population_size"] = int64_t{20};
+    opt.seed = static_cast<uint64_t>(seed);
     auto r = optimize(space, minimize("cost"),
                       [](const Trial& t) { return std::vector<double>{separable_cost(t.index)}; },
                       opt);
@@ -160,8 +160,7 @@ int main(int argc, char** argv) {
   fmt::print("search sampler benchmark: 6 params x 8 choices, separable cost, optimum 0\n");
   fmt::print("best value after 20 and {} trials: median, mean +- standard error; lower is "
              "better\n\n", trials);
-  SamplerSettings plain, mv;
-  mv.tpe.multivariate = true;
+  const nnc::OptionValues plain, mv{{"tpe_multivariate", true}};
   const Efficiency tpe = efficiency("tpe", plain, seeds, trials);
   const Efficiency tpe_mv = efficiency("tpe", mv, seeds, trials);
   const Efficiency rnd = efficiency("random", plain, seeds, trials);
@@ -219,7 +218,7 @@ int main(int argc, char** argv) {
 
   fmt::print("\nsampler overhead, 10 params x 5 choices, 100 trials (mean of 5 seeds)\n");
   fmt::print("{:<28} {:>12}\n", "sampler", "ms/trial");
-  SamplerSettings none;
+  const nnc::OptionValues none;
   const double ms_tpe = overhead_ms("tpe", none, 100);
   fmt::print("{:<28} {:>12.4f}\n", "nnc tpe", ms_tpe);
   fmt::print("{:<28} {:>12.4f}\n", "nnc tpe (multivariate)", overhead_ms("tpe", mv, 100));

@@ -42,6 +42,70 @@ void Dataset::validate() const {
   }
 }
 
+namespace {
+
+/// One line of the text format: its int8 values and where 'x' ended the scored prefix.
+struct DataLine {
+  std::vector<int8_t> values;
+  int x_at = -1;
+  bool blank = false;  ///< empty or a comment
+};
+
+bool separator(char c) { return c == ' ' || c == '\t' || c == '\r' || c == ','; }
+
+DataLine read_line(std::string_view line, const std::string& source, size_t line_no,
+                   bool output_line) {
+  DataLine l;
+  size_t i = 0;
+  while (i < line.size()) {
+    while (i < line.size() && separator(line[i])) ++i;
+    if (i >= line.size()) break;
+    if (line[i] == '#' && l.values.empty() && l.x_at < 0) {
+      l.blank = true;
+      return l;
+    }
+    size_t j = i;
+    while (j < line.size() && !separator(line[j])) ++j;
+    std::string_view tok = line.substr(i, j - i);
+    i = j;
+    if (tok == "x") {
+      NNC_CHECK(output_line, "{}:{}: 'x' in an input line (it may only end the scored prefix of "
+                "an output line)", source, line_no);
+      NNC_CHECK(l.x_at < 0, "{}:{}: second 'x' in one output line", source, line_no);
+      l.x_at = int(l.values.size());
+      continue;
+    }
+    int v = 0;
+    auto [p, ec] = std::from_chars(tok.data(), tok.data() + tok.size(), v);
+    NNC_CHECK(ec == std::errc() && p == tok.data() + tok.size() && v >= -128 && v <= 127,
+              "{}:{}: expected an int8 value (-128..127) or 'x', got '{}'", source, line_no,
+              tok.substr(0, 32));
+    l.values.push_back(int8_t(v));
+  }
+  l.blank = l.values.empty() && l.x_at < 0;
+  return l;
+}
+
+/// An output line's scored prefix; a line that stops at 'x' is padded with 0 to `outputs`.
+int scored_outputs(DataLine& l, int outputs, const std::string& source, size_t line_no, int item) {
+  int scored = outputs;
+  if (l.x_at >= 0) {
+    scored = l.x_at;
+    NNC_CHECK(int(l.values.size()) == outputs || int(l.values.size()) == l.x_at,
+              "{}:{}: item {} output line has {} values, expected {} (or the scored prefix "
+              "only, ending in 'x')", source, line_no, item, l.values.size(), outputs);
+    NNC_CHECK(l.x_at <= outputs, "{}:{}: item {} scored prefix {} exceeds {} outputs", source,
+              line_no, item, l.x_at, outputs);
+    l.values.resize(size_t(outputs), 0);
+  }
+  NNC_CHECK(int(l.values.size()) == outputs,
+            "{}:{}: item {} output line has {} values, expected {}", source, line_no, item,
+            l.values.size(), outputs);
+  return scored;
+}
+
+}  // namespace
+
 Dataset parse_dataset(std::string_view text, const std::string& source, int expected_inputs,
                       int expected_outputs) {
   Dataset d;
@@ -53,69 +117,23 @@ Dataset parse_dataset(std::string_view text, const std::string& source, int expe
   while (pos < text.size()) {
     size_t nl = text.find('\n', pos);
     if (nl == std::string_view::npos) nl = text.size();
-    std::string_view line = text.substr(pos, nl - pos);
+    DataLine l = read_line(text.substr(pos, nl - pos), source, ++line_no, have_in);
     pos = nl + 1;
-    ++line_no;
-    std::vector<int8_t> values;
-    int x_at = -1;
-    size_t i = 0;
-    bool comment = false;
-    while (i < line.size()) {
-      while (i < line.size() && (line[i] == ' ' || line[i] == '\t' || line[i] == '\r' ||
-                                 line[i] == ','))
-        ++i;
-      if (i >= line.size()) break;
-      if (line[i] == '#' && values.empty() && x_at < 0) {
-        comment = true;
-        break;
-      }
-      size_t j = i;
-      while (j < line.size() && line[j] != ' ' && line[j] != '\t' && line[j] != '\r' &&
-             line[j] != ',')
-        ++j;
-      std::string_view tok = line.substr(i, j - i);
-      i = j;
-      if (tok == "x") {
-        NNC_CHECK(have_in, "{}:{}: 'x' in an input line (it may only end the scored prefix of "
-                  "an output line)", source, line_no);
-        NNC_CHECK(x_at < 0, "{}:{}: second 'x' in one output line", source, line_no);
-        x_at = int(values.size());
-        continue;
-      }
-      int v = 0;
-      auto [p, ec] = std::from_chars(tok.data(), tok.data() + tok.size(), v);
-      NNC_CHECK(ec == std::errc() && p == tok.data() + tok.size() && v >= -128 && v <= 127,
-                "{}:{}: expected an int8 value (-128..127) or 'x', got '{}'", source, line_no,
-                tok.substr(0, 32));
-      values.push_back(int8_t(v));
-    }
-    if (comment || (values.empty() && x_at < 0)) continue;
+    if (l.blank) continue;
     const int item = d.size();
     if (!have_in) {
-      if (d.inputs < 0) d.inputs = int(values.size());
-      NNC_CHECK(int(values.size()) == d.inputs,
+      if (d.inputs < 0) d.inputs = int(l.values.size());
+      NNC_CHECK(int(l.values.size()) == d.inputs,
                 "{}:{}: item {} input line has {} values, expected {}", source, line_no, item,
-                values.size(), d.inputs);
-      pending_in = std::move(values);
+                l.values.size(), d.inputs);
+      pending_in = std::move(l.values);
       have_in = true;
       continue;
     }
-    if (d.outputs < 0) d.outputs = int(values.size());
-    int scored = d.outputs;
-    if (x_at >= 0) {
-      scored = x_at;
-      NNC_CHECK(int(values.size()) == d.outputs || int(values.size()) == x_at,
-                "{}:{}: item {} output line has {} values, expected {} (or the scored prefix "
-                "only, ending in 'x')", source, line_no, item, values.size(), d.outputs);
-      NNC_CHECK(x_at <= d.outputs, "{}:{}: item {} scored prefix {} exceeds {} outputs", source,
-                line_no, item, x_at, d.outputs);
-      values.resize(size_t(d.outputs), 0);
-    }
-    NNC_CHECK(int(values.size()) == d.outputs,
-              "{}:{}: item {} output line has {} values, expected {}", source, line_no, item,
-              values.size(), d.outputs);
+    if (d.outputs < 0) d.outputs = int(l.values.size());
+    const int scored = scored_outputs(l, d.outputs, source, line_no, item);
     d.in.push_back(std::move(pending_in));
-    d.out.push_back(std::move(values));
+    d.out.push_back(std::move(l.values));
     d.scored.push_back(scored);
     have_in = false;
   }

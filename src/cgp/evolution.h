@@ -39,6 +39,8 @@ class Options {
 
   int rows() const { return rows_; }
   int cols() const { return cols_; }
+  /// Replaces the grid (when it is known only after the other options, as in weight_problem()).
+  Options& grid(int rows, int cols) { rows_ = rows; cols_ = cols; return *this; }
   /// Look-back l (columns a gate may read back). Default 0 = cols (full).
   Options& lookback(int v) { lookback_ = v; return *this; }
   int lookback() const { return lookback_ > 0 ? lookback_ : cols_; }

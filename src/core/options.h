@@ -158,4 +158,14 @@ class OptionFields {
   std::vector<Field> fields_;
 };
 
+/// The Options of a plug-in that has none (random and brute-force samplers, the CGP
+/// experiments): registering it still goes through PluginRegistry::add.
+struct NoOptions {
+  static const OptionFields<NoOptions>& fields() {
+    static const OptionFields<NoOptions> f;
+    return f;
+  }
+  void validate() const {}
+};
+
 }  // namespace nnc

@@ -81,6 +81,18 @@ CostReport model_cost(const QuantizedModel& model) {
   return r;
 }
 
+void CostReport::write_csv(std::ostream& os) const {
+  os << "layer,op,format,out_shape,weights,biases,bn_values,weight_bits,bias_bits,input_bits,"
+        "macs,flops,bitops,size_bits\n";
+  for (auto& l : layers) {
+    std::string shape;
+    for (size_t i = 0; i < l.out_shape.size(); ++i) shape += (i ? "x" : "") + std::to_string(l.out_shape[i]);
+    os << fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", l.name, l.op, l.config, shape,
+                      l.weights, l.biases, l.bn_values, l.weight_bits, l.bias_bits, l.input_bits,
+                      l.macs, l.flops, l.bitops, l.size_bits);
+  }
+}
+
 void CostReport::print_table(std::ostream& os) const {
   os << fmt::format("{:<10} {:<13} {:<38} {:>11} {:>9} {:>11} {:>12} {:>12} {:>15}\n", "layer",
                     "op", "format", "out", "params", "bytes", "MACs", "FLOPs", "BitOPs");

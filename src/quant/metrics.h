@@ -49,6 +49,8 @@ struct CostReport {
   double size_bytes() const { return static_cast<double>(size_bits) / 8.0; }
   /// The per-layer table (`nncompress quantize --report`), then the totals.
   void print_table(std::ostream& os) const;
+  /// One CSV row per layer (`nncompress quantize`'s layers.csv), with a header.
+  void write_csv(std::ostream& os) const;
 };
 
 CostReport model_cost(const QuantizedModel& model);

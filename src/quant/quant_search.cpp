@@ -83,6 +83,120 @@ SearchData split_search_data(const data::Dataset& train, const data::Dataset& te
   return d;
 }
 
+namespace {
+
+/// The plan's seed entries: key -> (field, choices), keys in file order.
+struct SeedTable {
+  std::vector<std::string> keys;
+  std::map<std::string, std::vector<std::pair<std::string, std::vector<search::Value>>>> fields;
+};
+
+SeedTable seed_table(const search::SearchConfig& cfg) {
+  SeedTable seed;
+  for (size_t i = 0; i < cfg.seed_params.size(); ++i) {
+    const auto& sp = cfg.seed_params[i];
+    if (!seed.fields.count(sp.key)) seed.keys.push_back(sp.key);
+    seed.fields[sp.key].emplace_back(sp.field, cfg.space[i].choices);
+  }
+  return seed;
+}
+
+std::string joined(const std::vector<std::string>& v) {
+  std::string s;
+  for (auto& x : v) s += (s.empty() ? "" : ", ") + x;
+  return s;
+}
+
+std::vector<std::string> quantizable_layer_names(const NetSpec& spec) {
+  std::vector<std::string> names;
+  for (auto& l : spec.layers)
+    if (is_quantizable(l.op)) names.push_back(l.name);
+  return names;
+}
+
+/// Every seed key must be able to apply (the original silently quantized nothing). Returns
+/// notes on keys that apply only with the other `by`.
+std::vector<std::string> check_seed_keys(const SeedTable& seed, const NetSpec& spec, const SearchPlan& plan) {
+  std::vector<std::string> notes;
+  for (auto& key : seed.keys) {
+    if (key == "default") continue;
+    const std::string at = plan.source + ": search.search_space.seed." + key;
+    const int idx = spec.find(key);
+    const bool is_layer = idx >= 0 && is_quantizable(spec.layers[idx].op);
+    if (plan.by == ConfigBy::kType) {
+      NNC_CHECK(is_quantizable(key) || is_layer,
+                "{}: '{}' is not a quantizable op type with by = \"type\" (expected one of {}; "
+                "or set search.search_space.setup.by = \"name\")", at, key,
+                joined(quantizable_op_types()));
+      if (!is_quantizable(key))
+        notes.push_back("seed." + key + " is a layer name: unused with by = \"type\"");
+    } else {
+      NNC_CHECK(is_layer || is_quantizable(key),
+                "{}: no quantizable layer named '{}' in {} (layers: {}; or set "
+                "search.search_space.setup.by = \"type\")", at, key, spec.arch,
+                joined(quantizable_layer_names(spec)));
+      if (!is_layer)
+        notes.push_back("seed." + key + " is an op type: unused with by = \"name\"");
+    }
+  }
+  return notes;
+}
+
+/// One target per op type present (by type) or per quantizable layer (by name), its
+/// parameters added to `space`; layers no seed entry applies to stay float.
+std::vector<QuantTarget> add_targets(const SeedTable& seed, const NetSpec& spec, ConfigBy by,
+                                     search::SearchSpace& space) {
+  std::vector<QuantTarget> targets;
+  auto add_target = [&](const std::string& key, const std::vector<std::string>& candidates) {
+    std::string seed_key;
+    for (auto& c : candidates)
+      if (seed.fields.count(c)) { seed_key = c; break; }
+    if (seed_key.empty()) {
+      if (!seed.fields.count("default")) return;  // no seed applies: the layer stays float
+      seed_key = "default";
+    }
+    QuantTarget t{key, seed_key, {}, {}};
+    for (auto& [field, choices] : seed.fields.at(seed_key)) {
+      t.fields.push_back(field);
+      t.params.push_back(space.size());
+      space.add(key + "." + field, choices);
+    }
+    targets.push_back(std::move(t));
+  };
+  if (by == ConfigBy::kType) {
+    std::vector<std::string> present_ops;
+    for (auto& l : spec.layers)
+      if (is_quantizable(l.op) && std::find(present_ops.begin(), present_ops.end(), l.op) == present_ops.end())
+        present_ops.push_back(l.op);
+    for (auto& op : present_ops) add_target(op, {op});
+  } else {
+    for (auto& l : spec.layers)
+      if (is_quantizable(l.op)) add_target(l.name, l.names());
+  }
+  return targets;
+}
+
+/// Every choice must make a valid config: try each one (others at their first choice) now,
+/// so a bad seed fails before training or evaluating anything.
+void check_every_choice(const std::vector<QuantTarget>& targets, const search::SearchSpace& space,
+                        const std::string& source) {
+  for (auto& t : targets) {
+    std::vector<std::pair<std::string, FieldValue>> fields;
+    for (size_t f = 0; f < t.fields.size(); ++f)
+      fields.emplace_back(t.fields[f], space[t.params[f]].choices.front());
+    const std::string where = source + ": search.search_space.seed." + t.seed_key + ".config";
+    for (size_t f = 0; f < t.fields.size(); ++f) {
+      auto trial = fields;
+      for (auto& choice : space[t.params[f]].choices) {
+        trial[f].second = choice;
+        layer_config_from_fields(trial, where);
+      }
+    }
+  }
+}
+
+}  // namespace
+
 QuantSearch::QuantSearch(QuantizedModelPtr base, const train::BatchSource& train_data,
                          const train::BatchSource& eval_data, int64_t num_classes,
                          QuantSearchOptions options)
@@ -94,92 +208,14 @@ QuantSearch::QuantSearch(QuantizedModelPtr base, const train::BatchSource& train
   NNC_CHECK(base_ != nullptr, "QuantSearch: no base model");
   options_.measure.validate();
   const auto& plan = options_.plan;
-  const auto& cfg = plan.search;
-  const std::string& src = plan.source;
-
-  // Seed entries: key -> (field, choices) in file order.
-  std::vector<std::string> seed_keys;
-  std::map<std::string, std::vector<std::pair<std::string, std::vector<search::Value>>>> seed;
-  for (size_t i = 0; i < cfg.seed_params.size(); ++i) {
-    const auto& sp = cfg.seed_params[i];
-    if (!seed.count(sp.key)) seed_keys.push_back(sp.key);
-    seed[sp.key].emplace_back(sp.field, cfg.space[i].choices);
-  }
   const auto& spec = base_->spec();
-  std::vector<std::string> quantizable_names, present_ops;
-  for (auto& l : spec.layers) {
-    if (!is_quantizable(l.op)) continue;
-    quantizable_names.push_back(l.name);
-    if (std::find(present_ops.begin(), present_ops.end(), l.op) == present_ops.end())
-      present_ops.push_back(l.op);
-  }
-  auto list = [](const std::vector<std::string>& v) {
-    std::string s;
-    for (auto& x : v) s += (s.empty() ? "" : ", ") + x;
-    return s;
-  };
-  // Every seed key must be able to apply (the original silently quantized nothing).
-  for (auto& key : seed_keys) {
-    if (key == "default") continue;
-    const std::string at = src + ": search.search_space.seed." + key;
-    const int idx = spec.find(key);
-    const bool is_layer = idx >= 0 && is_quantizable(spec.layers[idx].op);
-    if (plan.by == ConfigBy::kType) {
-      NNC_CHECK(is_quantizable(key) || is_layer,
-                "{}: '{}' is not a quantizable op type with by = \"type\" (expected one of {}; "
-                "or set search.search_space.setup.by = \"name\")", at, key,
-                list(quantizable_op_types()));
-      if (!is_quantizable(key))
-        notes_.push_back("seed." + key + " is a layer name: unused with by = \"type\"");
-    } else {
-      NNC_CHECK(is_layer || is_quantizable(key),
-                "{}: no quantizable layer named '{}' in {} (layers: {}; or set "
-                "search.search_space.setup.by = \"type\")", at, key, spec.arch,
-                list(quantizable_names));
-      if (!is_layer)
-        notes_.push_back("seed." + key + " is an op type: unused with by = \"name\"");
-    }
-  }
-  auto add_target = [&](const std::string& key, const std::vector<std::string>& candidates) {
-    std::string seed_key;
-    for (auto& c : candidates)
-      if (seed.count(c)) { seed_key = c; break; }
-    if (seed_key.empty()) {
-      if (!seed.count("default")) return;  // no seed applies: the layer stays float
-      seed_key = "default";
-    }
-    QuantTarget t{key, seed_key, {}, {}};
-    for (auto& [field, choices] : seed.at(seed_key)) {
-      t.fields.push_back(field);
-      t.params.push_back(space_.size());
-      space_.add(key + "." + field, choices);
-    }
-    targets_.push_back(std::move(t));
-  };
-  if (plan.by == ConfigBy::kType) {
-    for (auto& op : present_ops) add_target(op, {op});
-  } else {
-    for (auto& l : spec.layers)
-      if (is_quantizable(l.op)) add_target(l.name, l.names());
-  }
+  const SeedTable seed = seed_table(plan.search);
+  notes_ = check_seed_keys(seed, spec, plan);
+  targets_ = add_targets(seed, spec, plan.by, space_);
   add_width_parameters(space_, spec, plan.width);
   NNC_CHECK(!space_.empty(), "{}: the search space is empty for {} (no seed entry applies to its "
-            "layers {})", src, spec.arch, list(quantizable_names));
-  // Every choice must make a valid config: try each one (others at their first choice) now,
-  // so a bad seed fails before training or evaluating anything.
-  for (auto& t : targets_) {
-    std::vector<std::pair<std::string, FieldValue>> fields;
-    for (size_t f = 0; f < t.fields.size(); ++f)
-      fields.emplace_back(t.fields[f], space_[t.params[f]].choices.front());
-    const std::string where = src + ": search.search_space.seed." + t.seed_key + ".config";
-    for (size_t f = 0; f < t.fields.size(); ++f) {
-      auto trial = fields;
-      for (auto& choice : space_[t.params[f]].choices) {
-        trial[f].second = choice;
-        layer_config_from_fields(trial, where);
-      }
-    }
-  }
+            "layers {})", plan.source, spec.arch, joined(quantizable_layer_names(spec)));
+  check_every_choice(targets_, space_, plan.source);
 }
 
 QuantConfig QuantSearch::config_of(const std::vector<search::Value>& params) const {
@@ -211,6 +247,17 @@ QuantizedModelPtr QuantSearch::model_of(const std::vector<search::Value>& params
 QuantMetrics QuantSearch::evaluate(const std::vector<search::Value>& params) {
   auto model = model_of(params);
   return measure(*model, eval_, num_classes_, options_.measure);
+}
+
+std::vector<TestedTrial> QuantSearch::test_best(const QuantSearchResult& result,
+                                                const train::BatchSource& held_out) {
+  std::vector<TestedTrial> out;
+  for (size_t number : result.best) {
+    const search::Trial& t = result.study.trials[number];
+    auto m = model_of(t.params);
+    out.push_back({&t, m->describe(), measure(*m, held_out, num_classes_, options_.measure)});
+  }
+  return out;
 }
 
 QuantSearchResult QuantSearch::run(std::function<void(const search::StudyProgress&)> on_trial) {

@@ -47,6 +47,13 @@ struct QuantTarget {
   std::vector<size_t> params;       ///< their positions in the search space
 };
 
+/// A chosen trial (the best, or one of the Pareto set) re-measured on held-out data.
+struct TestedTrial {
+  const search::Trial* trial = nullptr;  ///< in the result's study
+  std::string config;                    ///< its model's description
+  QuantMetrics test;                     ///< measured on the held-out data
+};
+
 struct QuantSearchResult {
   search::SearchSpace space;
   search::StudyResult study;
@@ -77,6 +84,8 @@ class QuantSearch {
   QuantMetrics evaluate(const std::vector<search::Value>& params);
 
   QuantSearchResult run(std::function<void(const search::StudyProgress&)> on_trial = {});
+  /// The result's best trial(s) re-measured on `held_out` (data the search never saw).
+  std::vector<TestedTrial> test_best(const QuantSearchResult& result, const train::BatchSource& held_out);
   void describe(std::ostream& os) const;
 
  private:

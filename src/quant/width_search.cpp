@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <ostream>
+#include <sstream>
 
 #include "core/error.h"
 
@@ -26,6 +27,22 @@ WidthMode parse_width_mode(std::string_view text, const std::string& where) {
   if (text == "uniform") return WidthMode::kUniform;
   if (text == "per_layer" || text == "per-layer") return WidthMode::kPerLayer;
   fail("{}: unknown width mode '{}': expected none, uniform or per_layer", where, text);
+}
+
+std::vector<double> parse_width_multipliers(const std::string& text, const std::string& where) {
+  std::vector<double> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    try {
+      size_t used = 0;
+      out.push_back(std::stod(item, &used));
+      NNC_CHECK(item.find_first_not_of(' ', used) == std::string::npos, "trailing text");
+    } catch (const std::exception&) {
+      fail("{}: '{}' is not a number (write e.g. 0.5,1,2)", where, item);
+    }
+  }
+  return out;
 }
 
 std::string to_string(WidthMode m) {

@@ -29,6 +29,8 @@ enum class WidthMode { kNone, kUniform, kPerLayer };
 /// "none" | "uniform" | "per_layer"; `where` names the option in errors.
 WidthMode parse_width_mode(std::string_view text, const std::string& where);
 std::string to_string(WidthMode m);
+/// Width multipliers written "0.5,1,2"; `where` names the option in errors.
+std::vector<double> parse_width_multipliers(const std::string& text, const std::string& where);
 
 struct WidthSearchOptions {
   WidthMode mode = WidthMode::kNone;

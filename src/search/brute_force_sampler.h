@@ -9,7 +9,9 @@ namespace nnc::search {
 
 class BruteForceSampler : public Sampler {
  public:
-  explicit BruteForceSampler(const SamplerSettings& settings = {}) {}
+  using Options = NoOptions;
+  /// Deterministic: the seed is not used.
+  explicit BruteForceSampler(const NoOptions& = {}, uint64_t seed = 0) {}
   std::string name() const override { return "brute-force"; }
   std::vector<int> ask(const SearchSpace& space, const std::vector<Trial>& history) override;
   std::optional<uint64_t> max_trials(const SearchSpace& space) const override {

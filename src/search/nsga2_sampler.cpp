@@ -11,21 +11,34 @@
 
 namespace nnc::search {
 
-void Nsga2Options::validate() const {
-  NNC_CHECK(population_size >= 2, "nsga2: population_size {} must be >= 2 (Optuna's default is 50)",
-            population_size);
-  NNC_CHECK(mutation_prob < 0 || mutation_prob <= 1,
-            "nsga2: mutation_prob {} must be in [0, 1], or negative for 1 / n_params",
-            mutation_prob);
-  NNC_CHECK(crossover_prob >= 0 && crossover_prob <= 1,
-            "nsga2: crossover_prob {} must be in [0, 1]", crossover_prob);
-  NNC_CHECK(swapping_prob >= 0 && swapping_prob <= 1,
-            "nsga2: swapping_prob {} must be in [0, 1]", swapping_prob);
+const OptionFields<Nsga2Options>& Nsga2Options::fields() {
+  static const auto f =
+      OptionFields<Nsga2Options>()
+          .add("nsga2_population_size", &Nsga2Options::population_size, "nsga2: trials per generation")
+          .add("nsga2_mutation_prob", &Nsga2Options::mutation_prob,
+               "nsga2: probability of resampling each parameter (< 0 = 1 / parameters)")
+          .add("nsga2_crossover_prob", &Nsga2Options::crossover_prob,
+               "nsga2: uniform crossover probability (else a copy of one parent)")
+          .add("nsga2_swapping_prob", &Nsga2Options::swapping_prob,
+               "nsga2: crossover's probability of taking the second parent's gene");
+  return f;
 }
 
-Nsga2Sampler::Nsga2Sampler(const SamplerSettings& settings)
-    : options_(settings.nsga2), seed_(settings.seed),
-      rng_(derive_seed(settings.seed, "search/nsga2")) {
+void Nsga2Options::validate() const {
+  NNC_CHECK(population_size >= 2,
+            "option 'nsga2_population_size': {} must be >= 2 (Optuna's default is 50)",
+            population_size);
+  NNC_CHECK(mutation_prob < 0 || mutation_prob <= 1,
+            "option 'nsga2_mutation_prob': {} must be in [0, 1], or negative for 1 / n_params",
+            mutation_prob);
+  NNC_CHECK(crossover_prob >= 0 && crossover_prob <= 1,
+            "option 'nsga2_crossover_prob': {} must be in [0, 1]", crossover_prob);
+  NNC_CHECK(swapping_prob >= 0 && swapping_prob <= 1,
+            "option 'nsga2_swapping_prob': {} must be in [0, 1]", swapping_prob);
+}
+
+Nsga2Sampler::Nsga2Sampler(const Nsga2Options& options, uint64_t seed)
+    : options_(options), seed_(seed), rng_(derive_seed(seed, "search/nsga2")) {
   options_.validate();
 }
 

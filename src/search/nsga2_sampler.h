@@ -15,9 +15,22 @@
 
 namespace nnc::search {
 
+/// NSGA-II's options (Optuna's NSGAIISampler defaults), keys nsga2_*.
+struct Nsga2Options {
+  int population_size = 50;       ///< trials per generation (>= 2)
+  /// Probability of resampling each inherited parameter at random; < 0 = 1 / n_params.
+  double mutation_prob = -1.0;
+  double crossover_prob = 0.9;    ///< else the child copies one random parent
+  double swapping_prob = 0.5;     ///< uniform crossover: probability of taking parent 2's gene
+
+  static const OptionFields<Nsga2Options>& fields();
+  void validate() const;
+};
+
 class Nsga2Sampler : public Sampler {
  public:
-  explicit Nsga2Sampler(const SamplerSettings& settings = {});
+  using Options = Nsga2Options;
+  explicit Nsga2Sampler(const Nsga2Options& options = {}, uint64_t seed = 0);
   std::string name() const override { return "nsga2"; }
   std::vector<int> ask(const SearchSpace& space, const std::vector<Trial>& history) override;
   void describe(std::ostream& os) const override;

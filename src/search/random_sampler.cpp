@@ -4,8 +4,8 @@
 
 namespace nnc::search {
 
-RandomSampler::RandomSampler(const SamplerSettings& settings)
-    : seed_(settings.seed), rng_(derive_seed(settings.seed, "search/random")) {}
+RandomSampler::RandomSampler(const NoOptions&, uint64_t seed)
+    : seed_(seed), rng_(derive_seed(seed, "search/random")) {}
 
 std::vector<int> RandomSampler::draw(const SearchSpace& space, Rng& rng) {
   std::vector<int> index(space.size());

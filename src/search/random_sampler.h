@@ -7,7 +7,8 @@ namespace nnc::search {
 
 class RandomSampler : public Sampler {
  public:
-  explicit RandomSampler(const SamplerSettings& settings = {});
+  using Options = NoOptions;
+  explicit RandomSampler(const NoOptions& = {}, uint64_t seed = 0);
   std::string name() const override { return "random"; }
   std::vector<int> ask(const SearchSpace& space, const std::vector<Trial>& history) override;
   void describe(std::ostream& os) const override;

@@ -1,5 +1,6 @@
 #include "search/sampler.h"
 
+#include "core/error.h"
 #include "search/brute_force_sampler.h"
 #include "search/nsga2_sampler.h"
 #include "search/random_sampler.h"
@@ -7,33 +8,40 @@
 
 namespace nnc::search {
 
-namespace {
-template <typename T>
-SamplerRegistry::Factory factory() {
-  return [](const SamplerSettings& s) -> std::unique_ptr<Sampler> { return std::make_unique<T>(s); };
-}
-}  // namespace
-
 void register_builtin_samplers(SamplerRegistry& registry) {
-  registry.add("brute-force", factory<BruteForceSampler>(),
-               "every configuration once, mixed-radix order");
-  registry.add("random", factory<RandomSampler>(), "uniform, seeded");
-  registry.add("tpe", factory<TpeSampler>(), "Tree-structured Parzen Estimator (Optuna defaults)");
-  registry.add("nsga2", factory<Nsga2Sampler>(), "NSGA-II multi-objective genetic search");
-  registry.add("nsgaii", factory<Nsga2Sampler>(), "alias of nsga2 (MASE's spelling)");
+  registry.add<BruteForceSampler>("brute-force", "every configuration once, mixed-radix order");
+  registry.add<RandomSampler>("random", "uniform, seeded");
+  registry.add<TpeSampler>("tpe", "Tree-structured Parzen Estimator (Optuna defaults)");
+  registry.add<Nsga2Sampler>("nsga2", "NSGA-II multi-objective genetic search");
+  registry.add<Nsga2Sampler>("nsgaii", "alias of nsga2 (MASE's spelling)");
 }
 
 SamplerRegistry& sampler_registry() {
   static SamplerRegistry registry = [] {
-    SamplerRegistry r("sampler");
+    SamplerRegistry r("sampler", "sampler");
     register_builtin_samplers(r);
     return r;
   }();
   return registry;
 }
 
-std::unique_ptr<Sampler> make_sampler(const std::string& name, const SamplerSettings& settings) {
-  return sampler_registry().create(name, settings);
+std::unique_ptr<Sampler> make_sampler(const std::string& name, uint64_t seed, OptionValues options) {
+  options["sampler"] = name;
+  return sampler_registry().create(options, seed);
+}
+
+void check_sampler_options_apply(const std::string& name, const OptionValues& options) {
+  const OptionValues selected{{"sampler", name}};
+  for (const OptionSpec& s : sampler_registry().option_specs()) {
+    auto it = options.find(s.key);
+    if (it == options.end() || s.in_effect(selected)) continue;
+    if (coerce_like(s.default_value, it->second, s.key) == s.default_value) continue;
+    std::string owners;
+    for (auto& o : s.owners) owners += (owners.empty() ? "" : " or ") + o.plugin;
+    fail("option '{}' applies to sampler {} only, {}", s.key, owners,
+         name.empty() ? std::string("so name the sampler too (option 'sampler')")
+                      : "but the sampler is " + name);
+  }
 }
 
 }  // namespace nnc::search

@@ -5,12 +5,14 @@
 // they never care about metric names, scales or directions. Failed trials are in the history
 // but ignored by the model-based samplers.
 //
-// Adding one = one file (a class deriving from Sampler) + one line in
-// register_builtin_samplers() (sampler.cpp).
+// Adding one = one file (a class deriving from Sampler, with `using Options = ...;` and a
+// constructor (const Options&, uint64_t seed)) + one line in register_builtin_samplers()
+// (sampler.cpp). Its Options own their option keys (tpe_*, nsga2_*): a kind that offers a
+// sampler lists sampler_registry().option_specs(), and only the selected sampler's options
+// take part in a run's identity.
 //
 // Example:
-//   SamplerSettings settings;  settings.seed = 7;  settings.tpe.n_startup_trials = 5;
-//   std::unique_ptr<Sampler> s = make_sampler("tpe", settings);
+//   std::unique_ptr<Sampler> s = make_sampler("tpe", /*seed=*/7, {{"tpe_n_startup_trials", int64_t{5}}});
 #include <cstdint>
 #include <iosfwd>
 #include <memory>
@@ -18,47 +20,12 @@
 #include <string>
 #include <vector>
 
-#include "core/registry.h"
+#include "core/options.h"
+#include "core/plugin_registry.h"
 #include "search/search_space.h"
 #include "search/trial.h"
 
 namespace nnc::search {
-
-/// TPE (Tree-structured Parzen Estimator) for categorical parameters, Optuna's defaults.
-struct TpeOptions {
-  int n_startup_trials = 10;  ///< random trials before the model is used (complete trials)
-  int n_ei_candidates = 24;   ///< candidates drawn from l(x); the best l(x)/g(x) wins
-  double prior_weight = 1.0;  ///< weight of the uniform prior kernel and of the smoothing
-  bool consider_prior = true; ///< add the uniform prior kernel to l and g
-  /// Good-set size: n_below = min(ceil(gamma_fraction * n), gamma_max) (Optuna default_gamma).
-  double gamma_fraction = 0.1;
-  int gamma_max = 25;
-  /// Optuna default_weights: the newest `weights_flat` observations weigh 1, older ones ramp
-  /// linearly from 1/n. false: all observations weigh 1.
-  bool ramp_weights = true;
-  int weights_flat = 25;
-  /// false: each parameter is modelled and chosen independently (Optuna's default).
-  /// true: candidates are drawn jointly (one kernel per candidate) and scored jointly.
-  bool multivariate = false;
-  void validate() const;
-};
-
-/// NSGA-II, Optuna's NSGAIISampler for categorical parameters.
-struct Nsga2Options {
-  int population_size = 50;       ///< trials per generation (>= 2)
-  /// Probability of resampling each inherited parameter at random; < 0 = 1 / n_params.
-  double mutation_prob = -1.0;
-  double crossover_prob = 0.9;    ///< else the child copies one random parent
-  double swapping_prob = 0.5;     ///< uniform crossover: probability of taking parent 2's gene
-  void validate() const;
-};
-
-/// Everything a sampler factory may need. One struct so the registry stays name -> factory.
-struct SamplerSettings {
-  uint64_t seed = 0;
-  TpeOptions tpe;
-  Nsga2Options nsga2;
-};
 
 class Sampler {
  public:
@@ -85,14 +52,20 @@ class Sampler {
   virtual void describe(std::ostream& os) const = 0;
 };
 
-using SamplerRegistry = Registry<std::unique_ptr<Sampler>, const SamplerSettings&>;
+/// Samplers by name (option "sampler"); each is built from its own options and a seed.
+using SamplerRegistry = PluginRegistry<std::unique_ptr<Sampler>, uint64_t>;
 
 /// Adds brute-force, random, tpe, nsga2 (and the MASE spelling nsgaii).
 void register_builtin_samplers(SamplerRegistry& registry);
 /// The process-wide registry, with the built-ins registered.
 SamplerRegistry& sampler_registry();
-/// sampler_registry().create(name, settings); unknown names list the valid ones.
-std::unique_ptr<Sampler> make_sampler(const std::string& name,
-                                      const SamplerSettings& settings = {});
+/// The sampler `name` with its options from `options` (keys it does not own are ignored,
+/// missing ones keep their defaults), validated; unknown names list the valid ones.
+std::unique_ptr<Sampler> make_sampler(const std::string& name, uint64_t seed = 0,
+                                      OptionValues options = {});
+/// Fails naming the first sampler option in `options` that differs from its default although
+/// sampler `name` does not own it ("" = no sampler named, e.g. a search plan's sampler is
+/// used): it would do nothing, or change a run without being part of its identity.
+void check_sampler_options_apply(const std::string& name, const OptionValues& options);
 
 }  // namespace nnc::search

@@ -107,17 +107,23 @@ void parse_space(const toml::table& space, SearchConfig& cfg) {
             where, where);
 }
 
-void parse_strategy(const toml::table& strategy, SearchConfig& cfg) {
-  const std::string where = "search.strategy";
-  for (auto& [k, v] : toml_in_file_order(strategy))
-    if (k != "setup" && k != "metrics")
-      cfg.ignored.push_back(where + "." + k + " (not used by the search library)");
-
-  const toml::table* setup = sub_table(strategy, "setup", where, true);
-  const std::string sw = where + ".setup";
-  bool have_sum = false, have_direction = false, have_trials = false;
+/// What [search.strategy.setup] said about the objective (the metrics' defaults depend on it).
+struct SetupFlags {
+  bool have_sum = false, have_direction = false;
   Direction direction = Direction::kMaximize;
-  for (auto& [k, v] : toml_in_file_order(*setup)) {
+};
+
+Direction direction_of(const toml::node& n, const std::string& key) {
+  const std::string d = get_string(n, key);
+  NNC_CHECK(d == "minimize" || d == "maximize",
+            "{}: unknown direction '{}': expected minimize or maximize", key, d);
+  return parse_direction(d);
+}
+
+SetupFlags parse_setup(const toml::table& setup, const std::string& sw, SearchConfig& cfg) {
+  SetupFlags flags;
+  bool have_trials = false;
+  for (auto& [k, v] : toml_in_file_order(setup)) {
     const std::string key = sw + "." + k;
     if (k == "n_trials") {
       const int64_t n = get_int(*v, key);
@@ -136,13 +142,10 @@ void parse_strategy(const toml::table& strategy, SearchConfig& cfg) {
                 sampler_registry().joined_names());
     } else if (k == "sum_scaled_metrics") {
       cfg.objective.sum_scaled_metrics = get_bool(*v, key);
-      have_sum = true;
+      flags.have_sum = true;
     } else if (k == "direction") {
-      const std::string d = get_string(*v, key);
-      NNC_CHECK(d == "minimize" || d == "maximize",
-                "{}: unknown direction '{}': expected minimize or maximize", key, d);
-      direction = parse_direction(d);
-      have_direction = true;
+      flags.direction = direction_of(*v, key);
+      flags.have_direction = true;
     } else if (k == "n_jobs") {
       cfg.setup.n_jobs = static_cast<int>(get_int(*v, key));
       cfg.ignored.push_back(key + " (trials run one at a time)");
@@ -151,6 +154,44 @@ void parse_strategy(const toml::table& strategy, SearchConfig& cfg) {
     }
   }
   NNC_CHECK(have_trials, "{}: missing n_trials (e.g. n_trials = 20)", sw);
+  return flags;
+}
+
+/// One metric: its scale (default 1) and direction (default the study's when summing).
+Metric parse_metric(const std::string& name, const toml::node& node, const std::string& at,
+                    bool default_direction_ok, Direction study_direction) {
+  const toml::table* m = node.as_table();
+  NNC_CHECK(m != nullptr, "{}: expected {}.scale and {}.direction, got {} ({})", at, name, name,
+            type_name(node), render(node));
+  Metric metric;
+  metric.name = name;
+  bool have_dir = false;
+  for (auto& [k, v] : *m) {
+    const std::string key = at + "." + std::string(k.str());
+    if (k.str() == "scale") {
+      metric.scale = get_number(v, key);
+    } else if (k.str() == "direction") {
+      metric.direction = direction_of(v, key);
+      have_dir = true;
+    } else {
+      fail("{}: unknown key; a metric has scale and direction", key);
+    }
+  }
+  if (!have_dir) {
+    NNC_CHECK(default_direction_ok, "{}: missing direction (\"maximize\" or \"minimize\")", at);
+    metric.direction = study_direction;
+  }
+  return metric;
+}
+
+void parse_strategy(const toml::table& strategy, SearchConfig& cfg) {
+  const std::string where = "search.strategy";
+  for (auto& [k, v] : toml_in_file_order(strategy))
+    if (k != "setup" && k != "metrics")
+      cfg.ignored.push_back(where + "." + k + " (not used by the search library)");
+
+  const std::string sw = where + ".setup";
+  const SetupFlags flags = parse_setup(*sub_table(strategy, "setup", where, true), sw, cfg);
 
   const toml::table* metrics = sub_table(strategy, "metrics", where, true);
   const std::string mw = where + ".metrics";
@@ -158,45 +199,19 @@ void parse_strategy(const toml::table& strategy, SearchConfig& cfg) {
   NNC_CHECK(!entries.empty(), "{}: no metrics (add e.g. accuracy.scale = 1.0 and "
             "accuracy.direction = \"maximize\")", mw);
   if (entries.size() > 1)
-    NNC_CHECK(have_sum, "{}: missing sum_scaled_metrics: with {} metrics, say true (one summed "
+    NNC_CHECK(flags.have_sum, "{}: missing sum_scaled_metrics: with {} metrics, say true (one summed "
               "objective) or false (Pareto front)", sw, entries.size());
-  if (!have_sum) cfg.objective.sum_scaled_metrics = true;
+  if (!flags.have_sum) cfg.objective.sum_scaled_metrics = true;
   const bool sum = cfg.objective.sum_scaled_metrics;
   if (sum && entries.size() > 1)
-    NNC_CHECK(have_direction, "{}: missing direction: sum_scaled_metrics = true needs "
+    NNC_CHECK(flags.have_direction, "{}: missing direction: sum_scaled_metrics = true needs "
               "direction = \"maximize\" or \"minimize\"", sw);
-
-  for (auto& [name, node] : entries) {
-    const std::string at = mw + "." + name;
-    const toml::table* m = node->as_table();
-    NNC_CHECK(m != nullptr, "{}: expected {}.scale and {}.direction, got {} ({})", at, name, name,
-              type_name(*node), render(*node));
-    Metric metric;
-    metric.name = name;
-    bool have_dir = false;
-    for (auto& [k, v] : *m) {
-      const std::string key = at + "." + std::string(k.str());
-      if (k.str() == "scale") {
-        metric.scale = get_number(v, key);
-      } else if (k.str() == "direction") {
-        const std::string d = get_string(v, key);
-        NNC_CHECK(d == "minimize" || d == "maximize",
-                  "{}: unknown direction '{}': expected minimize or maximize", key, d);
-        metric.direction = parse_direction(d);
-        have_dir = true;
-      } else {
-        fail("{}: unknown key; a metric has scale and direction", key);
-      }
-    }
-    if (!have_dir) {
-      NNC_CHECK(sum && (have_direction || entries.size() == 1),
-                "{}: missing direction (\"maximize\" or \"minimize\")", at);
-      metric.direction = direction;
-    }
-    cfg.objective.metrics.push_back(metric);
-  }
+  const bool default_direction_ok = sum && (flags.have_direction || entries.size() == 1);
+  for (auto& [name, node] : entries)
+    cfg.objective.metrics.push_back(
+        parse_metric(name, *node, mw + "." + name, default_direction_ok, flags.direction));
   cfg.objective.direction =
-      have_direction ? direction : cfg.objective.metrics.front().direction;
+      flags.have_direction ? flags.direction : cfg.objective.metrics.front().direction;
   cfg.objective.validate();
 }
 
@@ -207,7 +222,7 @@ StudyOptions SearchConfig::study_options(uint64_t seed) const {
   o.n_trials = setup.n_trials;
   o.timeout_s = setup.timeout_s;
   o.sampler = setup.sampler;
-  o.sampler_settings.seed = seed;
+  o.seed = seed;
   return o;
 }
 

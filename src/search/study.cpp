@@ -34,12 +34,15 @@ void StudyOptions::validate() const {
   NNC_CHECK(max_resample >= 0, "study: max_resample {} must be >= 0", max_resample);
   NNC_CHECK(sampler_registry().contains(sampler), "unknown sampler '{}': expected one of {}",
             sampler, sampler_registry().joined_names());
+  OptionValues chosen = sampler_options;
+  chosen["sampler"] = sampler;
+  sampler_registry().validate(chosen);
 }
 
 void StudyOptions::describe(std::ostream& os) const {
   os << "n_trials: " << n_trials << "\ntimeout_s: " << (timeout_s > 0 ? timeout_s : 0)
      << (timeout_s > 0 ? "" : " (none)") << "\nsampler: " << sampler
-     << "\nseed: " << sampler_settings.seed << "\ndedup: " << to_string(dedup) << "\n";
+     << "\nseed: " << seed << "\ndedup: " << to_string(dedup) << "\n";
 }
 
 size_t StudyResult::n_complete() const {
@@ -82,9 +85,173 @@ double seconds_since(Clock::time_point t0) {
 StudyResult optimize(const SearchSpace& space, const ObjectiveSpec& spec,
                      const ObjectiveFn& objective, const StudyOptions& options) {
   options.validate();
-  std::unique_ptr<Sampler> sampler = make_sampler(options.sampler, options.sampler_settings);
+  std::unique_ptr<Sampler> sampler = make_sampler(options.sampler, options.seed, options.sampler_options);
   return optimize(space, spec, objective, *sampler, options);
 }
+
+namespace {
+
+/// One optimize() call: asks, evaluates (or copies a duplicate's values), scores and records
+/// each trial, keeping the best trial and the Pareto front as it goes.
+class StudyRun {
+ public:
+  StudyRun(const SearchSpace& space, const ObjectiveSpec& spec, const ObjectiveFn& objective,
+           Sampler& sampler, const StudyOptions& options)
+      : space_(space), spec_(spec), objective_(objective), sampler_(sampler), options_(options),
+        check_dups_(options.dedup != Dedup::kAllow && !sampler.never_repeats()),
+        cardinality_(space.cardinality()), dirs_(spec.directions()) {
+    result_.spec = spec;
+    result_.sampler = sampler.name();
+    n_planned_ = options.n_trials;
+    if (auto cap = sampler.max_trials(space))
+      n_planned_ = static_cast<int>(std::min<uint64_t>(*cap, static_cast<uint64_t>(n_planned_)));
+    result_.trials.reserve(n_planned_);  // `best_` points into it
+  }
+
+  StudyResult run() {
+    for (int number = 0; number < n_planned_; ++number) {
+      if (options_.timeout_s > 0 && seconds_since(t0_) >= options_.timeout_s) {
+        result_.timed_out = true;
+        break;
+      }
+      Trial trial;
+      trial.number = number;
+      if (!ask(trial)) break;
+      evaluate(trial);
+      score(trial);
+      remember(trial);
+      result_.trials.push_back(std::move(trial));
+      const Trial& done = result_.trials.back();
+      sampler_.tell(done);
+      track(done);
+      report(done);
+    }
+    result_.seconds = seconds_since(t0_);
+    return std::move(result_);
+  }
+
+ private:
+  std::map<std::vector<int>, int>::iterator duplicate(const Trial& trial) {
+    return check_dups_ ? seen_.find(trial.index) : seen_.end();
+  }
+
+  /// The sampler's proposal (asked again while a resampling policy rejects repeats); false
+  /// when no unseen configuration is left.
+  bool ask(Trial& trial) {
+    const auto ta = Clock::now();
+    trial.index = sampler_.ask(space_, result_.trials);
+    space_.check_index(trial.index);
+    auto dup = duplicate(trial);
+    if (options_.dedup == Dedup::kResample && dup != seen_.end()) {
+      if (seen_.size() >= cardinality_) {
+        result_.exhausted = true;
+        result_.sampler_seconds += seconds_since(ta);
+        return false;
+      }
+      for (int k = 0; k < options_.max_resample && dup != seen_.end(); ++k) {
+        trial.index = sampler_.ask(space_, result_.trials);
+        space_.check_index(trial.index);
+        dup = seen_.find(trial.index);
+      }
+    }
+    trial.sampler_seconds = seconds_since(ta);
+    result_.sampler_seconds += trial.sampler_seconds;
+    trial.params = space_.decode(trial.index);
+    return true;
+  }
+
+  /// The objective's values, or those of an earlier complete trial of the same configuration.
+  void evaluate(Trial& trial) {
+    const auto dup = duplicate(trial);
+    const Trial* earlier = dup != seen_.end() && result_.trials[dup->second].complete()
+                               ? &result_.trials[dup->second]
+                               : nullptr;
+    if (earlier) {
+      trial.values = earlier->values;
+      trial.duplicate_of = earlier->number;
+      return;
+    }
+    const auto te = Clock::now();
+    try {
+      trial.values = objective_(trial);
+    } catch (const std::exception& e) {
+      if (!options_.catch_errors) throw;
+      trial.state = TrialState::kFailed;
+      trial.error = e.what();
+    }
+    trial.objective_seconds = seconds_since(te);
+  }
+
+  /// Checks the values (one finite value per metric) and derives the objectives and losses.
+  void score(Trial& trial) const {
+    if (!trial.complete()) return;
+    NNC_CHECK(trial.values.size() == spec_.metrics.size(),
+              "study: the objective returned {} values for trial {}, expected {} (one per "
+              "metric, in order)",
+              trial.values.size(), trial.number, spec_.metrics.size());
+    for (size_t k = 0; k < trial.values.size() && trial.complete(); ++k) {
+      if (!std::isfinite(trial.values[k])) {
+        trial.state = TrialState::kFailed;
+        trial.error = fmt::format("metric '{}' is {}", spec_.metrics[k].name, trial.values[k]);
+      }
+    }
+    if (!trial.complete()) return;
+    trial.scaled = spec_.scaled(trial.values);
+    trial.objectives = spec_.objectives(trial.values);
+    trial.losses = spec_.losses(trial.objectives);
+  }
+
+  /// Configuration -> its first complete (else first) trial, for the dedup policies.
+  void remember(const Trial& trial) {
+    if (!check_dups_) return;
+    auto it = seen_.find(trial.index);
+    if (it == seen_.end())
+      seen_.emplace(trial.index, trial.number);
+    else if (!result_.trials[it->second].complete() && trial.complete())
+      it->second = trial.number;
+  }
+
+  /// The best trial (single objective) and the Pareto front, kept incrementally.
+  void track(const Trial& done) {
+    if (!done.complete()) return;
+    if (spec_.n_objectives() == 1 && (!best_ || done.losses[0] < best_->losses[0])) best_ = &done;
+    const auto& trials = result_.trials;
+    const bool dominated = std::any_of(front_.begin(), front_.end(), [&](size_t i) {
+      return dominates(trials[i].objectives, done.objectives, dirs_);
+    });
+    if (dominated) return;
+    std::erase_if(front_, [&](size_t i) { return dominates(done.objectives, trials[i].objectives, dirs_); });
+    front_.push_back(static_cast<size_t>(done.number));
+  }
+
+  void report(const Trial& done) const {
+    if (!options_.on_trial) return;
+    StudyProgress progress{done};
+    progress.n_done = done.number + 1;
+    progress.n_planned = n_planned_;
+    progress.best = best_;
+    progress.front_size = front_.size();
+    progress.elapsed_s = seconds_since(t0_);
+    options_.on_trial(progress);
+  }
+
+  const SearchSpace& space_;
+  const ObjectiveSpec& spec_;
+  const ObjectiveFn& objective_;
+  Sampler& sampler_;
+  const StudyOptions& options_;
+  const bool check_dups_;
+  const uint64_t cardinality_;
+  const std::vector<Direction> dirs_;
+  const Clock::time_point t0_ = Clock::now();
+  int n_planned_ = 0;
+  StudyResult result_;
+  std::map<std::vector<int>, int> seen_;
+  const Trial* best_ = nullptr;  ///< single objective only
+  std::vector<size_t> front_;
+};
+
+}  // namespace
 
 StudyResult optimize(const SearchSpace& space, const ObjectiveSpec& spec,
                      const ObjectiveFn& objective, Sampler& sampler,
@@ -95,124 +262,7 @@ StudyResult optimize(const SearchSpace& space, const ObjectiveSpec& spec,
   NNC_CHECK(options.n_trials >= 1, "study: n_trials {} must be >= 1", options.n_trials);
   NNC_CHECK(options.max_resample >= 0, "study: max_resample {} must be >= 0",
             options.max_resample);
-
-  StudyResult result;
-  result.spec = spec;
-  result.sampler = sampler.name();
-  int n_planned = options.n_trials;
-  if (auto cap = sampler.max_trials(space))
-    n_planned = static_cast<int>(std::min<uint64_t>(*cap, static_cast<uint64_t>(n_planned)));
-  result.trials.reserve(n_planned);
-
-  const bool check_dups = options.dedup != Dedup::kAllow && !sampler.never_repeats();
-  const uint64_t cardinality = space.cardinality();
-  std::map<std::vector<int>, int> seen;  // configuration -> first complete (else first) trial
-  const Trial* best = nullptr;           // single objective only
-  std::vector<size_t> front;             // current Pareto front (kept incrementally)
-  const std::vector<Direction> dirs = spec.directions();
-  const auto t0 = Clock::now();
-
-  for (int number = 0; number < n_planned; ++number) {
-    if (options.timeout_s > 0 && seconds_since(t0) >= options.timeout_s) {
-      result.timed_out = true;
-      break;
-    }
-    Trial trial;
-    trial.number = number;
-
-    // Ask (again, while a resampling policy rejects repeats).
-    const auto ta = Clock::now();
-    trial.index = sampler.ask(space, result.trials);
-    space.check_index(trial.index);
-    auto dup = check_dups ? seen.find(trial.index) : seen.end();
-    if (options.dedup == Dedup::kResample && dup != seen.end()) {
-      if (seen.size() >= cardinality) {
-        result.exhausted = true;
-        result.sampler_seconds += seconds_since(ta);
-        break;
-      }
-      for (int k = 0; k < options.max_resample && dup != seen.end(); ++k) {
-        trial.index = sampler.ask(space, result.trials);
-        space.check_index(trial.index);
-        dup = seen.find(trial.index);
-      }
-    }
-    trial.sampler_seconds = seconds_since(ta);
-    result.sampler_seconds += trial.sampler_seconds;
-    trial.params = space.decode(trial.index);
-
-    const Trial* earlier =
-        dup != seen.end() && result.trials[dup->second].complete() ? &result.trials[dup->second]
-                                                                   : nullptr;
-    if (earlier) {
-      trial.values = earlier->values;
-      trial.duplicate_of = earlier->number;
-    } else {
-      const auto te = Clock::now();
-      try {
-        trial.values = objective(trial);
-      } catch (const std::exception& e) {
-        if (!options.catch_errors) throw;
-        trial.state = TrialState::kFailed;
-        trial.error = e.what();
-      }
-      trial.objective_seconds = seconds_since(te);
-    }
-    if (trial.complete()) {
-      NNC_CHECK(trial.values.size() == spec.metrics.size(),
-                "study: the objective returned {} values for trial {}, expected {} (one per "
-                "metric, in order)",
-                trial.values.size(), number, spec.metrics.size());
-      for (size_t k = 0; k < trial.values.size() && trial.complete(); ++k) {
-        if (!std::isfinite(trial.values[k])) {
-          trial.state = TrialState::kFailed;
-          trial.error = fmt::format("metric '{}' is {}", spec.metrics[k].name, trial.values[k]);
-        }
-      }
-    }
-    if (trial.complete()) {
-      trial.scaled = spec.scaled(trial.values);
-      trial.objectives = spec.objectives(trial.values);
-      trial.losses = spec.losses(trial.objectives);
-    }
-    if (check_dups) {
-      auto it = seen.find(trial.index);
-      if (it == seen.end())
-        seen.emplace(trial.index, number);
-      else if (!result.trials[it->second].complete() && trial.complete())
-        it->second = number;
-    }
-    result.trials.push_back(std::move(trial));
-    const Trial& done = result.trials.back();
-    sampler.tell(done);
-
-    if (spec.n_objectives() == 1 && done.complete() &&
-        (!best || done.losses[0] < best->losses[0]))
-      best = &done;
-    if (done.complete()) {
-      const auto& trials = result.trials;
-      const bool dominated = std::any_of(front.begin(), front.end(), [&](size_t i) {
-        return dominates(trials[i].objectives, done.objectives, dirs);
-      });
-      if (!dominated) {
-        std::erase_if(front, [&](size_t i) {
-          return dominates(done.objectives, trials[i].objectives, dirs);
-        });
-        front.push_back(static_cast<size_t>(number));
-      }
-    }
-    if (options.on_trial) {
-      StudyProgress progress{done};
-      progress.n_done = number + 1;
-      progress.n_planned = n_planned;
-      progress.best = best;
-      progress.front_size = front.size();
-      progress.elapsed_s = seconds_since(t0);
-      options.on_trial(progress);
-    }
-  }
-  result.seconds = seconds_since(t0);
-  return result;
+  return StudyRun(space, spec, objective, sampler, options).run();
 }
 
 }  // namespace nnc::search

@@ -4,7 +4,7 @@
 // Pareto front (several). No printing: pass on_trial to report progress.
 //
 // Example:
-//   StudyOptions opt;  opt.n_trials = 50;  opt.sampler = "tpe";  opt.sampler_settings.seed = 1;
+//   StudyOptions opt;  opt.n_trials = 50;  opt.sampler = "tpe";  opt.seed = 1;
 //   StudyResult r = optimize(space, spec, [&](const Trial& t) {
 //     return std::vector<double>{evaluate(t.params)};  // one value per metric, in spec order
 //   }, opt);
@@ -49,7 +49,8 @@ struct StudyOptions {
   int n_trials = 100;     ///< capped at the sampler's max_trials (brute force: the space size)
   double timeout_s = 0;   ///< > 0: no trial starts after this many seconds (Optuna's timeout)
   std::string sampler = "tpe";        ///< registry name (see sampler_registry())
-  SamplerSettings sampler_settings;   ///< seed and per-sampler options
+  uint64_t seed = 0;                  ///< the sampler's seed
+  OptionValues sampler_options;       ///< the sampler's own options (tpe_*, nsga2_*); missing = defaults
   Dedup dedup = Dedup::kAllow;        ///< brute force never repeats, whatever this says
   int max_resample = 100;             ///< Dedup::kResample: asks per trial before caching
   bool catch_errors = false;          ///< objective exceptions -> failed trials (else rethrown)
@@ -77,7 +78,7 @@ struct StudyResult {
   std::vector<size_t> pareto_front() const;
 };
 
-/// Runs a study with the sampler named in options (built with options.sampler_settings).
+/// Runs a study with the sampler named in options (built with its seed and sampler_options).
 StudyResult optimize(const SearchSpace& space, const ObjectiveSpec& spec,
                      const ObjectiveFn& objective, const StudyOptions& options);
 /// Same with a caller-owned sampler (options.sampler is then ignored).

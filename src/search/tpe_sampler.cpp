@@ -12,22 +12,44 @@
 
 namespace nnc::search {
 
-void TpeOptions::validate() const {
-  NNC_CHECK(n_startup_trials >= 0, "tpe: n_startup_trials {} must be >= 0", n_startup_trials);
-  NNC_CHECK(n_ei_candidates >= 1, "tpe: n_ei_candidates {} must be >= 1", n_ei_candidates);
-  NNC_CHECK(std::isfinite(prior_weight) && prior_weight > 0,
-            "tpe: prior_weight {} must be > 0 (Optuna's default is 1.0)", prior_weight);
-  NNC_CHECK(gamma_fraction > 0 && gamma_fraction <= 1,
-            "tpe: gamma_fraction {} must be in (0, 1] (Optuna's default is 0.1)", gamma_fraction);
-  NNC_CHECK(gamma_max >= 1, "tpe: gamma_max {} must be >= 1 (Optuna's default is 25)", gamma_max);
-  NNC_CHECK(weights_flat >= 0, "tpe: weights_flat {} must be >= 0", weights_flat);
+const OptionFields<TpeOptions>& TpeOptions::fields() {
+  static const auto f =
+      OptionFields<TpeOptions>()
+          .add("tpe_n_startup_trials", &TpeOptions::n_startup_trials,
+               "tpe: random (complete) trials before the model is used")
+          .add("tpe_n_ei_candidates", &TpeOptions::n_ei_candidates,
+               "tpe: candidates drawn from l(x); the best l(x)/g(x) wins")
+          .add("tpe_prior_weight", &TpeOptions::prior_weight, "tpe: weight of the uniform prior kernel")
+          .add("tpe_consider_prior", &TpeOptions::consider_prior, "tpe: add the uniform prior kernel")
+          .add("tpe_gamma_fraction", &TpeOptions::gamma_fraction,
+               "tpe: good set = min(ceil(fraction x n), tpe_gamma_max) trials")
+          .add("tpe_gamma_max", &TpeOptions::gamma_max, "tpe: largest good set")
+          .add("tpe_ramp_weights", &TpeOptions::ramp_weights,
+               "tpe: older observations weigh less (Optuna default_weights)")
+          .add("tpe_weights_flat", &TpeOptions::weights_flat, "tpe: newest observations weighing 1")
+          .add("tpe_multivariate", &TpeOptions::multivariate,
+               "tpe: draw and score the parameters jointly (default: independently, as Optuna)");
+  return f;
 }
 
-TpeSampler::TpeSampler(const SamplerSettings& settings)
-    : options_(settings.tpe),
-      seed_(settings.seed),
-      rng_(derive_seed(settings.seed, "search/tpe")),
-      startup_rng_(derive_seed(settings.seed, "search/tpe/startup")) {
+void TpeOptions::validate() const {
+  NNC_CHECK(n_startup_trials >= 0, "option 'tpe_n_startup_trials': {} must be >= 0", n_startup_trials);
+  NNC_CHECK(n_ei_candidates >= 1, "option 'tpe_n_ei_candidates': {} must be >= 1", n_ei_candidates);
+  NNC_CHECK(std::isfinite(prior_weight) && prior_weight > 0,
+            "option 'tpe_prior_weight': {} must be > 0 (Optuna's default is 1.0)", prior_weight);
+  NNC_CHECK(gamma_fraction > 0 && gamma_fraction <= 1,
+            "option 'tpe_gamma_fraction': {} must be in (0, 1] (Optuna's default is 0.1)",
+            gamma_fraction);
+  NNC_CHECK(gamma_max >= 1, "option 'tpe_gamma_max': {} must be >= 1 (Optuna's default is 25)",
+            gamma_max);
+  NNC_CHECK(weights_flat >= 0, "option 'tpe_weights_flat': {} must be >= 0", weights_flat);
+}
+
+TpeSampler::TpeSampler(const TpeOptions& options, uint64_t seed)
+    : options_(options),
+      seed_(seed),
+      rng_(derive_seed(seed, "search/tpe")),
+      startup_rng_(derive_seed(seed, "search/tpe/startup")) {
   options_.validate();
 }
 

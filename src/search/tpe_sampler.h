@@ -20,9 +20,32 @@
 
 namespace nnc::search {
 
+/// TPE's options (Optuna's defaults), keys tpe_*.
+/// Example: make_sampler("tpe", seed, {{"tpe_multivariate", true}}).
+struct TpeOptions {
+  int n_startup_trials = 10;  ///< random trials before the model is used (complete trials)
+  int n_ei_candidates = 24;   ///< candidates drawn from l(x); the best l(x)/g(x) wins
+  double prior_weight = 1.0;  ///< weight of the uniform prior kernel and of the smoothing
+  bool consider_prior = true; ///< add the uniform prior kernel to l and g
+  /// Good-set size: n_below = min(ceil(gamma_fraction * n), gamma_max) (Optuna default_gamma).
+  double gamma_fraction = 0.1;
+  int gamma_max = 25;
+  /// Optuna default_weights: the newest `weights_flat` observations weigh 1, older ones ramp
+  /// linearly from 1/n. false: all observations weigh 1.
+  bool ramp_weights = true;
+  int weights_flat = 25;
+  /// false: each parameter is modelled and chosen independently (Optuna's default).
+  /// true: candidates are drawn jointly (one kernel per candidate) and scored jointly.
+  bool multivariate = false;
+
+  static const OptionFields<TpeOptions>& fields();
+  void validate() const;
+};
+
 class TpeSampler : public Sampler {
  public:
-  explicit TpeSampler(const SamplerSettings& settings = {});
+  using Options = TpeOptions;
+  explicit TpeSampler(const TpeOptions& options = {}, uint64_t seed = 0);
   std::string name() const override { return "tpe"; }
   std::vector<int> ask(const SearchSpace& space, const std::vector<Trial>& history) override;
   void describe(std::ostream& os) const override;

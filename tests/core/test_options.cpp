@@ -140,5 +140,19 @@ TEST(PluginRegistry, ConflictingDeclarationsOfOneKeyAreRefused) {
   EXPECT_THROW(merge_option_specs(specs, {{"k", int64_t{1}, ""}}), Error);  // kind's and a plug-in's
 }
 
+TEST(PluginRegistry, AMemberWithoutOptionsOwnsNone) {
+  struct Bare : Thing {
+    using Options = NoOptions;
+    Bare(const Options&, int) {}
+    std::string what() const override { return "bare"; }
+  };
+  auto r = make_things();
+  r.add<Bare>("bare", "no options");
+  EXPECT_TRUE(r.option_specs("bare").empty());
+  EXPECT_EQ(r.option_specs().size(), 5u);
+  EXPECT_EQ(r.create({{"thing", std::string("bare")}}, 1)->what(), "bare");
+  EXPECT_EQ(r.describe({{"thing", std::string("bare")}}), "");
+}
+
 }  // namespace
 }  // namespace nnc

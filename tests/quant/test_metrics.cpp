@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
+#include <sstream>
+
 #include "models/zoo.h"
 #include "quant/metrics.h"
 #include "quant/quantized_model.h"
@@ -46,6 +48,16 @@ TEST(Metrics, HandCountedMlpFloat) {
   EXPECT_DOUBLE_EQ(r.size_bytes(), 92);
   EXPECT_DOUBLE_EQ(r.average_bitwidth, 32);
   EXPECT_DOUBLE_EQ(r.memory_density, 1);
+  std::ostringstream csv;
+  r.write_csv(csv);
+  std::istringstream in(csv.str());
+  std::string header, flatten, fc1;
+  std::getline(in, header);
+  std::getline(in, flatten);
+  std::getline(in, fc1);
+  EXPECT_EQ(header.rfind("layer,op,format,out_shape,weights,", 0), 0u) << header;
+  EXPECT_EQ(fc1.rfind("fc1,", 0), 0u) << fc1;
+  EXPECT_NE(fc1.find(",12,"), std::string::npos) << fc1;  // MACs
 }
 
 TEST(Metrics, HandCountedMlpQuantized) {

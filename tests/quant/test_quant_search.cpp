@@ -148,6 +148,18 @@ TEST(QuantSearch, OutputsAndPareto) {
   EXPECT_NE(csv.str().find("linear.weight_width"), std::string::npos);
   EXPECT_NE(best_json(r).find("\"pareto\""), std::string::npos);
   EXPECT_NE(trials_json(r).find("macro_accuracy"), std::string::npos);
+  // Each chosen trial re-measured on held-out data: what model_of + measure give.
+  auto tested = s.test_best(r, f.train_data);
+  ASSERT_EQ(tested.size(), r.best.size());
+  for (size_t j = 0; j < tested.size(); ++j) {
+    EXPECT_EQ(tested[j].trial, &r.study.trials[r.best[j]]);
+    auto m = s.model_of(tested[j].trial->params);
+    EXPECT_EQ(tested[j].config, m->describe());
+    MeasureOptions mo;
+    mo.latency_repeats = 1;
+    mo.latency_warmup = 0;
+    EXPECT_EQ(tested[j].test.accuracy, measure(*m, f.train_data, 3, mo).accuracy);
+  }
 }
 
 TEST(QuantSearch, WidthAndBitsTogether) {

@@ -76,6 +76,15 @@ TEST(WidthSearch, Errors) {
     EXPECT_NE(std::string(e.what()).find("scalable: fc1, fc2"), std::string::npos) << e.what();
   }
   EXPECT_THROW(parse_width_mode("wide", "opt"), nnc::Error);
+  EXPECT_EQ(parse_width_multipliers("0.5,1, 2", "opt"), (std::vector<double>{0.5, 1, 2}));
+  try {
+    parse_width_multipliers("0.5,x2", "option width_multipliers");
+    FAIL();
+  } catch (const nnc::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("option width_multipliers: 'x2' is not a number"), std::string::npos)
+        << e.what();
+  }
+  EXPECT_THROW(parse_width_multipliers("1,2 3", "opt"), nnc::Error);  // trailing text
 }
 
 TEST(WidthSearch, CandidatesTrainedOnceUnderTheBudget) {

@@ -38,13 +38,13 @@ double median(std::vector<double> v) {
 }
 
 StudyResult run_cost(const std::string& sampler, uint64_t seed, int n_trials,
-                     const SamplerSettings& base = {}) {
+                     const nnc::OptionValues& sampler_options = {}) {
   SearchSpace space = grid_space(6, 8);
   StudyOptions opt;
   opt.n_trials = n_trials;
   opt.sampler = sampler;
-  opt.sampler_settings = base;
-  opt.sampler_settings.seed = seed;
+  opt.sampler_options = sampler_options;
+  opt.seed = seed;
   return optimize(space, minimize_cost(),
                   [](const Trial& t) { return std::vector<double>{separable_cost(t.index)}; },
                   opt);
@@ -69,6 +69,49 @@ TEST(Registry, KnownNamesAndUnknownListsThem) {
     std::ostringstream os;
     make_sampler(n)->describe(os);
     EXPECT_NE(os.str().find("sampler: "), std::string::npos);
+  }
+}
+
+TEST(Registry, EachSamplerOwnsItsOptions) {
+  auto specs = sampler_registry().option_specs();
+  auto find = [&](const std::string& key) {
+    auto it = std::find_if(specs.begin(), specs.end(), [&](auto& s) { return s.key == key; });
+    EXPECT_NE(it, specs.end()) << key;
+    return *it;
+  };
+  const nnc::OptionSpec startup = find("tpe_n_startup_trials"), pop = find("nsga2_population_size");
+  EXPECT_EQ(startup.default_value, nnc::OptionValue(int64_t{10}));
+  EXPECT_EQ(pop.default_value, nnc::OptionValue(int64_t{50}));
+  const nnc::OptionValues tpe{{"sampler", std::string("tpe")}}, mase{{"sampler", std::string("nsgaii")}};
+  EXPECT_TRUE(startup.in_effect(tpe));
+  EXPECT_FALSE(pop.in_effect(tpe));
+  EXPECT_TRUE(pop.in_effect(mase));  // the MASE spelling reads nsga2's options too
+  EXPECT_TRUE(sampler_registry().option_specs("random").empty());
+  // Options from values reach the sampler (and are validated, naming the option).
+  std::ostringstream os;
+  make_sampler("tpe", 3, {{"tpe_n_startup_trials", int64_t{4}}})->describe(os);
+  EXPECT_NE(os.str().find("n_startup_trials: 4"), std::string::npos) << os.str();
+  try {
+    make_sampler("nsga2", 0, {{"nsga2_population_size", int64_t{1}}});
+    FAIL();
+  } catch (const nnc::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("option 'nsga2_population_size'"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Registry, AnOptionOfAnotherSamplerIsRefusedByName) {
+  const nnc::OptionValues changed{{"nsga2_population_size", int64_t{8}}, {"epochs", int64_t{3}}};
+  EXPECT_NO_THROW(check_sampler_options_apply("nsga2", changed));
+  EXPECT_NO_THROW(check_sampler_options_apply("nsgaii", changed));
+  EXPECT_NO_THROW(check_sampler_options_apply("tpe", {{"nsga2_population_size", int64_t{50}}}));  // default
+  for (std::string name : {"tpe", ""}) {
+    try {
+      check_sampler_options_apply(name, changed);
+      FAIL() << name;
+    } catch (const nnc::Error& e) {
+      EXPECT_NE(std::string(e.what()).find("option 'nsga2_population_size' applies to sampler nsga2"),
+                std::string::npos) << e.what();
+    }
   }
 }
 
@@ -147,8 +190,8 @@ TEST(Tpe, OptunaDefaults) {
   EXPECT_DOUBLE_EQ(w[0], 1.0 / 30);
   EXPECT_DOUBLE_EQ(w[4], 1.0);
   EXPECT_DOUBLE_EQ(w[2], (1.0 / 30 + 1.0) / 2);
-  SamplerSettings bad;
-  bad.tpe.n_ei_candidates = 0;
+  TpeOptions bad;
+  bad.n_ei_candidates = 0;
   EXPECT_THROW(TpeSampler{bad}, nnc::Error);
 }
 
@@ -230,8 +273,7 @@ TEST(Tpe, DeterministicAndStartsRandom) {
 TEST(Tpe, BeatsRandomOnSeparableObjective) {
   // 6 parameters x 8 choices, unique optimum 0; median best after 50 trials over 15 seeds.
   std::vector<double> tpe, rnd, tpe_mv;
-  SamplerSettings mv;
-  mv.tpe.multivariate = true;
+  const nnc::OptionValues mv{{"tpe_multivariate", true}};
   for (uint64_t seed = 0; seed < 15; ++seed) {
     tpe.push_back(best_after(run_cost("tpe", seed, 50), 50));
     rnd.push_back(best_after(run_cost("random", seed, 50), 50));
@@ -268,8 +310,8 @@ double nsga_or_random_hv(const std::string& sampler, uint64_t seed, int budget,
   StudyOptions opt;
   opt.n_trials = budget;
   opt.sampler = sampler;
-  opt.sampler_settings.seed = seed;
-  opt.sampler_settings.nsga2.population_size = 20;
+  opt.seed = seed;
+  opt.sampler_options = {{"nsga2_population_size", int64_t{20}}};
   auto r = optimize(space, spec, [](const Trial& t) { return two_objective_toy(t.index); }, opt);
   std::vector<Point> pts;
   int on = 0;
@@ -301,8 +343,8 @@ TEST(Nsga2, FrontDominatesRandomAtEqualBudget) {
 }
 
 TEST(Nsga2, GenerationsFollowOptuna) {
-  SamplerSettings s;
-  s.nsga2.population_size = 5;
+  Nsga2Options s;
+  s.population_size = 5;
   Nsga2Sampler nsga(s);
   SearchSpace space = grid_space(3, 4);
   ObjectiveSpec spec;
@@ -323,7 +365,7 @@ TEST(Nsga2, GenerationsFollowOptuna) {
   for (int i = 6; i < 11; ++i) EXPECT_EQ(nsga.generation_of(i), 1) << i;
   for (int i = 11; i < 16; ++i) EXPECT_EQ(nsga.generation_of(i), 2) << i;
   EXPECT_EQ(nsga.generation_of(16), 3);
-  SamplerSettings bad;
-  bad.nsga2.population_size = 1;
+  Nsga2Options bad;
+  bad.population_size = 1;
   EXPECT_THROW(Nsga2Sampler{bad}, nnc::Error);
 }

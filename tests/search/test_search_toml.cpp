@@ -101,7 +101,7 @@ TEST(SearchToml, ParsesMaseJscConfig) {
   ASSERT_GE(cfg.ignored.size(), 3u);
   auto opts = cfg.study_options(9);
   EXPECT_EQ(opts.n_trials, 20);
-  EXPECT_EQ(opts.sampler_settings.seed, 9u);
+  EXPECT_EQ(opts.seed, 9u);
 }
 
 TEST(SearchToml, MultiObjectiveAndMaseSamplerNames) {

@@ -10,56 +10,19 @@
 #include "core/file_io.h"
 #include "experiment/kinds/common.h"
 #include "experiment/kinds/kinds.h"
+#include "experiment/kinds/trained_model.h"
 #include "models/safetensors.h"
-#include "models/zoo.h"
 #include "quant/metrics.h"
 #include "quant/quantize.h"
 
 namespace nnc::experiment {
 namespace {
 
-/// A trained zoo model: loaded from `checkpoint`, or trained on `train_set` first.
-models::ModelPtr trained_model(RunContext& ctx, const data::Dataset& train_set,
-                               const std::string& what) {
-  const auto& c = ctx.config;
-  auto mopts = model_options_for(train_set).activation(c.get_string("activation"));
-  torch::manual_seed(static_cast<uint64_t>(c.get_int("seed")));
-  auto model = models::make_model(c.get_string("model"), mopts);
-  const std::string& ckpt = c.get_string("checkpoint");
-  if (!ckpt.empty()) {
-    models::load_into(*model, models::load_safetensors(ckpt), /*strict=*/true, ckpt);
-    fmt::print(stderr, "[{}] {} loaded from {}\n", what, model->describe(), ckpt);
-  } else {
-    fmt::print(stderr, "[{}] no checkpoint: training {} on {} samples for {} epoch(s)\n", what,
-               model->describe(), train_set.size(), c.get_int("epochs"));
-    train::TensorSource data(train_set);
-    auto result = train::Trainer(training_from(c).label("train " + c.get_string("model")))
-                      .fit(*model, data);
-    record_history(ctx, result);
-  }
-  model->eval();
-  return model;
-}
-
 void record_quant_metrics(RunRecord& r, const std::string& prefix, const quant::QuantMetrics& m) {
   for (auto& name : quant::metric_names()) {
     std::string key = name == "latency" ? "latency_ms" : name == "model_size" ? "model_size_bytes" : name;
     r.metrics[prefix + "_" + key] = m.get(name);
   }
-}
-
-void write_layers_csv(const std::string& path, const quant::CostReport& cost) {
-  std::string csv =
-      "layer,op,format,out_shape,weights,biases,bn_values,weight_bits,bias_bits,input_bits,"
-      "macs,flops,bitops,size_bits\n";
-  for (auto& l : cost.layers) {
-    std::string shape;
-    for (size_t i = 0; i < l.out_shape.size(); ++i) shape += (i ? "x" : "") + std::to_string(l.out_shape[i]);
-    csv += fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},{}\n", l.name, l.op, l.config, shape,
-                       l.weights, l.biases, l.bn_values, l.weight_bits, l.bias_bits, l.input_bits,
-                       l.macs, l.flops, l.bitops, l.size_bits);
-  }
-  write_file(path, csv);
 }
 
 /// The parsed --quant-config (also the kind's dry-run check).
@@ -75,7 +38,8 @@ void run_quantize(RunContext& ctx) {
   auto exec = prepare_runtime(c);
   auto qconfig = quant_config_of(c);  // fail on a bad config before training
   auto [train_set, test_set] = load_data(c);
-  auto model = trained_model(ctx, train_set, "quantize");
+  auto mopts = model_options_for(train_set).activation(c.get_string("activation"));
+  auto model = trained_model(ctx, mopts, train::TensorSource(train_set), "quantize");
   const auto shape = train_set.sample_shape();
   const int64_t classes = train_set.num_classes;
   train::TensorSource train_data(train_set, exec.device), test_data(test_set, exec.device);
@@ -111,7 +75,9 @@ void run_quantize(RunContext& ctx) {
   ctx.record.tags["quant_config"] = q->describe();
   ctx.record.tags["accuracy_kind"] = "accuracy = micro (correct/samples); macro_accuracy = mean "
                                      "per-class recall (MASE's 'accuracy')";
-  write_layers_csv(ctx.artifact("layers", "layers.csv"), final_m.cost);
+  std::ostringstream layers_csv;
+  final_m.cost.write_csv(layers_csv);
+  write_file(ctx.artifact("layers", "layers.csv"), layers_csv.str());
   if (c.get_bool("report")) final_m.cost.print_table(std::cout);
   if (c.get_bool("save_weights"))
     models::save_safetensors(models::module_state(*q), ctx.artifact("weights", "quantized.safetensors"),

@@ -4,35 +4,17 @@
 // best.json, re-measured on the test set.
 #include <torch/torch.h>
 
-#include <cmath>
 #include <sstream>
 
 #include "core/error.h"
 #include "core/file_io.h"
 #include "experiment/kinds/common.h"
 #include "experiment/kinds/kinds.h"
-#include "models/safetensors.h"
-#include "models/zoo.h"
+#include "experiment/kinds/trained_model.h"
 #include "quant/quant_search.h"
 
 namespace nnc::experiment {
 namespace {
-
-std::vector<double> parse_multipliers(const std::string& text) {
-  std::vector<double> out;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    try {
-      size_t used = 0;
-      out.push_back(std::stod(item, &used));
-      NNC_CHECK(item.find_first_not_of(' ', used) == std::string::npos, "trailing text");
-    } catch (const std::exception&) {
-      fail("option width_multipliers: '{}' is not a number (write e.g. 0.5,1,2)", item);
-    }
-  }
-  return out;
-}
 
 /// The --search-config plan with the command line's overrides, checked (also the kind's
 /// dry-run check).
@@ -49,13 +31,17 @@ quant::QuantSearchOptions search_options_of(const RunConfig& c) {
   if (!c.get_string("width_mode").empty())
     plan.width.mode = quant::parse_width_mode(c.get_string("width_mode"), "option width_mode");
   if (!c.get_string("width_multipliers").empty())
-    plan.width.multipliers = parse_multipliers(c.get_string("width_multipliers"));
+    plan.width.multipliers =
+        quant::parse_width_multipliers(c.get_string("width_multipliers"), "option width_multipliers");
   if (c.get_int("width_epochs") > 0) plan.width.budget.epochs(c.get_int("width_epochs"));
   plan.width.budget.seed(seed).device(c.get_string("device"));
   plan.width.validate();
   o.study = plan.search.study_options(seed);
   if (c.get_int("n_trials") > 0) o.study.n_trials = static_cast<int>(c.get_int("n_trials"));
   if (!c.get_string("sampler").empty()) o.study.sampler = c.get_string("sampler");
+  // A sampler's own options count (and enter the run id) only with --sampler naming it.
+  search::check_sampler_options_apply(c.get_string("sampler"), c.values());
+  o.study.sampler_options = c.values();
   o.study.dedup = search::parse_dedup(c.get_string("dedup"));
   o.study.validate();
   o.measure.latency_repeats = c.get_int("latency_repeats");
@@ -64,76 +50,27 @@ quant::QuantSearchOptions search_options_of(const RunConfig& c) {
   return o;
 }
 
-void run_search(RunContext& ctx) {
-  const auto& c = ctx.config;
-  auto exec = prepare_runtime(c);
-  const uint64_t seed = static_cast<uint64_t>(c.get_int("seed"));
-  auto o = search_options_of(c);
-  o.measure.device = exec.device;
-  auto& plan = o.plan;
-  for (auto& ig : plan.search.ignored) fmt::print(stderr, "[search] note: {}\n", ig);
+void print_progress(const search::ObjectiveSpec& spec, const search::StudyProgress& p) {
+  std::string vals;
+  for (size_t k = 0; k < p.trial.values.size(); ++k)
+    vals += fmt::format("{}{}={:.4g}", k ? " " : "", spec.metrics[k].name, p.trial.values[k]);
+  fmt::print(stderr, "[search] trial {}/{} {} {}{}\n", p.n_done, p.n_planned,
+             search::to_string(p.trial.state), vals.empty() ? p.trial.error : vals,
+             p.best ? fmt::format(" (best #{} = {:.4g})", p.best->number, p.best->objectives[0])
+                    : fmt::format(" (front {})", p.front_size));
+}
 
-  auto [train_set, test_set] = load_data(c);
-  auto d = quant::split_search_data(train_set, test_set, plan.data_loader, c.get_double("val_fraction"),
-                                    plan.num_samples, seed);
-  fmt::print(stderr, "[search] data {}\n", d.description);
-
-  auto mopts = model_options_for(train_set).activation(c.get_string("activation"));
-  torch::manual_seed(seed);
-  auto model = models::make_model(c.get_string("model"), mopts);
-  // On the device once: every trial measures (and fine-tunes) from there.
-  train::TensorSource fit_data(d.fit, exec.device), eval_data(d.eval, exec.device),
-      test_data(test_set, exec.device);
-  const std::string& ckpt = c.get_string("checkpoint");
-  if (!ckpt.empty()) {
-    models::load_into(*model, models::load_safetensors(ckpt), /*strict=*/true, ckpt);
-    fmt::print(stderr, "[search] {} loaded from {}{}\n", model->describe(), ckpt,
-               plan.data_loader == "val_dataloader"
-                   ? " (make sure it was not trained on the validation split: nncompress holds "
-                     "out a fraction of the training set; checkpoints trained on all of it are "
-                     "scored optimistically)"
-                   : "");
-  } else {
-    fmt::print(stderr, "[search] training {} on the {} fit samples for {} epoch(s)\n",
-               model->describe(), d.fit.size(), c.get_int("epochs"));
-    auto result = train::Trainer(training_from(c).label("train " + c.get_string("model")))
-                      .fit(*model, fit_data);
-    record_history(ctx, result);
-  }
-  model->eval();
-  const auto shape = train_set.sample_shape();
-  const int64_t classes = train_set.num_classes;
-  auto base = quant::QuantizedModel::from_model(*model, shape);
-  base->eval();
-
-  quant::QuantSearch qs(base, fit_data, eval_data, classes, o);
-  std::ostringstream desc;
-  qs.describe(desc);
-  fmt::print(stderr, "[search] {}", desc.str());
-  auto float_m = quant::measure(*base, eval_data, classes, o.measure);
-  ctx.record.metrics["float_eval_accuracy"] = float_m.accuracy;
-  ctx.record.metrics["float_eval_macro_accuracy"] = float_m.macro_accuracy;
-
-  const auto& spec = plan.search.objective;
-  auto r = qs.run([&](const search::StudyProgress& p) {
-    std::string vals;
-    for (size_t k = 0; k < p.trial.values.size(); ++k)
-      vals += fmt::format("{}{}={:.4g}", k ? " " : "", spec.metrics[k].name, p.trial.values[k]);
-    fmt::print(stderr, "[search] trial {}/{} {} {}{}\n", p.n_done, p.n_planned,
-               search::to_string(p.trial.state), vals.empty() ? p.trial.error : vals,
-               p.best ? fmt::format(" (best #{} = {:.4g})", p.best->number, p.best->objectives[0])
-                      : fmt::format(" (front {})", p.front_size));
-  });
-
-  {
-    std::ostringstream csv;
-    quant::write_trials_csv(r, csv);
-    write_file(ctx.artifact("trials_csv", "trials.csv"), csv.str());
-  }
+void write_trials(RunContext& ctx, const quant::QuantSearchResult& r) {
+  std::ostringstream csv;
+  quant::write_trials_csv(r, csv);
+  write_file(ctx.artifact("trials_csv", "trials.csv"), csv.str());
   write_file(ctx.artifact("trials_json", "trials.json"), quant::trials_json(r) + "\n");
   write_file(ctx.artifact("best_json", "best.json"), quant::best_json(r) + "\n");
+}
 
-  auto& rec = ctx.record;
+/// The trials as series, the objectives' directions (for the report's charts) and the
+/// study's counts and timings.
+void record_trials(RunRecord& rec, const quant::QuantSearchResult& r, const search::ObjectiveSpec& spec) {
   // Series hold complete trials only (failed ones are in trials.csv with their error):
   // every series has one value per entry of trial_number, as the report expects.
   for (const auto& t : r.study.trials) {
@@ -143,20 +80,18 @@ void run_search(RunContext& ctx) {
       rec.series["trial_" + spec.metrics[k].name].push_back(t.values[k]);
     if (spec.n_objectives() == 1) rec.series["trial_objective"].push_back(t.objectives[0]);
   }
-  {
-    // Which series the report charts, in which direction: the summed objective, or the
-    // metrics themselves when the study is multi-objective.
-    std::string objectives;
-    if (spec.n_objectives() == 1) {
-      objectives = "objective";
-      rec.tags["direction_objective"] = search::to_string(spec.direction);
-    }
-    for (const auto& m : spec.metrics) {
-      if (spec.n_objectives() > 1) objectives += (objectives.empty() ? "" : ",") + m.name;
-      rec.tags["direction_" + m.name] = search::to_string(m.direction);
-    }
-    rec.tags["objectives"] = objectives;
+  // Which series the report charts, in which direction: the summed objective, or the
+  // metrics themselves when the study is multi-objective.
+  std::string objectives;
+  if (spec.n_objectives() == 1) {
+    objectives = "objective";
+    rec.tags["direction_objective"] = search::to_string(spec.direction);
   }
+  for (const auto& m : spec.metrics) {
+    if (spec.n_objectives() > 1) objectives += (objectives.empty() ? "" : ",") + m.name;
+    rec.tags["direction_" + m.name] = search::to_string(m.direction);
+  }
+  rec.tags["objectives"] = objectives;
   const double n = static_cast<double>(r.study.trials.size());
   rec.metrics["n_trials"] = n;
   rec.metrics["n_complete"] = static_cast<double>(r.study.n_complete());
@@ -169,25 +104,67 @@ void run_search(RunContext& ctx) {
   rec.metrics["front_size"] = static_cast<double>(r.best.size());
   rec.tags["sampler"] = r.study.sampler;
   rec.tags["accuracy_kind"] = "accuracy = micro; macro_accuracy = MASE's 'accuracy'";
-  NNC_CHECK(!r.best.empty(), "search: no trial completed (see trials.csv for the errors)");
+}
 
-  // The chosen configuration(s) re-measured on the test set (never seen by the search).
-  for (size_t j = 0; j < r.best.size(); ++j) {
-    const auto& t = r.study.trials[r.best[j]];
-    auto m = qs.model_of(t.params);
-    auto test_m = quant::measure(*m, test_data, classes, o.measure);
-    const std::string prefix = r.best.size() == 1 ? "best" : fmt::format("pareto{}", j);
-    rec.tags[prefix + "_config"] = m->describe();
-    rec.metrics[prefix + "_trial"] = t.number;
+/// The chosen configuration(s) as re-measured on the test set: best_* or pareto<j>_*.
+void record_tested(RunRecord& rec, const std::vector<quant::TestedTrial>& tested,
+                   const search::ObjectiveSpec& spec) {
+  for (size_t j = 0; j < tested.size(); ++j) {
+    const auto& [t, config, test_m] = tested[j];
+    const std::string prefix = tested.size() == 1 ? "best" : fmt::format("pareto{}", j);
+    rec.tags[prefix + "_config"] = config;
+    rec.metrics[prefix + "_trial"] = t->number;
     for (size_t k = 0; k < spec.metrics.size(); ++k)
-      rec.metrics[prefix + "_eval_" + spec.metrics[k].name] = t.values[k];
+      rec.metrics[prefix + "_eval_" + spec.metrics[k].name] = t->values[k];
     rec.metrics[prefix + "_test_accuracy"] = test_m.accuracy;
     rec.metrics[prefix + "_test_macro_accuracy"] = test_m.macro_accuracy;
     rec.metrics[prefix + "_model_size_bytes"] = test_m.cost.size_bytes();
     rec.metrics[prefix + "_bitops"] = static_cast<double>(test_m.cost.bitops);
-    fmt::print(stderr, "[search] {} trial #{}: {} -> test accuracy {:.4f}\n", prefix, t.number,
-               m->describe(), test_m.accuracy);
+    fmt::print(stderr, "[search] {} trial #{}: {} -> test accuracy {:.4f}\n", prefix, t->number,
+               config, test_m.accuracy);
   }
+}
+
+void run_search(RunContext& ctx) {
+  const auto& c = ctx.config;
+  auto exec = prepare_runtime(c);
+  const uint64_t seed = static_cast<uint64_t>(c.get_int("seed"));
+  auto o = search_options_of(c);
+  o.measure.device = exec.device;
+  const auto& plan = o.plan;
+  for (auto& ig : plan.search.ignored) fmt::print(stderr, "[search] note: {}\n", ig);
+
+  auto [train_set, test_set] = load_data(c);
+  auto d = quant::split_search_data(train_set, test_set, plan.data_loader, c.get_double("val_fraction"),
+                                    plan.num_samples, seed);
+  fmt::print(stderr, "[search] data {}\n", d.description);
+  // On the device once: every trial measures (and fine-tunes) from there.
+  train::TensorSource fit_data(d.fit, exec.device), eval_data(d.eval, exec.device),
+      test_data(test_set, exec.device);
+  auto mopts = model_options_for(train_set).activation(c.get_string("activation"));
+  auto model = trained_model(ctx, mopts, fit_data, "search");
+  if (!c.get_string("checkpoint").empty() && plan.data_loader == "val_dataloader")
+    fmt::print(stderr, "[search] make sure the checkpoint was not trained on the validation split: "
+               "nncompress holds out a fraction of the training set; checkpoints trained on all "
+               "of it are scored optimistically\n");
+  const int64_t classes = train_set.num_classes;
+  auto base = quant::QuantizedModel::from_model(*model, train_set.sample_shape());
+  base->eval();
+
+  quant::QuantSearch qs(base, fit_data, eval_data, classes, o);
+  std::ostringstream desc;
+  qs.describe(desc);
+  fmt::print(stderr, "[search] {}", desc.str());
+  auto float_m = quant::measure(*base, eval_data, classes, o.measure);
+  ctx.record.metrics["float_eval_accuracy"] = float_m.accuracy;
+  ctx.record.metrics["float_eval_macro_accuracy"] = float_m.macro_accuracy;
+
+  const auto& spec = plan.search.objective;
+  auto r = qs.run([&](const search::StudyProgress& p) { print_progress(spec, p); });
+  write_trials(ctx, r);
+  record_trials(ctx.record, r, spec);
+  NNC_CHECK(!r.best.empty(), "search: no trial completed (see trials.csv for the errors)");
+  record_tested(ctx.record, qs.test_best(r, test_data), spec);
 }
 
 }  // namespace
@@ -206,7 +183,8 @@ ExperimentKind search_kind() {
                        "TOML plan: [search.search_space] and [search.strategy] (see examples/quant/)"});
   k.options.push_back({"n_trials", int64_t{0}, "override the plan's n_trials (0 = the plan's)"});
   k.options.push_back({"sampler", std::string(""),
-                       "override the plan's sampler: brute-force | random | tpe | nsga2"});
+                       "override the plan's sampler: brute-force | random | tpe | nsga2 (needed "
+                       "to set the sampler's own options below)"});
   k.options.push_back({"dedup", std::string("allow"), "repeated configurations: allow | cache | resample",
                        {"allow", "cache", "resample"}});
   k.options.push_back({"data_loader", std::string(""),
@@ -221,6 +199,7 @@ ExperimentKind search_kind() {
   k.options.push_back({"eval_batch_size", int64_t{512}, "evaluation and latency batch size"});
   auto t = training_options(train::TrainOptions().optimizer("adam").lr(1e-3).epochs(2).batch_size(128));
   k.options.insert(k.options.end(), t.begin(), t.end());
+  merge_option_specs(k.options, search::sampler_registry().option_specs());
   k.run = run_search;
   k.check = [](const RunConfig& c) { search_options_of(c); };
   return k;

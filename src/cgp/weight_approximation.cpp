@@ -1,0 +1,53 @@
+#include "cgp/weight_approximation.h"
+
+#include <cmath>
+
+#include "cgp/naive_evaluator.h"
+#include "core/error.h"
+
+namespace nnc::cgp {
+namespace {
+
+bool multiplexing(const WeightExperiment& experiment, const std::string& mode) {
+  return mode == "on" || (mode == "auto" && experiment.multiplex_by_default());
+}
+
+}  // namespace
+
+WeightProblem weight_problem(const WeightExperiment& experiment,
+                             const std::vector<WeightLayer>& layers, const WeightRequest& request) {
+  WeightProblem p;
+  p.data = experiment.dataset(layers);
+  for (int s : p.data.scored) p.scored += s;
+  const GridSize grid = experiment.default_grid(layers);
+  p.options = request.evolution;
+  p.options.grid(request.rows > 0 ? request.rows : grid.rows, request.cols > 0 ? request.cols : grid.cols)
+      .multiplex(multiplexing(experiment, request.multiplex));
+  if (request.rms_threshold >= 0) {
+    NNC_CHECK(p.options.metric() == Metric::SE,
+              "option rms_threshold converts to SE units: use metric SE");
+    const double rms = request.rms_threshold;
+    p.options.threshold(int64_t(rms * rms * double(p.scored)));
+  }
+  return p;
+}
+
+WeightApproximation approximate_weights(const WeightExperiment& experiment,
+                                        const std::vector<WeightLayer>& layers,
+                                        const WeightProblem& problem, const CostTable& costs) {
+  WeightApproximation a;
+  a.result = evolve(problem.data, costs, problem.options);
+  const auto outputs = naive_outputs(a.result.genome, problem.data.in);
+  a.weights = experiment.decode(layers, outputs, problem.data.outputs);
+  double se = 0;
+  for (size_t l = 0; l < layers.size(); ++l)
+    for (size_t i = 0; i < layers[l].q.size(); ++i) {
+      const int d = int(a.weights[l].q[i]) - int(layers[l].q[i]);
+      a.changed += d != 0;
+      se += double(d) * d;
+    }
+  a.rmse_int8 = problem.scored ? std::sqrt(se / double(problem.scored)) : 0;
+  return a;
+}
+
+}  // namespace nnc::cgp

@@ -1,0 +1,51 @@
+#pragma once
+// One weight-approximation run of an experiment (docs/cgp.md): the CGP problem built from a
+// model's int8 weights (dataset, grid and multiplexing resolved the original's way), the
+// evolved circuit, and its outputs decoded back into weights with how far they moved.
+//
+// Example:
+//   auto e = make_weight_experiment("layer-bypass");
+//   WeightProblem p = weight_problem(*e, layers, request);          // log p.options.describe()
+//   WeightApproximation a = approximate_weights(*e, layers, p, CostTable::unit_default());
+//   // a.weights: the circuit's int8 weights; a.changed of a.inferred differ
+#include <cstdint>
+#include <vector>
+
+#include "cgp/cost_table.h"
+#include "cgp/dataset.h"
+#include "cgp/evolution.h"
+#include "cgp/weight_experiment.h"
+
+namespace nnc::cgp {
+
+/// What a run asks for beyond the experiment; grid and multiplexing may be left to it.
+struct WeightRequest {
+  int rows = 0, cols = 0;          ///< grid; 0 = the experiment's default_grid()
+  std::string multiplex = "auto";  ///< auto (the experiment's default) | on | off
+  /// >= 0: threshold = int(m^2 x scored weights) in SE units (the original's driver: RMS per
+  /// weight m); needs metric SE. < 0: evolution's own threshold.
+  double rms_threshold = -1;
+  Options evolution{0, 0};         ///< everything else; its grid and multiplexing are replaced
+};
+
+/// The problem an experiment poses for these layers.
+struct WeightProblem {
+  Dataset data;
+  Options options{0, 0};  ///< grid, multiplexing and threshold resolved
+  int64_t scored = 0;     ///< scored outputs = weights the circuit infers
+};
+WeightProblem weight_problem(const WeightExperiment& experiment,
+                             const std::vector<WeightLayer>& layers, const WeightRequest& request);
+
+struct WeightApproximation {
+  Result result;                    ///< the evolved circuit
+  std::vector<WeightLayer> weights; ///< its outputs decoded into the layers
+  int64_t changed = 0;              ///< weights that differ from the reference
+  double rmse_int8 = 0;             ///< over the scored weights, in int8 steps
+};
+/// Evolves the problem's circuit and decodes its outputs.
+WeightApproximation approximate_weights(const WeightExperiment& experiment,
+                                        const std::vector<WeightLayer>& layers,
+                                        const WeightProblem& problem, const CostTable& costs);
+
+}  // namespace nnc::cgp

@@ -1,0 +1,150 @@
+// The CGP weight experiments (cgp/weight_experiment.h): datasets from int8 weights, their
+// inverse (circuit outputs -> weights), and the problem a run poses (grid, multiplexing,
+// threshold resolved the original's way).
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "cgp/cgp.h"
+#include "cgp/weight_approximation.h"
+#include "cgp/weight_experiment.h"
+#include "core/error.h"
+#include "core/progress.h"
+
+using namespace nnc::cgp;
+
+namespace {
+
+WeightLayer random_layer(const std::string& name, std::vector<int64_t> shape, uint64_t seed) {
+  WeightLayer w;
+  w.name = name;
+  w.shape = shape;
+  int64_t n = 1;
+  for (auto s : shape) n *= s;
+  Rng rng(seed);
+  for (int64_t i = 0; i < n; ++i) w.q.push_back(int8_t(int(rng.below(256)) - 128));
+  return w;
+}
+
+std::vector<WeightLayer> lenet_layers() {
+  return {random_layer("conv1.weight", {6, 1, 5, 5}, 1), random_layer("conv2.weight", {16, 6, 5, 5}, 2)};
+}
+
+const char* const kAll[] = {"layer-bypass", "no-input", "all-layers"};
+
+// The targets, item-major, O per item: what a perfect circuit outputs.
+std::vector<int8_t> targets(const Dataset& d) {
+  std::vector<int8_t> out;
+  for (auto& o : d.out) out.insert(out.end(), o.begin(), o.end());
+  return out;
+}
+
+}  // namespace
+
+TEST(WeightExperiments, RegisteredByNameWithTheirOptions) {
+  auto& r = weight_experiment_registry();
+  EXPECT_EQ(r.names(), (std::vector<std::string>{"all-layers", "layer-bypass", "no-input"}));
+  for (const char* name : kAll) EXPECT_EQ(make_weight_experiment(name)->name(), name);
+  EXPECT_TRUE(r.option_specs().empty());  // none of the original's experiments has options
+  try {
+    make_weight_experiment("bypass");
+    FAIL();
+  } catch (const nnc::Error& e) {
+    EXPECT_NE(std::string(e.what()).find("all-layers, layer-bypass, no-input"), std::string::npos)
+        << e.what();
+  }
+}
+
+TEST(WeightExperiments, DatasetShapesFollowTheOriginal) {
+  auto layers = lenet_layers();
+  auto lb = make_weight_experiment("layer-bypass")->dataset(layers);
+  EXPECT_EQ(lb.inputs, 150);
+  EXPECT_EQ(lb.outputs, 2400);
+  EXPECT_EQ(lb.size(), 1);
+  auto ni = make_weight_experiment("no-input")->dataset(layers);
+  EXPECT_EQ(ni.inputs, 1);
+  EXPECT_EQ(ni.outputs, 2550);
+  EXPECT_EQ(ni.size(), 1);
+  auto al = make_weight_experiment("all-layers")->dataset(layers);
+  EXPECT_EQ(al.size(), 2);
+  EXPECT_EQ(al.inputs, 96 * 9);
+  EXPECT_EQ(al.outputs, 96 * 16);
+  EXPECT_EQ(al.scored, (std::vector<int>{6 * 16, 96 * 16}));
+  // all-layers: the inner 3x3 of conv2's first kernel are its first inputs.
+  EXPECT_EQ(al.in[1][0], layers[1].q[6]);
+  EXPECT_EQ(al.in[1][8], layers[1].q[18]);
+  EXPECT_EQ(al.out[1][0], layers[1].q[0]);
+  EXPECT_EQ(al.out[1][5], layers[1].q[5]);  // ring: row 0 (5 values), then (1,0)
+  EXPECT_THROW(make_weight_experiment("layer-bypass")->dataset({layers[0]}), nnc::Error);
+}
+
+TEST(WeightExperiments, DecodingPerfectOutputsGivesTheWeightsBack) {
+  auto layers = lenet_layers();
+  for (const char* name : kAll) {
+    auto e = make_weight_experiment(name);
+    auto d = e->dataset(layers);
+    auto back = e->decode(layers, targets(d), d.outputs);
+    ASSERT_EQ(back.size(), 2u);
+    for (size_t l = 0; l < 2; ++l) {
+      EXPECT_EQ(back[l].q, layers[l].q) << name << " layer " << l;
+      EXPECT_EQ(back[l].shape, layers[l].shape);
+      EXPECT_EQ(back[l].name, layers[l].name);
+    }
+    EXPECT_THROW(e->decode(layers, {1, 2, 3}, d.outputs), nnc::Error) << name;  // too few outputs
+  }
+}
+
+// The decoded weights differ from the reference exactly as the circuit's error says.
+TEST(WeightExperiments, DecodedWeightsMatchTheCircuitError) {
+  nnc::Progress::set_quiet(true);
+  auto layers = lenet_layers();
+  for (const char* name : kAll) {
+    auto e = make_weight_experiment(name);
+    const bool mux = e->multiplex_by_default();
+    WeightRequest request;
+    request.rows = mux ? 16 : 8;
+    request.cols = mux ? 18 : 6;
+    request.evolution.lambda(4).generations(300).seed(3);
+    auto p = weight_problem(*e, layers, request);
+    EXPECT_EQ(p.options.multiplex(), mux) << name;
+    auto a = approximate_weights(*e, layers, p, CostTable::unit_default());
+    int64_t se = 0, changed = 0;
+    for (size_t l = 0; l < 2; ++l)
+      for (size_t i = 0; i < layers[l].q.size(); ++i) {
+        const int64_t diff = int64_t(a.weights[l].q[i]) - layers[l].q[i];
+        se += diff * diff;
+        changed += diff != 0;
+      }
+    EXPECT_EQ(se, a.result.error) << name;
+    EXPECT_EQ(changed, a.changed) << name;
+    EXPECT_DOUBLE_EQ(a.rmse_int8, std::sqrt(double(se) / double(p.scored))) << name;
+    if (std::string(name) == "layer-bypass") EXPECT_EQ(a.weights[0].q, layers[0].q);  // conv1 kept
+    if (std::string(name) == "all-layers")  // inner 3x3 are inputs: kept
+      for (size_t l = 0; l < 2; ++l)
+        for (size_t k = 0; k < layers[l].q.size() / 25; ++k)
+          EXPECT_EQ(a.weights[l].q[k * 25 + 12], layers[l].q[k * 25 + 12]);
+  }
+}
+
+TEST(WeightExperiments, TheProblemTakesTheOriginalsGridUnlessGiven) {
+  auto layers = lenet_layers();
+  WeightRequest request;
+  auto lb = weight_problem(*make_weight_experiment("layer-bypass"), layers, request);
+  EXPECT_EQ(lb.options.rows(), 256);
+  EXPECT_EQ(lb.options.cols(), 31);
+  EXPECT_FALSE(lb.options.multiplex());
+  EXPECT_EQ(lb.scored, 2400);
+  auto al = weight_problem(*make_weight_experiment("all-layers"), layers, request);
+  EXPECT_EQ(al.options.rows(), 80);  // 5 x 16 output channels
+  EXPECT_EQ(al.options.cols(), 80);
+  request.rows = 7;
+  request.multiplex = "on";
+  request.rms_threshold = 2;  // SE units: int(m^2 x scored weights)
+  auto given = weight_problem(*make_weight_experiment("all-layers"), layers, request);
+  EXPECT_EQ(given.options.rows(), 7);
+  EXPECT_EQ(given.options.cols(), 80);
+  EXPECT_TRUE(given.options.multiplex());
+  EXPECT_EQ(given.options.threshold(), 4 * (6 * 16 + 96 * 16));
+  request.evolution.metric(Metric::AE);
+  EXPECT_THROW(weight_problem(*make_weight_experiment("layer-bypass"), layers, request), nnc::Error);
+}
