@@ -45,7 +45,7 @@ scripts/install_missing.sh clang-14 libclang-rt-14-dev llvm-14
 
 step "configure $BUILD_DIR (clang 14, ASan + UBSan, libFuzzer)"
 CC=clang-14 CXX=clang++-14 cmake -G Ninja -S "$SRC" -B "$BUILD_DIR" \
-  -DNNC_SANITIZE=ON -DNNC_FUZZ=ON -DNNC_BUILD_BENCH=OFF -DNNC_BUILD_TESTS=ON ${NNC_CMAKE_ARGS:-} >/dev/null
+  -DNNC_SANITIZE=ON -DNNC_FUZZ=ON -DNNC_BUILD_BENCH=OFF -DNNC_BUILD_TESTS=ON -DNNC_PYTHON=OFF ${NNC_CMAKE_ARGS:-} >/dev/null
 
 step "build ${#FUZZERS[@]} fuzzers + ${#TESTS[@]} test executables"
 targets=("${TESTS[@]}")

@@ -14,6 +14,7 @@ PACKAGES=(
   libeigen3-dev libturbojpeg0-dev
   dataset-fashion-mnist
   python3-torch python3-torchvision gnuplot-nox
+  pybind11-dev python3-dev python3-pandas python3-pytest python3-pip
 )
 # Node/npm only if no npm is on PATH (a NodeSource nodejs already ships npm and
 # conflicts with Debian's npm package).

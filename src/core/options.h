@@ -50,16 +50,16 @@ struct OptionOwner {
 struct OptionSpec {
   std::string key;                  ///< snake_case; flags are --kebab-case and --snake_case
   OptionValue default_value;
-  std::string help;
-  std::vector<std::string> choices; ///< allowed string values (empty = any)
+  std::string help = {};
+  std::vector<std::string> choices = {}; ///< allowed string values (empty = any)
   bool affects_result = true;       ///< false for output paths, threads: not part of the run id
-  std::vector<std::string> aliases; ///< extra flag names (without dashes)
+  std::vector<std::string> aliases = {}; ///< extra flag names (without dashes)
   /// Maps a string value to the spelling it stands for (a registry alias such as "CIFAR10"
   /// -> "cifar10") before it is stored, so both spellings give one run id. Empty = as given.
-  std::function<std::string(const std::string&)> canonical;
+  std::function<std::string(const std::string&)> canonical = {};
   /// Plug-ins that own the option (empty = the kind's own option, always in effect). An
   /// option shared by several plug-ins (pretrain_epochs) lists each.
-  std::vector<OptionOwner> owners;
+  std::vector<OptionOwner> owners = {};
 
   /// Whether the option takes part in a run with these values: the kind's own options always,
   /// a plug-in's only when one of its owners is the selected plug-in.

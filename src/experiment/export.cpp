@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <nlohmann/json.hpp>
+#include <map>
 #include <set>
 
 #include "core/csv.h"
@@ -28,11 +29,21 @@ std::string runs_to_csv(const std::vector<RunRecord>& runs) {
     for (auto& [k, v] : r.tags)
       if (seen_t.insert(k).second) tag_keys.push_back(k);
   }
-  std::string out = "run_id,kind,status";
-  for (auto& k : config_keys) out += "," + csv_field(k);
-  for (auto& k : metric_keys) out += "," + csv_field(k);
-  for (auto& k : tag_keys) out += "," + csv_field(k);
-  out += ",run_time,started_at,error\n";
+  // One name per column: a name two groups share (cgp's option and metric `threshold`, a
+  // metric called `error`) is written as group.name in each (pandas would read `name.1`).
+  std::vector<std::string> fixed = {"run_id", "kind", "status", "run_time", "started_at", "error"};
+  std::map<std::string, int> groups_of;
+  for (const std::vector<std::string>* keys : {&fixed, &config_keys, &metric_keys, &tag_keys})
+    for (auto& k : *keys) ++groups_of[k];
+  auto column = [&](const char* group, const std::string& k) {
+    return csv_field(groups_of[k] > 1 ? std::string(group) + "." + k : k);
+  };
+  std::string out = column("run", "run_id") + "," + column("run", "kind") + "," + column("run", "status");
+  for (auto& k : config_keys) out += "," + column("config", k);
+  for (auto& k : metric_keys) out += "," + column("metric", k);
+  for (auto& k : tag_keys) out += "," + column("tag", k);
+  for (auto* k : {"run_time", "started_at", "error"}) out += "," + column("run", k);
+  out += "\n";
   for (size_t i = 0; i < runs.size(); ++i) {
     auto& r = runs[i];
     out += fmt::format("{},{},{}", r.id, r.kind, to_string(r.status));

@@ -129,6 +129,17 @@ TEST(Export, CsvHasConfigAndMetricColumnsQuoted) {
   EXPECT_NE(runs_to_json(runs).find("\"test_accuracy\": 0.9"), std::string::npos);
 }
 
+TEST(Export, ANameTwoGroupsShareIsQualifiedSoEveryColumnIsUnique) {
+  auto r = record("a", RunStatus::Completed, 0.9);
+  r.config_json = R"({"threshold":3,"epochs":1})";
+  r.metrics["threshold"] = 5;
+  r.metrics["error"] = 7;  // cgp's metric, beside the run's error column
+  auto csv = runs_to_csv({r});
+  auto header = csv.substr(0, csv.find('\n'));
+  EXPECT_EQ(header, "run_id,kind,status,epochs,config.threshold,metric.error,test_accuracy,metric.threshold,"
+                    "run_time,started_at,run.error") << header;
+}
+
 // --- never lose a result: attempts, migration, merge guards ------------------------------
 
 namespace {

@@ -1,0 +1,30 @@
+"""nncompress from Python: how much accuracy a network keeps under a fixed memory budget.
+
+    import nncompress
+    rec = nncompress.run("train", out="results/py", dataset="blobs", model="mlp", epochs=2)
+    df = nncompress.results.load("results/py")      # one row per run (pandas)
+    nncompress.report("results/py")                  # HTML + PNG + CSV
+
+Submodules: ``results`` (runs as a DataFrame), ``replay`` (a byte-budgeted replay memory for
+any PyTorch loop). Errors raise ``nncompress.Error`` (a ValueError) with the CLI's one line.
+"""
+import torch  # noqa: F401  (loads libtorch and its Python bindings before the extension)
+
+from . import _nncompress
+from ._nncompress import Error, kinds
+from . import results
+
+__all__ = ["Error", "kinds", "run", "report", "results"]
+
+
+def run(kind, out="results", rerun=False, **options):
+    """Runs one experiment ``kind`` (see ``kinds()``) with the CLI's options as keyword
+    arguments (``memory_bytes="1MiB"``, ``epochs=2``); records it in ``out/results.db`` and
+    returns its record (dict: id, status, config, metrics, tags, series, artifacts). A
+    configuration already completed in ``out`` is not run again (``skipped`` is True)."""
+    return _nncompress.run(kind, str(out), options, rerun)
+
+
+def report(out="results", images=True):
+    """Writes the report of ``out/results.db`` (HTML, PNG, CSV); returns the paths."""
+    return _nncompress.report(str(out), images)

@@ -1,0 +1,10 @@
+#pragma once
+// The areas of the Python API, one binding function (and file) each.
+#include <pybind11/pybind11.h>
+
+namespace nnc::python {
+
+/// run(kind, out, options) -> record dict; kinds() -> names; report(out) -> files.
+void bind_run(pybind11::module_& m);
+
+}  // namespace nnc::python
