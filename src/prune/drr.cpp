@@ -1,16 +1,30 @@
 #include "prune/drr.h"
 
-#include "prune/pruner.h"
 #include <fmt/format.h>
+#include <torch/torch.h>
 
 #include <cmath>
 
-#include "core/error.h"
-
 namespace nnc::prune {
 
+const OptionFields<DrrOptions>& DrrOptions::fields() {
+  static const auto f = OptionFields<DrrOptions>()
+      .add("alpha", &DrrOptions::alpha, kAlphaHelp)
+      .add("beta", &DrrOptions::beta, "DRR sharpness (the original's default 0 disables DRR)")
+      .add("rho", &DrrOptions::rho, kRhoHelp)
+      .add("norm", &DrrOptions::norm, "DRR: layerwise normalisation of alpha and rho (NORM)")
+      .add("layer_norm", &DrrOptions::layer_norm, "DRR NORM by layer (true) or by conv block (false) (layer_NORM)");
+  return f;
+}
+
+void DrrOptions::validate() const {
+  require_nonnegative(alpha, "alpha");
+  require_nonnegative(beta, "beta");
+  require_nonnegative(rho, "rho");
+}
+
 DrrRegularizer::DrrRegularizer(Masks& masks, DrrOptions options) : Regularizer(masks), o_(options) {
-  NNC_CHECK(o_.beta >= 0, "option 'beta': must be >= 0, got {}", o_.beta);
+  o_.validate();
   const double total = static_cast<double>(masks.total());
   for (const auto& e : masks.entries()) {
     if (!o_.norm) {
@@ -45,18 +59,8 @@ std::string DrrRegularizer::describe() const {
                      o_.norm, o_.layer_norm);
 }
 
-namespace {
-
-class DrrPruner : public Pruner {
- public:
-  std::string name() const override { return "drr"; }
-  std::unique_ptr<Regularizer> make_regularizer(Masks& m, const PruneOptions& o) const override {
-    return std::make_unique<DrrRegularizer>(m, DrrOptions{o.alpha, o.beta, o.rho, o.norm, o.layer_norm});
-  }
-};
-
-}  // namespace
-
-std::shared_ptr<const Pruner> make_drr_pruner() { return std::make_shared<DrrPruner>(); }
+std::unique_ptr<Regularizer> DrrPruner::make_regularizer(Masks& masks) const {
+  return std::make_unique<DrrRegularizer>(masks, o_);
+}
 
 }  // namespace nnc::prune

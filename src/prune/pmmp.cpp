@@ -1,6 +1,5 @@
 #include "prune/pmmp.h"
 
-#include "prune/pruner.h"
 #include <fmt/format.h>
 #include <torch/torch.h>
 
@@ -8,11 +7,29 @@
 
 namespace nnc::prune {
 
+const OptionFields<PmmpOptions>& PmmpOptions::fields() {
+  using O = PmmpOptions;
+  static const auto f = OptionFields<O>()
+      .add("alpha", &O::alpha, kAlphaHelp)
+      .add("rho", &O::rho, kRhoHelp)
+      .add("l1_alpha", &O::l1_alpha, "PMMP: extra L1 weight (L1_alpha)")
+      .add("initial_p_value", &O::initial_p_value, "PMMP: initial pi")
+      .add("initial_u_value", &O::initial_u_value, "PMMP: initial u")
+      .add("u_value_multiply_factor", &O::u_value_multiply_factor, "PMMP: coupling factor c");
+  return f;
+}
+
+void PmmpOptions::validate() const {
+  require_nonnegative(alpha, "alpha");
+  require_nonnegative(rho, "rho");
+  require_nonnegative(l1_alpha, "l1_alpha");
+  require_nonnegative(u_value_multiply_factor, "u_value_multiply_factor");
+  NNC_CHECK(initial_p_value >= 0 && initial_p_value <= 1, "option 'initial_p_value': must be in [0, 1], got {}",
+            initial_p_value);
+}
+
 PmmpRegularizer::PmmpRegularizer(Masks& masks, PmmpOptions options) : Regularizer(masks), o_(options) {
-  NNC_CHECK(o_.initial_p_value >= 0 && o_.initial_p_value <= 1,
-            "option 'initial_p_value': must be in [0, 1], got {}", o_.initial_p_value);
-  NNC_CHECK(o_.u_value_multiply_factor >= 0, "option 'u_value_multiply_factor': must be >= 0, got {}",
-            o_.u_value_multiply_factor);
+  o_.validate();
   torch::NoGradGuard g;
   for (auto& e : masks.entries()) {
     NNC_CHECK(e.companions.empty(), "pmmp: parameter '{}' already carries per-element state", e.name);
@@ -95,19 +112,8 @@ std::string PmmpRegularizer::describe() const {
                      o_.rho, o_.initial_p_value, o_.initial_u_value, o_.u_value_multiply_factor);
 }
 
-namespace {
-
-class PmmpPruner : public Pruner {
- public:
-  std::string name() const override { return "pmmp"; }
-  std::unique_ptr<Regularizer> make_regularizer(Masks& m, const PruneOptions& o) const override {
-    return std::make_unique<PmmpRegularizer>(
-        m, PmmpOptions{o.alpha, o.l1_alpha, o.rho, o.initial_p_value, o.initial_u_value, o.u_value_multiply_factor});
-  }
-};
-
-}  // namespace
-
-std::shared_ptr<const Pruner> make_pmmp_pruner() { return std::make_shared<PmmpPruner>(); }
+std::unique_ptr<Regularizer> PmmpPruner::make_regularizer(Masks& masks) const {
+  return std::make_unique<PmmpRegularizer>(masks, o_);
+}
 
 }  // namespace nnc::prune

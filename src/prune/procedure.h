@@ -8,7 +8,7 @@
 //  3. masked fine-tuning with alpha = rho = 0 (finetuning_min/max_epochs), same tests.
 //
 // Example:
-//   Procedure p(model, data, options); PruneOutcome out = p.run();
+//   Procedure p(model, data, options, pruner_registry().create(values)); PruneOutcome out = p.run();
 #include <memory>
 #include <string>
 #include <vector>
@@ -44,13 +44,28 @@ struct PruneOutcome {
   double sigma = 0;              ///< Gaussian loss only
   int64_t phase1_epochs = 0, phase3_epochs = 0;
   std::string engine;            ///< libtorch | fused-eigen
+  bool classification = false;   ///< else regression (losses only)
+  bool gauss_loss = false;       ///< sigma is meaningful
   std::vector<std::string> notes;
   double seconds = 0;
 };
 
+/// A run's validated choices: the options every procedure reads and the selected pruner,
+/// built from its own options.
+struct PruneSetup {
+  PruneOptions options;
+  std::unique_ptr<Pruner> pruner;
+};
+/// From option values (the keys of PruneOptions::fields() and of the pruner `procedure`
+/// selects; the others are ignored); `seed` is the run's. Errors name the option.
+PruneSetup prune_setup_from(const OptionValues& values, uint64_t seed);
+/// The procedure `setup` describes, on `model` and `data` (where the model is).
+PruneOutcome run_pruning(models::ModelPtr model, PruneData data, PruneSetup setup);
+
 class Procedure {
  public:
-  Procedure(models::ModelPtr model, PruneData data, PruneOptions options);
+  /// `pruner` is the procedure `options.procedure` names, built from its own options.
+  Procedure(models::ModelPtr model, PruneData data, PruneOptions options, std::unique_ptr<Pruner> pruner);
   ~Procedure();
   PruneOutcome run();
 
@@ -72,6 +87,9 @@ class Procedure {
  private:
   enum class Phase { Train, Finetune };
   std::unique_ptr<Engine> make_engine(Phase phase);
+  /// Phase 1 or 3: trains until converged or max_epochs, then restores the best state.
+  void train_phase(Phase phase);
+  void evaluate_final();
   bool after_epoch(Phase phase, const EpochReport& r, int64_t max_epochs);
   std::vector<torch::Tensor> state_tensors();
   int64_t random_gradient_pruning_step(bool mse);
@@ -79,7 +97,7 @@ class Procedure {
   models::ModelPtr model_;
   PruneData data_;
   PruneOptions o_;
-  std::shared_ptr<const Pruner> pruner_;
+  std::unique_ptr<Pruner> pruner_;
   std::unique_ptr<Masks> masks_;
   std::unique_ptr<Regularizer> reg_;
   DataLoss loss_;
