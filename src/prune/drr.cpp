@@ -45,6 +45,12 @@ void DrrRegularizer::add_gradients() {
     const float ab = static_cast<float>(scale_[k] * o_.alpha * o_.beta);
     const float beta = static_cast<float>(o_.beta);
     const float r2 = e.role == ParamRole::BnScale ? 0.f : static_cast<float>(2 * scale_[k] * o_.rho);
+    if (tensor_ops_for(e)) {
+      torch::NoGradGuard g;
+      auto th = e.param.detach();
+      ensure_grad(e.param).add_(th.sign().mul_(th.abs().mul_(-beta).exp_()).mul_(ab).add_(th, r2));
+      continue;
+    }
     const float* th = float_data(e.param, "drr parameter");
     float* g = float_data(ensure_grad(e.param), "drr gradient");
     for (int64_t i = 0, n = e.param.numel(); i < n; ++i) {

@@ -18,7 +18,7 @@ int64_t magnitude_prune_keep(Masks& masks, int64_t keep) {
   const int64_t n = all.numel();
   keep = std::max<int64_t>(0, std::min(keep, n));
   auto order = std::get<1>(all.sort(/*stable=*/true, /*dim=*/0, /*descending=*/true));
-  auto keep_flag = torch::zeros({n}, torch::kBool);
+  auto keep_flag = torch::zeros({n}, all.options().dtype(torch::kBool));
   keep_flag.index_fill_(0, order.slice(0, 0, keep), true);
   int64_t zeroed = 0, offset = 0;
   for (auto& e : masks.entries()) {

@@ -42,6 +42,8 @@ class PmmpRegularizer : public Regularizer {
   torch::Tensor& u(size_t i) { return masks_.entries()[i].companions[2]; }
 
  private:
+  void add_gradients_loops(size_t k);
+  void add_gradients_tensors(size_t k);
   PmmpOptions o_;
 };
 

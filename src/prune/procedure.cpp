@@ -29,14 +29,15 @@ Procedure::Procedure(models::ModelPtr model, PruneData data, PruneOptions option
   NNC_CHECK(pruner_, "prune: no pruner for procedure '{}'", o_.procedure);
   NNC_CHECK(data_.train && data_.val && data_.test && data_.train->size() > 0 && data_.val->size() > 0,
             "prune: the training and validation sets must be non-empty");
-  for (const auto& p : model_->parameters())
-    NNC_CHECK(p.device().is_cpu(), "prune: option 'device': the pruning regularisers run on the CPU only");
+  auto params = model_->parameters();
+  if (!params.empty()) device_ = params.front().device();
   loss_.classification = data_.num_classes > 0;
   NNC_CHECK(!o_.gauss_loss || !loss_.classification,
             "option 'gauss_loss': the Gaussian loss applies to regression (teacher-student) only");
   if (o_.gauss_loss) {
     loss_.gauss = true;
-    loss_.sigma = torch::full({}, kGaussSigmaInit, torch::kFloat32).set_requires_grad(true);
+    loss_.sigma = torch::full({}, kGaussSigmaInit, torch::TensorOptions(torch::kFloat32).device(device_))
+                      .set_requires_grad(true);
   }
   masks_ = std::make_unique<Masks>(*model_);
   reg_ = pruner_->make_regularizer(*masks_);
@@ -85,7 +86,8 @@ std::unique_ptr<Engine> Procedure::make_engine(Phase phase) {
                .momentum(0.0)
                .batch_size(o_.train_batch_size)
                .seed(derive_seed(o_.seed, phase == Phase::Train ? "prune-train" : "prune-finetune"))
-               .label(phase == Phase::Train ? "prune " + o_.procedure : "finetune");
+               .label(phase == Phase::Train ? "prune " + o_.procedure : "finetune")
+               .device(device_.str());
   return std::make_unique<TorchEngine>(*model_, *masks_, reg_.get(), loss_, *data_.train, t,
                                        o_.multiply_mask_after_each_batch, o_.val_batch_size);
 }
@@ -161,7 +163,8 @@ int64_t Procedure::random_gradient_pruning_step(bool mse) {
     torch::NoGradGuard g;
     bool was = model_->is_training();
     model_->eval();
-    auto out = model_->forward(d.get(torch::arange(1, torch::kInt64)).inputs);
+    auto first = torch::arange(1, torch::TensorOptions(torch::kInt64).device(d.index_device(device_)));
+    auto out = model_->forward(d.get(first).inputs.to(device_));
     model_->train(was);
     in.target_shape = {b, out.size(1)};
   }

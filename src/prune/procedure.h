@@ -7,6 +7,10 @@
 //     prune_and_shrink = RGP -> TAMADE -> RGP -> neuron deletion -> m = (theta != 0));
 //  3. masked fine-tuning with alpha = rho = 0 (finetuning_min/max_epochs), same tests.
 //
+// The procedure runs where the model's parameters are (the data may be there too): a GPU
+// takes the LibTorch path with the regularisers in torch ops; the fused small-MLP path is CPU
+// code, so `fused = auto` picks it only for CPU models and `fused = on` refuses others.
+//
 // Example:
 //   Procedure p(model, data, options, pruner_registry().create(values)); PruneOutcome out = p.run();
 #include <memory>
@@ -98,6 +102,7 @@ class Procedure {
   PruneData data_;
   PruneOptions o_;
   std::unique_ptr<Pruner> pruner_;
+  torch::Device device_ = torch::kCPU;  ///< where the model's parameters are
   std::unique_ptr<Masks> masks_;
   std::unique_ptr<Regularizer> reg_;
   DataLoss loss_;

@@ -25,6 +25,12 @@ void Rl1Regularizer::add_gradients() {
   const float a = static_cast<float>(o_.alpha), r2 = static_cast<float>(2 * o_.rho);
   for (auto& e : masks_.entries()) {
     if (e.role == ParamRole::BnScale) continue;
+    if (tensor_ops_for(e)) {
+      torch::NoGradGuard g;
+      auto th = e.param.detach();
+      ensure_grad(e.param).add_(th.sign().mul_(a).add_(th, r2));
+      continue;
+    }
     const float* th = float_data(e.param, "rl1 parameter");
     float* g = float_data(ensure_grad(e.param), "rl1 gradient");
     for (int64_t i = 0, n = e.param.numel(); i < n; ++i) {

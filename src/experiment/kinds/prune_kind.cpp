@@ -97,7 +97,7 @@ void append_runs_row(RunContext& ctx, const prune::PruneOutcome& out) {
 void run_prune(RunContext& ctx) {
   const auto& c = ctx.config;
   auto exec = prepare_runtime(c);
-  // The regularisers and the fused MLP engine work on fp32 CPU tensors in place.
+  // The regularisers and the fused MLP engine work on fp32 tensors in place.
   NNC_CHECK(exec.precision == train::Precision::fp32 && !exec.channels_last,
             "prune: options 'precision' and 'channels_last': pruning runs in fp32, contiguous "
             "(got {}{})", train::to_string(exec.precision), exec.channels_last ? ", channels-last" : "");
