@@ -45,6 +45,14 @@ CsvRow runs_csv_results(const PruneOutcome& out, const std::string& run_id, cons
           {"compression_ratio", num(out.compression_ratio)}};
 }
 
+std::string epochs_csv(const PruneOutcome& out) {
+  std::string csv = "phase,epoch,train_loss,train_accuracy,val_loss,val_accuracy,l0\n";
+  for (const auto& e : out.epochs)
+    csv += fmt::format("{},{},{},{},{},{},{}\n", e.phase, e.epoch, e.train_loss, e.train_accuracy, e.val_loss,
+                       e.val_accuracy, e.l0);
+  return csv;
+}
+
 std::string csv_field(const std::string& v) {
   if (v.find_first_of(",\"\n\r") == std::string::npos) return v;
   std::string out = "\"";

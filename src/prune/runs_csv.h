@@ -22,6 +22,9 @@ const std::vector<std::string>& runs_csv_result_columns();
 CsvRow runs_csv_results(const PruneOutcome& out, const std::string& run_id, const std::string& experiment_name,
                         const std::string& timestamp);
 
+/// The per-epoch log as CSV: phase,epoch,train_loss,train_accuracy,val_loss,val_accuracy,l0.
+std::string epochs_csv(const PruneOutcome& out);
+
 /// Appends one row (column -> value, in order) to `path`, writing the header if the file is
 /// new or empty. A header that differs from the existing file's is an nnc::Error.
 void append_runs_csv(const std::string& path, const CsvRow& row);

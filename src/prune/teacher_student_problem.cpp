@@ -1,5 +1,7 @@
 #include "prune/teacher_student_problem.h"
 
+#include <fmt/format.h>
+#include <fmt/ranges.h>  // fmt::join (its home since fmt 11)
 #include <torch/torch.h>
 
 #include <cmath>
@@ -68,6 +70,9 @@ TeacherComparison compare_with_teacher(const PruneProblem& problem, int64_t nonz
   NNC_CHECK(mlp && !problem.teacher_sizes.empty(), "prune: a teacher comparison needs a teacher-student problem");
   TeacherComparison c;
   c.alive_widths = alive_widths(*mlp);
+  c.teacher_widths = problem.teacher_sizes;
+  c.nonzeros = nonzeros;
+  c.teacher_parameters = problem.teacher_parameters;
   const auto& teacher = problem.teacher_sizes;
   c.reached_neurons = c.alive_widths.size() == teacher.size();
   for (size_t i = 1; c.reached_neurons && i + 1 < teacher.size(); ++i)
@@ -75,6 +80,13 @@ TeacherComparison compare_with_teacher(const PruneProblem& problem, int64_t nonz
   c.reached_nonzeros = nonzeros <= problem.teacher_parameters;
   c.nonzeros_over_teacher = static_cast<double>(nonzeros) / static_cast<double>(problem.teacher_parameters);
   return c;
+}
+
+std::string TeacherComparison::describe() const {
+  auto reached = [](bool r) { return r ? "reached" : "not reached"; };
+  return fmt::format("student nonzeros {} vs teacher {} ({}), alive widths {} vs teacher {} ({})", nonzeros,
+                     teacher_parameters, reached(reached_nonzeros), fmt::join(alive_widths, "-"),
+                     fmt::join(teacher_widths, "-"), reached(reached_neurons));
 }
 
 }  // namespace nnc::prune

@@ -30,9 +30,14 @@ PruneProblem teacher_student_problem(const TeacherStudentSetup& setup, uint64_t 
 
 struct TeacherComparison {
   std::vector<int64_t> alive_widths;  ///< the student's, input first
+  std::vector<int64_t> teacher_widths;
+  int64_t nonzeros = 0, teacher_parameters = 0;
   bool reached_nonzeros = false;      ///< nonzeros <= the teacher's parameters
   bool reached_neurons = false;       ///< every hidden layer no wider than the teacher's
   double nonzeros_over_teacher = 0;
+
+  /// "student nonzeros N vs teacher M (reached), alive widths a-b-c vs teacher ... (not reached)".
+  std::string describe() const;
 };
 
 /// How the pruned student (`problem.model`, an MLP) with `nonzeros` compares with its teacher.

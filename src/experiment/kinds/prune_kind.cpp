@@ -36,15 +36,12 @@ prune::PruneProblem problem_for(const RunConfig& c, const torch::Device& device)
 }
 
 void record_outcome(RunContext& ctx, const prune::PruneOutcome& out, const std::string& procedure) {
-  std::string csv = "phase,epoch,train_loss,train_accuracy,val_loss,val_accuracy,l0\n";
   for (const auto& e : out.epochs) {
-    csv += fmt::format("{},{},{},{},{},{},{}\n", e.phase, e.epoch, e.train_loss, e.train_accuracy, e.val_loss,
-                       e.val_accuracy, e.l0);
     ctx.record.series["epoch_loss"].push_back(e.train_loss);
     ctx.record.series["val_loss"].push_back(e.val_loss);
     ctx.record.series["l0"].push_back(static_cast<double>(e.l0));
   }
-  write_file(ctx.artifact("epochs", "epochs.csv"), csv);
+  write_file(ctx.artifact("epochs", "epochs.csv"), prune::epochs_csv(out));
   auto& m = ctx.record.metrics;
   for (auto [name, ev] : {std::pair{"train", &out.train}, std::pair{"val", &out.val}, std::pair{"test", &out.test}}) {
     m[std::string(name) + "_loss"] = ev->loss;
@@ -59,7 +56,7 @@ void record_outcome(RunContext& ctx, const prune::PruneOutcome& out, const std::
   m["prune_seconds"] = out.seconds;
   if (out.gauss_loss) m["sigma"] = out.sigma;
   ctx.record.tags["engine"] = out.engine;
-  ctx.record.tags["procedure"] = procedure;
+  ctx.record.tags["procedure"] = procedure;  // the procedure's label (its name)
 }
 
 void record_teacher(RunContext& ctx, const prune::PruneProblem& problem, int64_t nonzeros) {
@@ -70,11 +67,7 @@ void record_teacher(RunContext& ctx, const prune::PruneProblem& problem, int64_t
   m["reached_teacher_neurons"] = t.reached_neurons;
   m["nonzeros_over_teacher"] = t.nonzeros_over_teacher;
   ctx.record.tags["alive_widths"] = fmt::format("{}", fmt::join(t.alive_widths, ","));
-  fmt::print(stderr,
-             "[prune] teacher-student: student nonzeros {} vs teacher {} ({}), alive widths {} vs teacher {} ({})\n",
-             nonzeros, problem.teacher_parameters, t.reached_nonzeros ? "reached" : "not reached",
-             fmt::join(t.alive_widths, "-"), fmt::join(problem.teacher_sizes, "-"),
-             t.reached_neurons ? "reached" : "not reached");
+  fmt::print(stderr, "[prune] teacher-student: {}\n", t.describe());
 }
 
 /// runs.csv: every option, then the original's result columns; an option that is also a
@@ -102,7 +95,7 @@ void run_prune(RunContext& ctx) {
             "prune: options 'precision' and 'channels_last': pruning runs in fp32, contiguous "
             "(got {}{})", train::to_string(exec.precision), exec.channels_last ? ", channels-last" : "");
   auto setup = prune::prune_setup_from(c.values(), static_cast<uint64_t>(c.get_int("seed")));
-  const std::string procedure = setup.options.procedure;
+  const std::string procedure = prune::pruner_registry().label(c.values());
   auto problem = problem_for(c, exec.device);
   if (is_teacher_student(c) && c.get_int("threads") == 0)
     fmt::print(stderr, "[runtime] teacher-student: tiny ops, {}\n", train::configure_threads(1));
