@@ -65,8 +65,4 @@ std::string DrrRegularizer::describe() const {
                      o_.norm, o_.layer_norm);
 }
 
-std::unique_ptr<Regularizer> DrrPruner::make_regularizer(Masks& masks) const {
-  return std::make_unique<DrrRegularizer>(masks, o_);
-}
-
 }  // namespace nnc::prune

@@ -38,14 +38,6 @@ class DrrRegularizer : public Regularizer {
 };
 
 /// The procedure `drr`: DRR in phase 1, then the default final prune.
-class DrrPruner : public Pruner {
- public:
-  using Options = DrrOptions;
-  explicit DrrPruner(const Options& options) : o_(options) {}
-  std::unique_ptr<Regularizer> make_regularizer(Masks& masks) const override;
-
- private:
-  Options o_;
-};
+using DrrPruner = RegularizingPruner<DrrRegularizer, DrrOptions>;
 
 }  // namespace nnc::prune

@@ -146,8 +146,4 @@ std::string PmmpRegularizer::describe() const {
                      o_.rho, o_.initial_p_value, o_.initial_u_value, o_.u_value_multiply_factor);
 }
 
-std::unique_ptr<Regularizer> PmmpPruner::make_regularizer(Masks& masks) const {
-  return std::make_unique<PmmpRegularizer>(masks, o_);
-}
-
 }  // namespace nnc::prune

@@ -48,14 +48,6 @@ class PmmpRegularizer : public Regularizer {
 };
 
 /// The procedure `pmmp`: PMMP in phase 1, then the default final prune.
-class PmmpPruner : public Pruner {
- public:
-  using Options = PmmpOptions;
-  explicit PmmpPruner(const Options& options) : o_(options) {}
-  std::unique_ptr<Regularizer> make_regularizer(Masks& masks) const override;
-
- private:
-  Options o_;
-};
+using PmmpPruner = RegularizingPruner<PmmpRegularizer, PmmpOptions>;
 
 }  // namespace nnc::prune

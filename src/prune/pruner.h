@@ -32,6 +32,21 @@ class Pruner {
   virtual bool forces_layerwise() const { return false; }
 };
 
+/// A procedure that trains phase 1 with regulariser R (constructed as R(masks, options)),
+/// then takes the default final prune: rl1, drr and pmmp.
+template <typename R, typename O>
+class RegularizingPruner : public Pruner {
+ public:
+  using Options = O;
+  explicit RegularizingPruner(const Options& options) : o_(options) {}
+  std::unique_ptr<Regularizer> make_regularizer(Masks& masks) const override {
+    return std::make_unique<R>(masks, o_);
+  }
+
+ private:
+  Options o_;
+};
+
 /// The selector is option `procedure`.
 using PrunerRegistry = PluginRegistry<std::unique_ptr<Pruner>>;
 /// Every built-in procedure.

@@ -44,8 +44,4 @@ std::string Rl1Regularizer::describe() const {
   return fmt::format("RL1(alpha={}, rho={})", o_.alpha, o_.rho);
 }
 
-std::unique_ptr<Regularizer> Rl1Pruner::make_regularizer(Masks& masks) const {
-  return std::make_unique<Rl1Regularizer>(masks, o_);
-}
-
 }  // namespace nnc::prune

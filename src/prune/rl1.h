@@ -27,14 +27,6 @@ class Rl1Regularizer : public Regularizer {
 };
 
 /// The procedure `rl1`: RL1 in phase 1, then the default final prune.
-class Rl1Pruner : public Pruner {
- public:
-  using Options = Rl1Options;
-  explicit Rl1Pruner(const Options& options) : o_(options) {}
-  std::unique_ptr<Regularizer> make_regularizer(Masks& masks) const override;
-
- private:
-  Options o_;
-};
+using Rl1Pruner = RegularizingPruner<Rl1Regularizer, Rl1Options>;
 
 }  // namespace nnc::prune
