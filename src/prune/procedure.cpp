@@ -56,15 +56,16 @@ PruneSetup prune_setup_from(const OptionValues& values, uint64_t seed) {
   return s;
 }
 
-PruneOutcome run_pruning(models::ModelPtr model, PruneData data, PruneSetup setup) {
+PruneOutcome run_pruning(models::ModelPtr model, PruneData data, PruneSetup setup, NoteSink on_note) {
   Procedure procedure(std::move(model), std::move(data), std::move(setup.options), std::move(setup.pruner));
+  procedure.set_note_sink(std::move(on_note));
   return procedure.run();
 }
 
 Procedure::~Procedure() = default;
 
 void Procedure::note(const std::string& line) {
-  fmt::print(stderr, "[prune] {}\n", line);
+  if (on_note_) on_note_(line);
   out_.notes.push_back(line);
 }
 

@@ -13,6 +13,7 @@
 //
 // Example:
 //   Procedure p(model, data, options, pruner_registry().create(values)); PruneOutcome out = p.run();
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -54,6 +55,10 @@ struct PruneOutcome {
   double seconds = 0;
 };
 
+/// Receives each note of a run as it happens ("phase 1: training on the libtorch path, ...");
+/// the pillar prints nothing itself, a caller (the kind) decides where notes go.
+using NoteSink = std::function<void(const std::string&)>;
+
 /// A run's validated choices: the options every procedure reads and the selected pruner,
 /// built from its own options.
 struct PruneSetup {
@@ -64,7 +69,8 @@ struct PruneSetup {
 /// selects; the others are ignored); `seed` is the run's. Errors name the option.
 PruneSetup prune_setup_from(const OptionValues& values, uint64_t seed);
 /// The procedure `setup` describes, on `model` and `data` (where the model is).
-PruneOutcome run_pruning(models::ModelPtr model, PruneData data, PruneSetup setup);
+/// Notes go to `on_note` (may be empty) and into the outcome.
+PruneOutcome run_pruning(models::ModelPtr model, PruneData data, PruneSetup setup, NoteSink on_note = nullptr);
 
 class Procedure {
  public:
@@ -86,7 +92,9 @@ class Procedure {
   void layerwise(const train::TensorSource& data);
   /// After a pruner changed parameters itself: m = (theta != 0), regulariser's rule.
   void refresh_masks();
+  /// Records a note in the outcome and passes it to the sink.
   void note(const std::string& line);
+  void set_note_sink(NoteSink sink) { on_note_ = std::move(sink); }
 
  private:
   enum class Phase { Train, Finetune };
@@ -108,6 +116,7 @@ class Procedure {
   DataLoss loss_;
   Engine* engine_ = nullptr;
   PruneOutcome out_;
+  NoteSink on_note_;
   std::vector<double> train_log_, val_log_;
   double best_loss_ = 0;
   bool has_best_ = false;

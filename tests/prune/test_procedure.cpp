@@ -179,7 +179,11 @@ TEST(Procedure, ClassificationOnTheLibTorchPath) {
   v["lr"] = 1e-2;
   v["tolerated_accuracy_drop"] = 0.02;
   Procedure p(net, d, options_of(v), pruner_registry().create(v));
+  std::vector<std::string> notes;  // the procedure prints nothing; its notes go to the sink
+  p.set_note_sink([&](const std::string& line) { notes.push_back(line); });
   auto out = p.run();
+  EXPECT_EQ(notes, out.notes);
+  EXPECT_GE(notes.size(), 4u);
   EXPECT_EQ(out.engine, "libtorch");
   EXPECT_GT(out.test.accuracy, 0.7);
   EXPECT_GT(out.compression_ratio, 1.0);

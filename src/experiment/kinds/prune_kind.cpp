@@ -102,7 +102,8 @@ void run_prune(RunContext& ctx) {
   const auto& d = problem.data;
   fmt::print(stderr, "[prune] {} on {} ({} train / {} val / {} test)\n", problem.model->describe(),
              c.get_string("dataset"), d.train->size(), d.val->size(), d.test->size());
-  auto out = prune::run_pruning(problem.model, problem.data, std::move(setup));
+  auto print_note = [](const std::string& line) { fmt::print(stderr, "[prune] {}\n", line); };
+  auto out = prune::run_pruning(problem.model, problem.data, std::move(setup), print_note);
   record_outcome(ctx, out, procedure);
   if (is_teacher_student(c)) record_teacher(ctx, problem, out.nonzeros);
   if (c.get_bool("save_weights"))
