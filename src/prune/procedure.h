@@ -86,6 +86,8 @@ class Procedure {
   Masks& masks() { return *masks_; }
   models::Model& model() { return *model_; }
   const DataLoss& loss() const { return loss_; }
+  /// Phase 1's regulariser (null for plain training).
+  Regularizer* regularizer() { return reg_.get(); }
   /// RGP -> TAMADE -> RGP -> neuron deletion (if enabled) -> m = (theta != 0) -> regulariser's rule.
   void prune_and_shrink(const train::TensorSource& data, torch::optim::Optimizer* optimizer);
   /// Layerwise pruning on `data` (MLPs only).

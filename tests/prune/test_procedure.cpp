@@ -189,3 +189,27 @@ TEST(Procedure, ClassificationOnTheLibTorchPath) {
   EXPECT_GT(out.compression_ratio, 1.0);
   EXPECT_GE(out.val.accuracy, 0.0);
 }
+
+TEST(Procedure, TensorOpRegularisersTrainAsTheCpuLoops) {
+  // What a GPU runs (the regularisers' torch-op form, on the LibTorch path) against the CPU
+  // loops, on the CPU: the same training up to float rounding.
+  nnc::Progress::set_quiet(true);
+  for (std::string name : {"rl1", "drr", "pmmp"}) {
+    std::vector<PruneOutcome> outs;
+    for (bool tensor_ops : {false, true}) {
+      torch::manual_seed(43);
+      auto net = std::make_shared<nnc::models::MLP>(std::vector<int64_t>{2, 12, 12, 1}, std::vector<std::string>{"tanh"});
+      auto v = quick(name);
+      v["fused"] = std::string("off");
+      v["max_epochs"] = v["min_epochs"] = int64_t{10};
+      v["finetuning_max_epochs"] = int64_t{0};
+      Procedure p(net, teacher_student_data(2), options_of(v), pruner_registry().create(v));
+      p.regularizer()->use_tensor_ops(tensor_ops);
+      outs.push_back(p.run());
+    }
+    ASSERT_EQ(outs[0].epochs.size(), outs[1].epochs.size()) << name;
+    for (size_t i = 0; i < outs[0].epochs.size(); ++i)
+      EXPECT_NEAR(outs[1].epochs[i].train_loss, outs[0].epochs[i].train_loss, 1e-5) << name << " epoch " << i;
+    EXPECT_NEAR(outs[1].test.loss, outs[0].test.loss, 1e-4) << name;
+  }
+}
