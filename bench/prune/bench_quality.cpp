@@ -98,39 +98,35 @@ int main(int argc, char** argv) {
     int64_t params = models::count_parameters(*model);
     rows.push_back({"dense", ev.accuracy, params, 1.0, secs(t0, clock())});
   }
-  auto run = [&](const std::string& name, prune::PruneOptions o) {
+  auto run = [&](const std::string& name, OptionValues v) {
     auto t0 = clock();
     torch::manual_seed(0);
     auto model = models::make_model("lenet300100", mopts);
-    o.train_batch_size = batch;
-    o.min_epochs = epochs;
-    o.max_epochs = epochs;
-    o.finetuning_min_epochs = finetune;
-    o.finetuning_max_epochs = finetune;
-    o.smoothing_window = 4;
-    o.prune_window = 1;
-    o.tolerated_relative_loss_increase = delta;
-    o.val_batch_size = 2000;
-    prune::Procedure p(model, pd, o);
-    auto out = p.run();
+    v["train_batch_size"] = int64_t{batch};
+    v["min_epochs"] = int64_t{epochs};
+    v["max_epochs"] = int64_t{epochs};
+    v["finetuning_min_epochs"] = int64_t{finetune};
+    v["finetuning_max_epochs"] = int64_t{finetune};
+    v["smoothing_window"] = int64_t{4};
+    v["prune_window"] = int64_t{1};
+    v["tolerated_relative_loss_increase"] = delta;
+    v["val_batch_size"] = int64_t{2000};
+    auto out = prune::run_pruning(model, pd, prune::prune_setup_from(v, 0));
     rows.push_back({name, out.test.accuracy, out.nonzeros, out.compression_ratio, secs(t0, clock())});
     return out.compression_ratio;
   };
-  prune::PruneOptions drr;
-  drr.procedure = "drr", drr.alpha = alpha, drr.beta = beta;
+  OptionValues drr{{"procedure", std::string("drr")}, {"alpha", alpha}, {"beta", beta}};
   double drr_ratio = run_drr ? run(fmt::format("drr a={:.3g} b={} + TAMADE", alpha, beta), drr) : 0;
   double pmmp_ratio = 0;
   if (pmmp) {
-    prune::PruneOptions pm;
-    pm.procedure = "pmmp", pm.alpha = pmmp_alpha;
+    OptionValues pm{{"procedure", std::string("pmmp")}, {"alpha", pmmp_alpha}};
     pmmp_ratio = run(fmt::format("pmmp a={:.3g} + TAMADE", pmmp_alpha), pm);
   }
   std::vector<double> ratios = {drr_ratio, pmmp_ratio};
   ratios.insert(ratios.end(), mag_ratios.begin(), mag_ratios.end());
   for (double ratio : ratios) {
     if (ratio < 1.0 || !std::isfinite(ratio)) continue;
-    prune::PruneOptions mag;
-    mag.procedure = "magnitude", mag.magnitude_compression = ratio;
+    OptionValues mag{{"procedure", std::string("magnitude")}, {"magnitude_compression", ratio}};
     run(fmt::format("magnitude {:.1f}x + finetune", ratio), mag);
   }
   fmt::print("\nLeNet-300-100 on Fashion-MNIST ({} train / {} val / {} test), {} + {} epochs, batch {}\n",

@@ -22,36 +22,27 @@
 using namespace nnc;
 
 int main(int argc, char** argv) {
-  prune::PruneOptions o;
-  o.procedure = "drr";
-  o.alpha = 1e-2;
-  o.beta = 5;
-  o.gauss_loss = true;
-  o.lr = 5e-4;
-  o.max_epochs = 20000;
-  o.min_epochs = 2000;
-  o.prune_window = 50;
-  o.smoothing_window = 500;
-  o.finetuning_max_epochs = 5000;
-  o.train_batch_size = 300;
-  o.val_batch_size = 0;
-  o.delete_neurons = true;
+  OptionValues v{{"procedure", std::string("drr")}, {"alpha", 1e-2}, {"beta", 5.0}, {"gauss_loss", true},
+                 {"lr", 5e-4}, {"max_epochs", int64_t{20000}}, {"min_epochs", int64_t{2000}},
+                 {"prune_window", int64_t{50}}, {"smoothing_window", int64_t{500}},
+                 {"finetuning_max_epochs", int64_t{5000}}, {"train_batch_size", int64_t{300}},
+                 {"val_batch_size", int64_t{0}}, {"delete_neurons", true}};
   int seeds = 3;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     auto next = [&] { return std::string(i + 1 < argc ? argv[++i] : "0"); };
-    if (a == "--procedure") o.procedure = next();
-    else if (a == "--alpha") o.alpha = std::stod(next());
-    else if (a == "--beta") o.beta = std::stod(next());
-    else if (a == "--lr") o.lr = std::stod(next());
-    else if (a == "--max-epochs") o.max_epochs = std::stoll(next());
-    else if (a == "--min-epochs") o.min_epochs = std::stoll(next());
-    else if (a == "--finetune") o.finetuning_max_epochs = std::stoll(next());
-    else if (a == "--window") o.smoothing_window = std::stoll(next());
-    else if (a == "--delta") o.tolerated_relative_loss_increase = std::stod(next());
-    else if (a == "--gauss") o.gauss_loss = next() == "1";
-    else if (a == "--delete") o.delete_neurons = next() == "1";
-    else if (a == "--shrinking") o.shrinking = next() == "1";
+    if (a == "--procedure") v["procedure"] = next();
+    else if (a == "--alpha") v["alpha"] = std::stod(next());
+    else if (a == "--beta") v["beta"] = std::stod(next());
+    else if (a == "--lr") v["lr"] = std::stod(next());
+    else if (a == "--max-epochs") v["max_epochs"] = static_cast<int64_t>(std::stoll(next()));
+    else if (a == "--min-epochs") v["min_epochs"] = static_cast<int64_t>(std::stoll(next()));
+    else if (a == "--finetune") v["finetuning_max_epochs"] = static_cast<int64_t>(std::stoll(next()));
+    else if (a == "--window") v["smoothing_window"] = static_cast<int64_t>(std::stoll(next()));
+    else if (a == "--delta") v["tolerated_relative_loss_increase"] = std::stod(next());
+    else if (a == "--gauss") v["gauss_loss"] = next() == "1";
+    else if (a == "--delete") v["delete_neurons"] = next() == "1";
+    else if (a == "--shrinking") v["shrinking"] = next() == "1";
     else if (a == "--seeds") seeds = std::stoi(next());
     else {
       fmt::print(stderr, "unknown argument {}\n", a);
@@ -78,9 +69,7 @@ int main(int argc, char** argv) {
         torch::Tensor(lin->bias).zero_();
       }
     }
-    o.seed = static_cast<uint64_t>(s);
-    prune::Procedure p(mlp, pd, o);
-    auto out = p.run();
+    auto out = prune::run_pruning(mlp, pd, prune::prune_setup_from(v, static_cast<uint64_t>(s)));
     auto alive = prune::alive_widths(*mlp);
     // Test MSE of the teacher itself (the noise floor): 0.08^2 = 0.0064.
     torch::NoGradGuard g;
@@ -93,7 +82,8 @@ int main(int argc, char** argv) {
                s, out.nonzeros, out.nonzeros / 72.0, fmt::join(alive, "-"), student_mse, out.phase1_epochs,
                out.phase3_epochs, secs, out.engine);
   }
-  fmt::print("{} {} alpha={} beta={}: {}/{} seeds within 2x of the teacher's 72 parameters\n", o.procedure,
-             o.gauss_loss ? "gauss" : "mse", o.alpha, o.beta, reached_2x, seeds);
+  auto shown = [&](const char* key) { return value_to_string(v.at(key)); };
+  fmt::print("{} {} alpha={} beta={}: {}/{} seeds within 2x of the teacher's 72 parameters\n", shown("procedure"),
+             std::get<bool>(v.at("gauss_loss")) ? "gauss" : "mse", shown("alpha"), shown("beta"), reached_2x, seeds);
   return 0;
 }

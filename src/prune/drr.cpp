@@ -1,16 +1,30 @@
 #include "prune/drr.h"
 
-#include "prune/pruner.h"
 #include <fmt/format.h>
+#include <torch/torch.h>
 
 #include <cmath>
 
-#include "core/error.h"
-
 namespace nnc::prune {
 
+const OptionFields<DrrOptions>& DrrOptions::fields() {
+  static const auto f = OptionFields<DrrOptions>()
+      .add("alpha", &DrrOptions::alpha, kAlphaHelp)
+      .add("beta", &DrrOptions::beta, "DRR sharpness (the original's default 0 disables DRR)")
+      .add("rho", &DrrOptions::rho, kRhoHelp)
+      .add("norm", &DrrOptions::norm, "DRR: layerwise normalisation of alpha and rho (NORM)")
+      .add("layer_norm", &DrrOptions::layer_norm, "DRR NORM by layer (true) or by conv block (false) (layer_NORM)");
+  return f;
+}
+
+void DrrOptions::validate() const {
+  require_nonnegative(alpha, "alpha");
+  require_nonnegative(beta, "beta");
+  require_nonnegative(rho, "rho");
+}
+
 DrrRegularizer::DrrRegularizer(Masks& masks, DrrOptions options) : Regularizer(masks), o_(options) {
-  NNC_CHECK(o_.beta >= 0, "option 'beta': must be >= 0, got {}", o_.beta);
+  o_.validate();
   const double total = static_cast<double>(masks.total());
   for (const auto& e : masks.entries()) {
     if (!o_.norm) {
@@ -31,6 +45,12 @@ void DrrRegularizer::add_gradients() {
     const float ab = static_cast<float>(scale_[k] * o_.alpha * o_.beta);
     const float beta = static_cast<float>(o_.beta);
     const float r2 = e.role == ParamRole::BnScale ? 0.f : static_cast<float>(2 * scale_[k] * o_.rho);
+    if (tensor_ops_for(e)) {
+      torch::NoGradGuard g;
+      auto th = e.param.detach();
+      ensure_grad(e.param).add_(th.sign().mul_(th.abs().mul_(-beta).exp_()).mul_(ab).add_(th, r2));
+      continue;
+    }
     const float* th = float_data(e.param, "drr parameter");
     float* g = float_data(ensure_grad(e.param), "drr gradient");
     for (int64_t i = 0, n = e.param.numel(); i < n; ++i) {
@@ -44,19 +64,5 @@ std::string DrrRegularizer::describe() const {
   return fmt::format("DRR(alpha={}, beta={}, rho={}, norm={}, layer_norm={})", o_.alpha, o_.beta, o_.rho,
                      o_.norm, o_.layer_norm);
 }
-
-namespace {
-
-class DrrPruner : public Pruner {
- public:
-  std::string name() const override { return "drr"; }
-  std::unique_ptr<Regularizer> make_regularizer(Masks& m, const PruneOptions& o) const override {
-    return std::make_unique<DrrRegularizer>(m, DrrOptions{o.alpha, o.beta, o.rho, o.norm, o.layer_norm});
-  }
-};
-
-}  // namespace
-
-std::shared_ptr<const Pruner> make_drr_pruner() { return std::make_shared<DrrPruner>(); }
 
 }  // namespace nnc::prune

@@ -6,6 +6,7 @@
 // layer's block (conv/linear + the BatchNorms right after it) and L = number of weight
 // arrays (layer_norm = false); s = 1 without NORM. (The original applies NORM to alpha
 // and rho alike.)
+#include "prune/pruner.h"
 #include "prune/regularizer.h"
 
 namespace nnc::prune {
@@ -14,8 +15,11 @@ struct DrrOptions {
   double alpha = 10;
   double beta = 5;         ///< the original defaults to 0, which disables DRR (fixed)
   double rho = 0;
-  bool norm = false;
-  bool layer_norm = true;
+  bool norm = false;       ///< the original's NORM
+  bool layer_norm = true;  ///< the original's layer_NORM
+
+  static const OptionFields<DrrOptions>& fields();
+  void validate() const;
 };
 
 class DrrRegularizer : public Regularizer {
@@ -32,5 +36,8 @@ class DrrRegularizer : public Regularizer {
   DrrOptions o_;
   std::vector<double> scale_;
 };
+
+/// The procedure `drr`: DRR in phase 1, then the default final prune.
+using DrrPruner = RegularizingPruner<DrrRegularizer, DrrOptions>;
 
 }  // namespace nnc::prune

@@ -128,7 +128,6 @@ double FusedMlpEngine::step(const torch::Tensor& x_t, const torch::Tensor& y_t) 
   const int64_t n = x_t.size(0);
   const float* x = float_data(x_t, "fused input");
   forward(x, n);
-  auto& entries = masks_.entries();
   const int64_t out_dim = z_[L - 1].cols();
   CMapMat Y(float_data(y_t, "fused target"), n, out_dim);
   RowMat dz = z_[L - 1] - Y;
@@ -142,7 +141,23 @@ double FusedMlpEngine::step(const torch::Tensor& x_t, const torch::Tensor& y_t) 
     dscale *= gauss_dloss_dmse(sigma);
   }
   dz *= static_cast<float>(dscale);
-  for (size_t li = L; li-- > 0;) {
+  backward(x, n, std::move(dz));
+  if (reg_) reg_->add_gradients();
+  adam_step(mse, sigma);
+  if (reg_) reg_->after_step();
+  if (o_.multiply_mask_after_each_batch) {
+    for (auto& e : masks_.entries()) {
+      float* p = float_data(e.param, "p");
+      const float* m = float_data(e.mask, "m");
+      for (int64_t i = 0, k = e.param.numel(); i < k; ++i) p[i] *= m[i];
+    }
+  }
+  return loss;
+}
+
+void FusedMlpEngine::backward(const float* x, int64_t n, RowMat dz) {
+  auto& entries = masks_.entries();
+  for (size_t li = w_entry_.size(); li-- > 0;) {
     auto& W = entries[w_entry_[li]];
     auto& B = entries[b_entry_[li]];
     const int64_t out = W.param.size(0), in = W.param.size(1);
@@ -169,13 +184,15 @@ double FusedMlpEngine::step(const torch::Tensor& x_t, const torch::Tensor& y_t) 
       }
     }
   }
-  if (reg_) reg_->add_gradients();
+}
+
+void FusedMlpEngine::adam_step(double mse, double sigma) {
   // Adam, exactly as torch::optim::Adam (1.13) computes it.
   ++steps_;
   const double bc1 = 1 - std::pow(o_.beta1, static_cast<double>(steps_));
   const double bc2 = 1 - std::pow(o_.beta2, static_cast<double>(steps_));
   const double step_size = o_.lr / bc1, bc2_sqrt = std::sqrt(bc2);
-  for (auto& e : entries) {
+  for (auto& e : masks_.entries()) {
     adam(float_data(e.param, "p"), float_data(e.param.grad(), "g"), float_data(e.optimizer_state[0], "m"),
          float_data(e.optimizer_state[1], "v"), e.param.numel(), step_size, bc2_sqrt);
     for (size_t j = 0; j < extras_per_entry_; ++j) {
@@ -189,15 +206,6 @@ double FusedMlpEngine::step(const torch::Tensor& x_t, const torch::Tensor& y_t) 
     float* s = float_data(loss_.sigma, "sigma");
     adam(s, &g, &sigma_m_, &sigma_v_, 1, step_size, bc2_sqrt);
   }
-  if (reg_) reg_->after_step();
-  if (o_.multiply_mask_after_each_batch) {
-    for (auto& e : entries) {
-      float* p = float_data(e.param, "p");
-      const float* m = float_data(e.mask, "m");
-      for (int64_t i = 0, k = e.param.numel(); i < k; ++i) p[i] *= m[i];
-    }
-  }
-  return loss;
 }
 
 void FusedMlpEngine::adam(float* p, const float* g, float* m, float* v, int64_t n, double step_size,

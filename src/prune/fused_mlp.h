@@ -49,6 +49,11 @@ class FusedMlpEngine : public Engine {
  private:
   void ensure_state();
   double forward(const float* x, int64_t n);  // fills z_/a_; returns nothing meaningful
+  /// Masked gradients of every layer, last to first, from the output error `dz` (already
+  /// scaled by the loss's derivative).
+  void backward(const float* x, int64_t n, RowMat dz);
+  /// One Adam step on every parameter, companion and (Gaussian loss) sigma.
+  void adam_step(double mse, double sigma);
   void adam(float* p, const float* g, float* m, float* v, int64_t n, double step_size, double bc2_sqrt);
 
   models::MLP& mlp_;

@@ -11,6 +11,7 @@
 
 #include "models/mlp.h"
 #include "prune/mask.h"
+#include "prune/pruner.h"
 
 namespace nnc::prune {
 
@@ -32,5 +33,21 @@ struct LayerwiseReport {
 /// `after_layer` runs after each layer's refit (random-gradient pruning with MSE).
 LayerwiseReport layerwise_prune(models::MLP& mlp, Masks& masks, const torch::Tensor& inputs,
                                 const LayerwiseOptions& options, const std::function<void()>& after_layer);
+
+/// The procedure `layerwise`: plain (masked) training, then layerwise pruning in phase 2
+/// whatever option layerwise_pruning says. It has no options of its own.
+class LayerwisePruner : public Pruner {
+ public:
+  struct Options {
+    static const OptionFields<Options>& fields() {
+      static const OptionFields<Options> none;
+      return none;
+    }
+    void validate() const {}
+  };
+  explicit LayerwisePruner(const Options&) {}
+  std::unique_ptr<Regularizer> make_regularizer(Masks&) const override { return nullptr; }
+  bool forces_layerwise() const override { return true; }
+};
 
 }  // namespace nnc::prune

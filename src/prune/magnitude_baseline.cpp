@@ -7,7 +7,6 @@
 
 #include "core/error.h"
 #include "prune/procedure.h"
-#include "prune/pruner.h"
 
 namespace nnc::prune {
 
@@ -19,7 +18,7 @@ int64_t magnitude_prune_keep(Masks& masks, int64_t keep) {
   const int64_t n = all.numel();
   keep = std::max<int64_t>(0, std::min(keep, n));
   auto order = std::get<1>(all.sort(/*stable=*/true, /*dim=*/0, /*descending=*/true));
-  auto keep_flag = torch::zeros({n}, torch::kBool);
+  auto keep_flag = torch::zeros({n}, all.options().dtype(torch::kBool));
   keep_flag.index_fill_(0, order.slice(0, 0, keep), true);
   int64_t zeroed = 0, offset = 0;
   for (auto& e : masks.entries()) {
@@ -37,23 +36,24 @@ int64_t magnitude_prune(Masks& masks, double compression) {
   return magnitude_prune_keep(masks, static_cast<int64_t>(std::floor(static_cast<double>(masks.total()) / compression)));
 }
 
-namespace {
+const OptionFields<MagnitudeOptions>& MagnitudeOptions::fields() {
+  static const auto f = OptionFields<MagnitudeOptions>().add(
+      "magnitude_compression", &MagnitudeOptions::magnitude_compression,
+      "magnitude baseline: target parameters / nonzeros");
+  return f;
+}
 
-class MagnitudePruner : public Pruner {
- public:
-  std::string name() const override { return "magnitude"; }
-  std::unique_ptr<Regularizer> make_regularizer(Masks&, const PruneOptions&) const override { return nullptr; }
-  void final_prune(Procedure& p) const override {
-    int64_t before = p.masks().nonzeros();
-    magnitude_prune(p.masks(), p.options().magnitude_compression);
-    p.refresh_masks();
-    p.note(fmt::format("global magnitude pruning to {}x: nonzeros {} -> {}", p.options().magnitude_compression,
-                       before, p.masks().nonzeros()));
-  }
-};
+void MagnitudeOptions::validate() const {
+  NNC_CHECK(magnitude_compression >= 1, "option 'magnitude_compression': must be >= 1, got {}",
+            magnitude_compression);
+}
 
-}  // namespace
-
-std::shared_ptr<const Pruner> make_magnitude_pruner() { return std::make_shared<MagnitudePruner>(); }
+void MagnitudePruner::final_prune(Procedure& p) const {
+  int64_t before = p.masks().nonzeros();
+  magnitude_prune(p.masks(), o_.magnitude_compression);
+  p.refresh_masks();
+  p.note(fmt::format("global magnitude pruning to {}x: nonzeros {} -> {}", o_.magnitude_compression, before,
+                     p.masks().nonzeros()));
+}
 
 }  // namespace nnc::prune

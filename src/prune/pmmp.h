@@ -6,17 +6,21 @@
 // Gradient DESCENT on a, w, pi and ASCENT on u (-dL/du goes to the same Adam); pi is
 // clamped to [0,1] after every step. The coupling and alpha terms are skipped when
 // alpha = 0. Every array is covered (biases and BN too).
+#include "prune/pruner.h"
 #include "prune/regularizer.h"
 
 namespace nnc::prune {
 
 struct PmmpOptions {
   double alpha = 10;
-  double l1_alpha = 0;
+  double l1_alpha = 0;                 ///< the original's L1_alpha
   double rho = 0;
-  double initial_p_value = 1;
-  double initial_u_value = 0;
-  double u_value_multiply_factor = 1;
+  double initial_p_value = 1;          ///< pi init
+  double initial_u_value = 0;          ///< u init
+  double u_value_multiply_factor = 1;  ///< c
+
+  static const OptionFields<PmmpOptions>& fields();
+  void validate() const;
 };
 
 class PmmpRegularizer : public Regularizer {
@@ -38,7 +42,12 @@ class PmmpRegularizer : public Regularizer {
   torch::Tensor& u(size_t i) { return masks_.entries()[i].companions[2]; }
 
  private:
+  void add_gradients_loops(size_t k);
+  void add_gradients_tensors(size_t k);
   PmmpOptions o_;
 };
+
+/// The procedure `pmmp`: PMMP in phase 1, then the default final prune.
+using PmmpPruner = RegularizingPruner<PmmpRegularizer, PmmpOptions>;
 
 }  // namespace nnc::prune

@@ -23,31 +23,49 @@
 
 namespace nnc::prune {
 
-Procedure::Procedure(models::ModelPtr model, PruneData data, PruneOptions options)
-    : model_(std::move(model)), data_(std::move(data)), o_(std::move(options)) {
+Procedure::Procedure(models::ModelPtr model, PruneData data, PruneOptions options, std::unique_ptr<Pruner> pruner)
+    : model_(std::move(model)), data_(std::move(data)), o_(std::move(options)), pruner_(std::move(pruner)) {
   o_.validate();
+  NNC_CHECK(pruner_, "prune: no pruner for procedure '{}'", o_.procedure);
   NNC_CHECK(data_.train && data_.val && data_.test && data_.train->size() > 0 && data_.val->size() > 0,
             "prune: the training and validation sets must be non-empty");
-  for (const auto& p : model_->parameters())
-    NNC_CHECK(p.device().is_cpu(), "prune: option 'device': the pruning regularisers run on the CPU only");
-  pruner_ = pruner_registry().create(o_.procedure);
+  auto params = model_->parameters();
+  if (!params.empty()) device_ = params.front().device();
   loss_.classification = data_.num_classes > 0;
   NNC_CHECK(!o_.gauss_loss || !loss_.classification,
             "option 'gauss_loss': the Gaussian loss applies to regression (teacher-student) only");
   if (o_.gauss_loss) {
     loss_.gauss = true;
-    loss_.sigma = torch::full({}, kGaussSigmaInit, torch::kFloat32).set_requires_grad(true);
+    loss_.sigma = torch::full({}, kGaussSigmaInit, torch::TensorOptions(torch::kFloat32).device(device_))
+                      .set_requires_grad(true);
   }
   masks_ = std::make_unique<Masks>(*model_);
-  reg_ = pruner_->make_regularizer(*masks_, o_);
+  reg_ = pruner_->make_regularizer(*masks_);
   out_.parameters = masks_->total();
+  out_.classification = loss_.classification;
+  out_.gauss_loss = loss_.gauss;
   l0_ = masks_->l0();
+}
+
+PruneSetup prune_setup_from(const OptionValues& values, uint64_t seed) {
+  PruneSetup s;
+  s.options = PruneOptions::fields().from(values);
+  s.options.seed = seed;
+  s.options.validate();
+  s.pruner = pruner_registry().create(values);
+  return s;
+}
+
+PruneOutcome run_pruning(models::ModelPtr model, PruneData data, PruneSetup setup, NoteSink on_note) {
+  Procedure procedure(std::move(model), std::move(data), std::move(setup.options), std::move(setup.pruner));
+  procedure.set_note_sink(std::move(on_note));
+  return procedure.run();
 }
 
 Procedure::~Procedure() = default;
 
 void Procedure::note(const std::string& line) {
-  fmt::print(stderr, "[prune] {}\n", line);
+  if (on_note_) on_note_(line);
   out_.notes.push_back(line);
 }
 
@@ -69,7 +87,8 @@ std::unique_ptr<Engine> Procedure::make_engine(Phase phase) {
                .momentum(0.0)
                .batch_size(o_.train_batch_size)
                .seed(derive_seed(o_.seed, phase == Phase::Train ? "prune-train" : "prune-finetune"))
-               .label(phase == Phase::Train ? "prune " + o_.procedure : "finetune");
+               .label(phase == Phase::Train ? "prune " + o_.procedure : "finetune")
+               .device(device_.str());
   return std::make_unique<TorchEngine>(*model_, *masks_, reg_.get(), loss_, *data_.train, t,
                                        o_.multiply_mask_after_each_batch, o_.val_batch_size);
 }
@@ -145,7 +164,8 @@ int64_t Procedure::random_gradient_pruning_step(bool mse) {
     torch::NoGradGuard g;
     bool was = model_->is_training();
     model_->eval();
-    auto out = model_->forward(d.get(torch::arange(1, torch::kInt64)).inputs);
+    auto first = torch::arange(1, torch::TensorOptions(torch::kInt64).device(d.index_device(device_)));
+    auto out = model_->forward(d.get(first).inputs.to(device_));
     model_->train(was);
     in.target_shape = {b, out.size(1)};
   }
@@ -213,51 +233,33 @@ void Procedure::refresh_masks() {
   l0_ = masks_->l0();
 }
 
-PruneOutcome Procedure::run() {
-  auto t0 = std::chrono::steady_clock::now();
-  note(fmt::format("{} on {} ({} parameters), {}", o_.procedure, model_->describe(), out_.parameters,
-                   reg_ ? reg_->describe() : std::string("no regulariser")));
-  // Phase 1: regularised training.
-  {
-    auto engine = make_engine(Phase::Train);
+void Procedure::train_phase(Phase phase) {
+  const bool train = phase == Phase::Train;
+  const int64_t max_epochs = train ? o_.max_epochs : o_.finetuning_max_epochs;
+  auto engine = make_engine(phase);
+  if (train) {
     out_.engine = engine->name();
-    note(fmt::format("phase 1: training on the {} path, {}..{} epochs", engine->name(), o_.min_epochs, o_.max_epochs));
-    engine_ = engine.get();
-    has_best_ = false;
-    engine->fit(o_.max_epochs, [this](const EpochReport& r) {
-      ++out_.phase1_epochs;
-      return after_epoch(Phase::Train, r, o_.max_epochs);
-    });
-    engine_ = nullptr;
-    if (has_best_) {
-      torch::NoGradGuard g;
-      auto live = state_tensors();
-      for (size_t i = 0; i < live.size(); ++i) live[i].copy_(best_[i]);
-    }
-  }
-  // Phase 2: the final prune on the validation set.
-  pruner_->final_prune(*this);
-  // Phase 3: masked fine-tuning, alpha = rho = 0.
-  if (reg_) reg_->set_alpha_rho(0, 0);
-  if (o_.finetuning_max_epochs > 0) {
-    auto engine = make_engine(Phase::Finetune);
-    engine_ = engine.get();
+    note(fmt::format("phase 1: training on the {} path, {}..{} epochs", engine->name(), o_.min_epochs, max_epochs));
+  } else {
     train_log_.clear(), val_log_.clear();
-    has_best_ = false;
-    note(fmt::format("phase 3: fine-tuning {}..{} epochs", o_.finetuning_min_epochs, o_.finetuning_max_epochs));
-    engine->fit(o_.finetuning_max_epochs, [this](const EpochReport& r) {
-      ++out_.phase3_epochs;
-      return after_epoch(Phase::Finetune, r, o_.finetuning_max_epochs);
-    });
-    engine_ = nullptr;
-    if (has_best_) {
-      torch::NoGradGuard g;
-      auto live = state_tensors();
-      for (size_t i = 0; i < live.size(); ++i) live[i].copy_(best_[i]);
-    }
+    note(fmt::format("phase 3: fine-tuning {}..{} epochs", o_.finetuning_min_epochs, max_epochs));
   }
-  masks_->apply();
-  // Final metrics: train on the first 500 batches only, as the original.
+  engine_ = engine.get();
+  has_best_ = false;
+  engine->fit(max_epochs, [this, phase, train, max_epochs](const EpochReport& r) {
+    ++(train ? out_.phase1_epochs : out_.phase3_epochs);
+    return after_epoch(phase, r, max_epochs);
+  });
+  engine_ = nullptr;
+  if (has_best_) {
+    torch::NoGradGuard g;
+    auto live = state_tensors();
+    for (size_t i = 0; i < live.size(); ++i) live[i].copy_(best_[i]);
+  }
+}
+
+void Procedure::evaluate_final() {
+  // Train on the first 500 batches only, as the original.
   const auto& tr = *data_.train;
   int64_t n_train = std::min<int64_t>(tr.size(), 500 * o_.train_batch_size);
   train::TensorSource train_head(tr.inputs().slice(0, 0, n_train), tr.targets().slice(0, 0, n_train));
@@ -270,6 +272,18 @@ PruneOutcome Procedure::run() {
       out_.nonzeros > 0 ? static_cast<double>(out_.parameters) / static_cast<double>(out_.nonzeros)
                         : std::numeric_limits<double>::infinity();
   out_.sigma = loss_.gauss ? loss_.sigma.item<double>() : 0.0;
+}
+
+PruneOutcome Procedure::run() {
+  auto t0 = std::chrono::steady_clock::now();
+  note(fmt::format("{} on {} ({} parameters), {}", o_.procedure, model_->describe(), out_.parameters,
+                   reg_ ? reg_->describe() : std::string("no regulariser")));
+  train_phase(Phase::Train);            // 1: regularised training
+  pruner_->final_prune(*this);          // 2: the final prune on the validation set
+  if (reg_) reg_->set_alpha_rho(0, 0);  // 3: masked fine-tuning, alpha = rho = 0
+  if (o_.finetuning_max_epochs > 0) train_phase(Phase::Finetune);
+  masks_->apply();
+  evaluate_final();
   out_.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   note(fmt::format("done: nonzeros {} of {} ({:.1f}x), test loss {:.5g}{}", out_.nonzeros, out_.parameters,
                    out_.compression_ratio, out_.test.loss,

@@ -1,28 +1,24 @@
 #pragma once
-// Every option of a pruning run, named as the original's TrainArgs (snake_case: L1_alpha ->
-// l1_alpha, NORM -> norm, layer_NORM -> layer_norm). Defaults are the original's
-// (docs/pruning.md#options-and-defaults) except beta = 5: the original's beta = 0 disables DRR.
+// The options every pruning procedure reads, named as the original's TrainArgs (snake_case:
+// L1_alpha -> l1_alpha, NORM -> norm, layer_NORM -> layer_norm). Defaults are the original's
+// (docs/pruning.md#options-and-defaults). The options only one procedure reads (alpha, beta,
+// rho, PMMP's pi/u, the magnitude baseline's compression) belong to that procedure's Options
+// (rl1.h, drr.h, pmmp.h, magnitude_baseline.h): they count in a run's identity only when it
+// selects that procedure.
 //
 // Example:
-//   PruneOptions o; o.procedure = "pmmp"; o.alpha = 1; o.validate();
+//   PruneOptions o = PruneOptions::fields().from({{"procedure", std::string("pmmp")}});
+//   o.validate();
 #include <cstdint>
 #include <string>
 #include <vector>
 
+#include "core/options.h"
+
 namespace nnc::prune {
 
 struct PruneOptions {
-  std::string procedure = "drr";       ///< rl1 | drr | pmmp | layerwise | magnitude
-  // Regularisation.
-  double alpha = 10;
-  double beta = 5;
-  double rho = 0;
-  double l1_alpha = 0;                 ///< PMMP's extra L1
-  bool norm = false;                   ///< DRR layer normalisation
-  bool layer_norm = true;
-  double initial_p_value = 1;          ///< PMMP pi init
-  double initial_u_value = 0;          ///< PMMP u init
-  double u_value_multiply_factor = 1;  ///< PMMP c
+  std::string procedure = "drr";       ///< rl1 | drr | pmmp | layerwise | magnitude (pruner.h)
   // Optimisation.
   std::string optimizer = "adam";      ///< adam | adamw | sgd
   double lr = 1e-3;
@@ -53,13 +49,18 @@ struct PruneOptions {
   double binary_search_resolution = 1e-7;
   double tolerated_relative_loss_increase = 0.01;  ///< TAMADE delta
   double tolerated_accuracy_drop = -1;             ///< >= 0: TAMADE's accuracy variant
-  double magnitude_compression = 10;   ///< magnitude baseline: params / nonzeros target
-  std::string fused = "auto";          ///< auto | on | off: fused small-MLP training path
+  std::string fused = "auto";          ///< auto | on | off: fused small-MLP training path (CPU only)
+  /// The run's seed: the kind's common option `seed`, so not one of the keys below.
   uint64_t seed = 0;
 
+  /// Every member above but seed, bound to its option key.
+  static const OptionFields<PruneOptions>& fields();
   /// Throws nnc::Error naming the first bad option and what it expects.
   void validate() const;
 };
+
+/// Refuses a negative or non-finite value of `option` (one error line naming it).
+void require_nonnegative(double value, const char* option);
 
 /// Parses a layer-width list such as "2,25,25,1" (at least input and output, all > 0);
 /// errors name `option`.

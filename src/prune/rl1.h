@@ -1,6 +1,7 @@
 #pragma once
 // RL1 (relaxed L1): g += alpha*sign(theta) + 2*rho*theta on every array except BN scale
 // (biases and BN shift ARE regularised).
+#include "prune/pruner.h"
 #include "prune/regularizer.h"
 
 namespace nnc::prune {
@@ -8,6 +9,9 @@ namespace nnc::prune {
 struct Rl1Options {
   double alpha = 10;  ///< L1 weight
   double rho = 0;     ///< L2 weight
+
+  static const OptionFields<Rl1Options>& fields();
+  void validate() const;
 };
 
 class Rl1Regularizer : public Regularizer {
@@ -21,5 +25,8 @@ class Rl1Regularizer : public Regularizer {
  private:
   Rl1Options o_;
 };
+
+/// The procedure `rl1`: RL1 in phase 1, then the default final prune.
+using Rl1Pruner = RegularizingPruner<Rl1Regularizer, Rl1Options>;
 
 }  // namespace nnc::prune

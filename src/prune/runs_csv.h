@@ -11,12 +11,23 @@
 
 namespace nnc::prune {
 
+struct PruneOutcome;
+using CsvRow = std::vector<std::pair<std::string, std::string>>;
+
 /// The result columns after the arguments, in order.
 const std::vector<std::string>& runs_csv_result_columns();
 
+/// The result columns of one run (runs_csv_result_columns(), in order); accuracies empty for
+/// regression, sigma empty without the Gaussian loss.
+CsvRow runs_csv_results(const PruneOutcome& out, const std::string& run_id, const std::string& experiment_name,
+                        const std::string& timestamp);
+
+/// The per-epoch log as CSV: phase,epoch,train_loss,train_accuracy,val_loss,val_accuracy,l0.
+std::string epochs_csv(const PruneOutcome& out);
+
 /// Appends one row (column -> value, in order) to `path`, writing the header if the file is
 /// new or empty. A header that differs from the existing file's is an nnc::Error.
-void append_runs_csv(const std::string& path, const std::vector<std::pair<std::string, std::string>>& row);
+void append_runs_csv(const std::string& path, const CsvRow& row);
 
 /// CSV field quoting (commas, quotes, newlines).
 std::string csv_field(const std::string& value);

@@ -27,10 +27,12 @@ EvalSummary evaluate_model(models::Model& model, const DataLoss& loss, const tra
   if (batch_size <= 0) batch_size = n;
   auto out = train::predict([&](const torch::Tensor& x) { return model.forward(x); }, data, batch_size, device);
   model.train(was_training);
-  auto y = data.targets();
+  auto y = data.targets();  // both on the CPU (predict's outputs are), and so is sigma here
+  DataLoss host_loss = loss;
+  if (loss.gauss) host_loss.sigma = loss.sigma.detach().to(torch::kCPU);
   EvalSummary s;
-  s.plain_loss = loss.plain(out, y).item<double>();
-  s.loss = loss.gauss ? loss(out, y).item<double>() : s.plain_loss;
+  s.plain_loss = host_loss.plain(out, y).item<double>();
+  s.loss = loss.gauss ? host_loss(out, y).item<double>() : s.plain_loss;
   if (loss.classification) s.accuracy = out.argmax(1).eq(y).to(torch::kFloat64).mean().item<double>();
   return s;
 }

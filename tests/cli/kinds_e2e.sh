@@ -69,14 +69,14 @@ fi
 
 # --- prune: DRR on the teacher-student MLP (fused engine), DRR on LeNet-300-100 -----------------
 # (flags, not the examples' files: editing an example must not move these pins)
-if run_pinned "prune teacher-student" 9153b06dd3c81d14 prune --dataset teacher-student --procedure drr \
+if run_pinned "prune teacher-student" 4789f3bd48087f91 prune --dataset teacher-student --procedure drr \
      --alpha 0.01 --gauss-loss true --lr 5e-4 --train-batch-size 300 --val-batch-size 0 --min-epochs 50 \
      --max-epochs 100 --finetuning-max-epochs 50 --smoothing-window 10 --prune-window 5 --n-val 200 --n-test 200; then
   completed_with "prune teacher-student: 751 parameters, some pruned, finite losses" "$R" "$RUN_ID" \
     "$(m parameters) = 751 AND $(m teacher_parameters) = 72 AND $(m nonzeros) < $(m parameters)
      AND $(m nonzeros) >= 1 AND abs($(m test_loss)) < 1e6 AND json_extract(tags,'\$.engine') = 'fused-eigen'"
 fi
-if run_pinned "prune lenet300100" 6bd521e0108271f0 prune --dataset fashion-mnist --model lenet300100 \
+if run_pinned "prune lenet300100" a21794b97c1b07f9 prune --dataset fashion-mnist --model lenet300100 \
      --procedure drr --alpha 1e-4 --limit-train 300 --limit-test 100 --min-epochs 1 --max-epochs 2 \
      --finetuning-min-epochs 1 --finetuning-max-epochs 1 --smoothing-window 1 --prune-window 1 \
      --train-batch-size 128 --val-batch-size 100; then

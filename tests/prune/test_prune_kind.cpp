@@ -135,3 +135,21 @@ TEST(PruneKind, ExampleConfigsParse) {
   }
   EXPECT_GE(n, 4);
 }
+
+TEST(PruneKind, RunIdentityCountsTheSelectedProceduresOptionsOnly) {
+  auto k = kind_with_common();
+  auto id = [&](const std::string& procedure, const std::string& key = "", const Value& v = Value(0.0)) {
+    RunConfig c(k.name, k.options);
+    c.set("procedure", procedure);
+    if (!key.empty()) c.set(key, v);
+    return c.id();
+  };
+  EXPECT_EQ(id("pmmp"), id("pmmp", "beta", 1.0));  // DRR's option
+  EXPECT_NE(id("drr"), id("drr", "beta", 1.0));
+  EXPECT_EQ(id("drr"), id("drr", "l1_alpha", 1.0));  // PMMP's option
+  EXPECT_NE(id("pmmp"), id("pmmp", "l1_alpha", 1.0));
+  EXPECT_EQ(id("magnitude"), id("magnitude", "alpha", 1.0));  // no regulariser: alpha unused
+  EXPECT_NE(id("magnitude"), id("magnitude", "magnitude_compression", 5.0));
+  EXPECT_NE(id("rl1"), id("rl1", "lr", 0.1));  // every procedure's option
+  EXPECT_NE(id("rl1"), id("rl1", "alpha", 1.0));
+}
