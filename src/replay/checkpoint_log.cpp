@@ -43,7 +43,7 @@ void CheckpointLog::line(const std::string& text) {
   append_whole(fd_, path_, fmt::format("[{},{:03}] INFO:utils:==> {}\n", buf, tv.tv_usec / 1000, text));
 }
 
-void CheckpointLog::options(const std::vector<std::pair<std::string, experiment::Value>>& ordered) {
+void CheckpointLog::options(const std::vector<std::pair<std::string, OptionValue>>& ordered) {
   std::string ns;
   for (auto& [k, v] : ordered) {
     std::string repr;

@@ -3,6 +3,7 @@
 // `cutr` / `cutr34` run a frozen torchvision ResNet-18/34 cut after block k (eval mode).
 #include <torch/types.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -35,6 +36,11 @@ using EncoderPtr = std::shared_ptr<Encoder>;
 using EncoderRegistry = Registry<EncoderPtr, const EncoderOptions&>;
 EncoderRegistry& encoder_registry();
 EncoderPtr make_encoder(const EncoderOptions& options);
+
+/// Encodes uint8 images [N,C,H,W] in chunks of 512 (bounded memory), `then` (optional)
+/// applied to each encoded chunk; the chunks concatenated.
+torch::Tensor encode_in_chunks(const Encoder& encoder, const torch::Tensor& images,
+                               const std::function<torch::Tensor(const torch::Tensor&)>& then = {});
 
 /// Model options of the CutR network for images of `channels` channels (used by
 /// `pretrain-encoder` to build the full network whose prefix the encoder loads).

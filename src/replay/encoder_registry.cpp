@@ -1,3 +1,5 @@
+#include <torch/torch.h>
+
 #include "core/error.h"
 #include "replay/encoders/encoders.h"
 
@@ -23,6 +25,17 @@ EncoderRegistry& encoder_registry() {
 
 EncoderPtr make_encoder(const EncoderOptions& options) {
   return encoder_registry().create(options.name, options);
+}
+
+torch::Tensor encode_in_chunks(const Encoder& encoder, const torch::Tensor& images,
+                               const std::function<torch::Tensor(const torch::Tensor&)>& then) {
+  constexpr int64_t kChunk = 512;
+  std::vector<torch::Tensor> parts;
+  for (int64_t s = 0; s < images.size(0); s += kChunk) {
+    auto z = encoder.encode(images.slice(0, s, std::min(images.size(0), s + kChunk)));
+    parts.push_back(then ? then(z) : z);
+  }
+  return torch::cat(parts);
 }
 
 int64_t cutr_depth(const std::string& encoder_name) {

@@ -38,27 +38,27 @@ struct Threads : ::testing::Environment {
 // ---------------------------------------------------------------- resize
 
 TEST(Resize, ItemBytesFollowTheFormula) {
-  auto bytes = [](CompressorOptions o, const Representation& rep) {
-    return make_compressor(o, rep)->item_bytes();
+  auto bytes = [](CompressorSpec o, const Representation& rep) {
+    return make_compressor(o, rep)->item_bytes().value_or(0);
   };
   auto o = opts("resize");
   EXPECT_EQ(bytes(o, raw({1, 28, 28})), 196u);  // 14x14 uint8
-  o.resize_bits = 4;
+  o.set("resize_bits", 4);
   EXPECT_EQ(bytes(o, raw({1, 28, 28})), 98u);
-  o.resize_bits = 3;
+  o.set("resize_bits", 3);
   EXPECT_EQ(bytes(o, raw({1, 28, 28})), 74u);  // ceil(196 * 3 / 8)
-  o.resize_bits = 8;
-  o.resize_factor = 4;
+  o.set("resize_bits", 8);
+  o.set("resize_factor", 4);
   EXPECT_EQ(bytes(o, raw({3, 32, 32})), 192u);  // "Smaller Is Better": 8x8 CIFAR, 192 B
-  o.resize_factor = 1.5;
+  o.set("resize_factor", 1.5);
   EXPECT_EQ(bytes(o, raw({1, 28, 28})), 18u * 18u);  // floor(28 / 1.5) = 18
-  o.resize_to = 7;                                     // resize_to wins over the factor
+  o.set("resize_to", 7);                                     // resize_to wins over the factor
   EXPECT_EQ(bytes(o, raw({1, 28, 28})), 49u);
   o = opts("resize");
   EXPECT_EQ(bytes(o, feat({256, 2, 2})), 8u + 256u);  // 1x1: range + 256 codes
-  o.resize_bits = 16;
+  o.set("resize_bits", 16);
   EXPECT_EQ(bytes(o, feat({256, 2, 2})), 512u);  // float16
-  o.resize_bits = 2;
+  o.set("resize_bits", 2);
   EXPECT_EQ(bytes(o, feat({64, 8, 8})), 8u + 64u * 16u * 2u / 8u);
   EXPECT_EQ(make_compressor(o, feat({64, 8, 8}))->fixed_bytes(), 0u);
 }
@@ -71,14 +71,14 @@ TEST(Resize, ExactOnConstantImages) {
   // float rounding (one ulp of 255 is 1.5e-5).
   for (double f : {1.0, 2.0, 3.0, 28.0}) {
     auto o = opts("resize");
-    o.resize_factor = f;
+    o.set("resize_factor", f);
     auto y = round_trip(*make_compressor(o, rep), x);
     if (f <= 2.0) EXPECT_TRUE(torch::equal(y, x)) << "factor " << f;
     EXPECT_LE((y - x).abs().max().item<float>(), 1e-4) << "factor " << f;
   }
   auto o = opts("resize");
-  o.resize_to = 5;
-  o.resize_bits = 4;  // 16 levels, multiples of 17: still exact
+  o.set("resize_to", 5);
+  o.set("resize_bits", 4);  // 16 levels, multiples of 17: still exact
   auto y = round_trip(*make_compressor(o, rep), x);
   EXPECT_LE((y - x).abs().max().item<float>(), 1e-4);
   // RGB and constant feature maps (per-sample range collapses to one value).
@@ -96,10 +96,10 @@ TEST(Resize, BoundedOnSmoothImages) {
   EXPECT_GE(y2.min().item<float>(), 0.f);
   EXPECT_LE(y2.max().item<float>(), 255.f);
   double p2 = psnr(y2, x);
-  o.resize_factor = 4;
+  o.set("resize_factor", 4);
   double p4 = psnr(round_trip(*make_compressor(o, rep), x), x);
-  o.resize_factor = 2;
-  o.resize_bits = 3;
+  o.set("resize_factor", 2);
+  o.set("resize_bits", 3);
   double p2q = psnr(round_trip(*make_compressor(o, rep), x), x);
   EXPECT_GT(p2, 33.0);   // a 4x4 field over 28x28 is smooth at 14x14
   EXPECT_GT(p4, 26.0);
@@ -108,7 +108,7 @@ TEST(Resize, BoundedOnSmoothImages) {
   EXPECT_GT(p2q, 20.0);
   // Factor 1 with 8 bits is the identity.
   o = opts("resize");
-  o.resize_factor = 1;
+  o.set("resize_factor", 1);
   EXPECT_TRUE(torch::equal(round_trip(*make_compressor(o, rep), x), x));
 }
 
@@ -118,10 +118,10 @@ TEST(Resize, FeatureMapsAreStoredAsRangeCodesOrFloat16) {
   auto x = smooth(8, rep, 5);
   auto mean = x.mean({2, 3}, true).expand_as(x);
   auto o = opts("resize");
-  o.resize_bits = 16;
+  o.set("resize_bits", 16);
   auto y16 = round_trip(*make_compressor(o, rep), x);
   EXPECT_LT((y16 - mean).abs().max().item<float>(), 2e-3);
-  o.resize_bits = 8;
+  o.set("resize_bits", 8);
   auto y8 = round_trip(*make_compressor(o, rep), x);
   // Error bound of the codes: half a level of the per-sample range.
   auto range = (x.mean({2, 3}).amax(1) - x.mean({2, 3}).amin(1)).view({8, 1, 1, 1});
@@ -135,21 +135,21 @@ TEST(Resize, BadParametersAreClearErrors) {
     set(o);
     return o;
   };
-  expect_error([&] { make_compressor(with([](auto& o) { o.resize_factor = 0.5; }), rep); },
+  expect_error([&] { make_compressor(with([](auto& o) { o.set("resize_factor", 0.5); }), rep); },
                "resize_factor must be >= 1");
-  expect_error([&] { make_compressor(with([](auto& o) { o.resize_factor = 29; }), rep); },
+  expect_error([&] { make_compressor(with([](auto& o) { o.set("resize_factor", 29); }), rep); },
                "resize_factor 29 leaves 0x0 pixels");
-  expect_error([&] { make_compressor(with([](auto& o) { o.resize_to = 40; }), rep); },
+  expect_error([&] { make_compressor(with([](auto& o) { o.set("resize_to", 40); }), rep); },
                "resize_to must be in [1, 28]");
-  expect_error([&] { make_compressor(with([](auto& o) { o.resize_to = -1; }), rep); },
+  expect_error([&] { make_compressor(with([](auto& o) { o.set("resize_to", -1); }), rep); },
                "resize_to must be >= 1");
-  expect_error([&] { make_compressor(with([](auto& o) { o.resize_bits = 0; }), rep); },
+  expect_error([&] { make_compressor(with([](auto& o) { o.set("resize_bits", 0); }), rep); },
                "resize_bits must be in 1..8 for raw pixels, got 0");
-  expect_error([&] { make_compressor(with([](auto& o) { o.resize_bits = 16; }), rep); },
+  expect_error([&] { make_compressor(with([](auto& o) { o.set("resize_bits", 16); }), rep); },
                "resize_bits must be in 1..8 for raw pixels, got 16");
-  expect_error([&] { make_compressor(with([](auto& o) { o.resize_bits = 12; }), feat({8, 4, 4})); },
+  expect_error([&] { make_compressor(with([](auto& o) { o.set("resize_bits", 12); }), feat({8, 4, 4})); },
                "or 16 (float16) for features, got 12");
-  expect_error([&] { make_compressor(with([](auto& o) { o.resize_factor = 3; }), feat({256, 2, 2})); },
+  expect_error([&] { make_compressor(with([](auto& o) { o.set("resize_factor", 3); }), feat({256, 2, 2})); },
                "leaves 0x0 pixels of the 2x2 samples");
   expect_error([&] { make_compressor(opts("resize"), feat({512})); }, "needs samples [C,H,W]");
 }
@@ -161,11 +161,11 @@ TEST(Jpeg, GrayRoundTripIsAJpegStreamWithHighPsnrAtQuality90) {
   for (std::string tables : {"shared", "per_item"}) {
     SCOPED_TRACE(tables);
     auto o = opts("jpeg");
-    o.jpeg_quality = 90;
-    o.jpeg_tables = tables;
+    o.set("jpeg_quality", 90);
+    o.set("jpeg_tables", tables);
     auto c = make_compressor(o, rep);
     const auto& header = dynamic_cast<const JpegCompressor&>(*c).shared_header();
-    EXPECT_EQ(c->item_bytes(), 0u);  // variable size
+    EXPECT_FALSE(c->item_bytes().has_value());  // variable size
     // The markers and tables of a 28x28 grayscale baseline JPEG (SOI, APP0, DQT, SOF0, 2 DHT, SOS).
     EXPECT_GT(header.size(), 250u);
     EXPECT_LT(header.size(), 400u);
@@ -221,7 +221,7 @@ TEST(Jpeg, SharedTablesMakeItemsSmallerByExactlyTheHeaderAndEoi) {
   auto x = smooth(20, rep, 13);
   auto o = opts("jpeg");
   auto shared = make_compressor(o, rep);
-  o.jpeg_tables = "per_item";
+  o.set("jpeg_tables", "per_item");
   auto files = make_compressor(o, rep);
   const uint64_t head = shared->fixed_bytes();
   auto a = shared->compress(x), b = files->compress(x);
@@ -230,7 +230,7 @@ TEST(Jpeg, SharedTablesMakeItemsSmallerByExactlyTheHeaderAndEoi) {
   // Items of one mode are refused by the other.
   expect_error([&] { shared->decompress(ptrs(b)); }, "is not JPEG scan data");
   expect_error([&] { files->decompress(ptrs(a)); }, "is not a JPEG stream");
-  o.jpeg_tables = "both";
+  o.set("jpeg_tables", "both");
   expect_error([&] { make_compressor(o, rep); }, "jpeg_tables must be shared or per_item, got 'both'");
 }
 
@@ -241,7 +241,7 @@ TEST(Jpeg, RgbRoundTripAndQualityTradesBytesForError) {
   uint64_t last_bytes = 0;
   for (int q : {10, 50, 90}) {
     auto o = opts("jpeg");
-    o.jpeg_quality = q;
+    o.set("jpeg_quality", q);
     auto c = make_compressor(o, rep);
     auto items = c->compress(x);
     uint64_t bytes = 0;
@@ -271,7 +271,7 @@ TEST(Jpeg, DeterministicAndBatchIndependent) {
 TEST(Jpeg, BadParametersAreClearErrors) {
   auto with_q = [](int64_t q) {
     auto o = opts("jpeg");
-    o.jpeg_quality = q;
+    o.set("jpeg_quality", q);
     return o;
   };
   expect_error([&] { make_compressor(with_q(0), raw({1, 28, 28})); },
@@ -283,7 +283,7 @@ TEST(Jpeg, BadParametersAreClearErrors) {
   expect_error([&] { make_compressor(opts("jpeg"), raw({2, 28, 28})); },
                "needs images [1,H,W] (grayscale) or [3,H,W] (RGB)");
   auto per_item = opts("jpeg");
-  per_item.jpeg_tables = "per_item";
+  per_item.set("jpeg_tables", "per_item");
   auto c = make_compressor(per_item, raw({1, 28, 28}));
   Packed junk(100, 7);
   expect_error([&] { c->decompress({&junk}); }, "is not a JPEG stream");
@@ -298,12 +298,11 @@ TEST(Jpeg, BadParametersAreClearErrors) {
   Packed marker = {0x12, 0xFF, 0xD9, 0x00};
   expect_error([&] { shared->decompress({&marker}); }, "is not JPEG scan data");
   // Variable-size items need a byte budget; the notebook arithmetic has no formula.
-  auto o = opts("jpeg");
   expect_error([&] { plan_for_slots(10, *c, 0); }, "variable-size items");
-  auto plan = plan_for_bytes(100000, *c, o, raw({1, 28, 28}), "real", 0);
+  auto plan = plan_for_bytes(100000, *c, "real", 0);
   EXPECT_TRUE(plan.byte_mode());
   EXPECT_EQ(plan.fixed_bytes, 0u);  // per_item: nothing stored once
-  auto shared_plan = plan_for_bytes(100000, *shared, opts("jpeg"), raw({1, 28, 28}), "real", 0);
+  auto shared_plan = plan_for_bytes(100000, *shared, "real", 0);
   EXPECT_EQ(shared_plan.fixed_bytes, shared->fixed_bytes());
 }
 
@@ -341,10 +340,10 @@ TEST(Jpeg, ByteMemoryWithRealJpegSizesNeverExceedsTheBudget) {
 // ---------------------------------------------------------------- pq
 
 namespace {
-CompressorOptions pq_opts(int64_t m, int64_t bits, uint64_t seed = 0) {
+CompressorSpec pq_opts(int64_t m, int64_t bits, uint64_t seed = 0) {
   auto o = opts("pq");
-  o.pq_subvectors = m;
-  o.pq_bits = bits;
+  o.set("pq_subvectors", m);
+  o.set("pq_bits", bits);
   o.seed = seed;
   return o;
 }
@@ -352,17 +351,17 @@ CompressorOptions pq_opts(int64_t m, int64_t bits, uint64_t seed = 0) {
 
 TEST(Pq, ByteCountsFollowTheFormula) {
   auto c = make_compressor(pq_opts(32, 8), feat({256, 2, 2}));
-  EXPECT_EQ(c->item_bytes(), 4u * 32u);                 // P=4 positions x 32 codes x 1 B
+  EXPECT_EQ(c->item_bytes().value_or(0), 4u * 32u);                 // P=4 positions x 32 codes x 1 B
   EXPECT_EQ(c->fixed_bytes(), 32u * 256u * 8u * 4u);    // M x K x d x float32 = 256 KiB
   EXPECT_EQ(c->fixed_bytes(), 256u * 1024u);
   c = make_compressor(pq_opts(32, 4), feat({256, 2, 2}));
-  EXPECT_EQ(c->item_bytes(), 64u);
+  EXPECT_EQ(c->item_bytes().value_or(0), 64u);
   EXPECT_EQ(c->fixed_bytes(), 16u * 256u * 4u);
   c = make_compressor(pq_opts(16, 3), feat({64, 8, 8}));
-  EXPECT_EQ(c->item_bytes(), (64u * 16u * 3u + 7) / 8);  // 384
+  EXPECT_EQ(c->item_bytes().value_or(0), (64u * 16u * 3u + 7) / 8);  // 384
   EXPECT_EQ(c->fixed_bytes(), 16u * 8u * 4u * 4u);       // 2,048
   c = make_compressor(pq_opts(4, 12), feat({512}));      // [F]: one position
-  EXPECT_EQ(c->item_bytes(), 6u);
+  EXPECT_EQ(c->item_bytes().value_or(0), 6u);
   EXPECT_EQ(c->fixed_bytes(), 4096u * 512u * 4u);
 }
 
@@ -444,14 +443,14 @@ TEST(Pq, BudgetsBelowTheCodebookCostAreRefused) {
   auto rep = feat({256, 2, 2});
   auto o = pq_opts(32, 8);
   auto c = make_compressor(o, rep);  // fixed 262,144 B, item 128 B
-  expect_error([&] { plan_for_bytes(200000, *c, o, rep, "real", 0); },
+  expect_error([&] { plan_for_bytes(200000, *c, "real", 0); },
                "smaller than compressor 'pq''s fixed cost");
-  expect_error([&] { plan_for_bytes(262144, *c, o, rep, "real", 0); }, "fixed cost");
-  expect_error([&] { plan_for_bytes(262144 + 127, *c, o, rep, "real", 0); }, "fits no sample");
-  auto plan = plan_for_bytes(262144 + 10 * 128 + 5, *c, o, rep, "real", 0);
+  expect_error([&] { plan_for_bytes(262144, *c, "real", 0); }, "fixed cost");
+  expect_error([&] { plan_for_bytes(262144 + 127, *c, "real", 0); }, "fits no sample");
+  auto plan = plan_for_bytes(262144 + 10 * 128 + 5, *c, "real", 0);
   EXPECT_EQ(plan.slots, 10);
   EXPECT_EQ(plan.fixed_bytes, 262144u);
-  expect_error([&] { plan_for_bytes(1 << 20, *c, o, rep, "notebook", 0); }, "no formula");
+  expect_error([&] { plan_for_bytes(1 << 20, *c, "notebook", 0); }, "no formula");
 }
 
 // ---------------------------------------------------------------- byte-mode memory

@@ -52,14 +52,31 @@ FcaeNet::FcaeNet(const std::vector<int64_t>& widths) {
 torch::Tensor FcaeNet::encode(const torch::Tensor& x) { return encoder_->forward(x); }
 torch::Tensor FcaeNet::decode(const torch::Tensor& z) { return decoder_->forward(z); }
 
-FcaeCompressor::FcaeCompressor(const CompressorOptions& o, const Representation& rep)
-    : rep_(rep), b_(o.bottleneck_neurons), epochs_(o.pretrain_epochs), seed_(o.seed) {
+const OptionFields<FcaeOptions>& FcaeOptions::fields() {
+  static const auto f =
+      OptionFields<FcaeOptions>()
+          .add("bottleneck_neurons", &FcaeOptions::bottleneck_neurons, "fcae bottleneck")
+          .add("pretrain_epochs", &FcaeOptions::pretrain_epochs,
+               "epochs/iterations fitting autoencoders and dictionaries");
+  return f;
+}
+
+void FcaeOptions::validate() const {
+  NNC_CHECK(pretrain_epochs >= 1, "compressor 'fcae': pretrain_epochs must be >= 1, got {}",
+            pretrain_epochs);
+}
+
+std::string FcaeOptions::label() const { return fmt::format("fcae {}", bottleneck_neurons); }
+
+FcaeCompressor::FcaeCompressor(const Options& o, const CompressorContext& ctx)
+    : Compressor(ctx), b_(o.bottleneck_neurons), epochs_(o.pretrain_epochs), seed_(ctx.seed),
+      device_(ctx.device) {
   int64_t n = rep_.numel();
   NNC_CHECK(b_ >= 1 && b_ <= n,
             "compressor 'fcae': bottleneck_neurons must be in [1, {}] (values per sample of {}), "
             "got {}",
             n, rep_.describe(), b_);
-  NNC_CHECK(epochs_ >= 1, "compressor 'fcae': pretrain_epochs must be >= 1, got {}", epochs_);
+  o.validate();
   widths_ = fcae_widths(n, b_, kLayersPerSide);
   norm_.stored = !rep_.raw_pixels;  // the size is known before fit()
 }
@@ -76,6 +93,11 @@ uint64_t FcaeCompressor::fixed_bytes() const {
   return 4 * static_cast<uint64_t>(parameters()) + norm_.bytes();
 }
 
+std::optional<int64_t> FcaeCompressor::notebook_slots(uint64_t budget_bytes) const {
+  return detail::floor_div(static_cast<double>(budget_bytes) - static_cast<double>(fixed_bytes()),
+                           4.0 * static_cast<double>(b_));
+}
+
 void FcaeCompressor::fit(const torch::Tensor& reference) {
   detail::check_reference(name(), reference, rep_, 2);
   auto ref = reference.to(torch::kFloat32).contiguous();
@@ -89,12 +111,9 @@ void FcaeCompressor::fit(const torch::Tensor& reference) {
   fitted_ = true;
 }
 
-std::vector<Packed> FcaeCompressor::compress(const torch::Tensor& batch) const {
-  detail::check_fitted(name(), fitted_);
-  detail::check_input(name(), batch, rep_);
+std::vector<Packed> FcaeCompressor::pack(const torch::Tensor& batch) const {
   int64_t n = batch.size(0);
-  auto out = detail::empty_items(n, item_bytes());
-  if (n == 0) return out;
+  auto out = empty_items(n);
   torch::NoGradGuard no_grad;
   auto z = detail::chunked(batch.reshape({n, -1}), kFcaeRowsPerPass, [&](const torch::Tensor& x) {
     return net_->encode(norm_.to_model(x));
@@ -103,12 +122,9 @@ std::vector<Packed> FcaeCompressor::compress(const torch::Tensor& batch) const {
   return out;
 }
 
-torch::Tensor FcaeCompressor::decompress(const std::vector<const Packed*>& items) const {
-  detail::check_fitted(name(), fitted_);
-  detail::check_items(name(), items, item_bytes());
+torch::Tensor FcaeCompressor::unpack(const std::vector<const Packed*>& items) const {
   int64_t n = static_cast<int64_t>(items.size());
   auto shape = rep_.batch_shape(n);
-  if (n == 0) return torch::zeros(shape);
   torch::NoGradGuard no_grad;
   auto z = detail::read_floats(items, 0, b_, 4);
   auto x = detail::chunked(z, kFcaeRowsPerPass, [&](const torch::Tensor& zz) {
@@ -124,7 +140,7 @@ std::string FcaeCompressor::describe() const {
       "fcae(bottleneck_neurons={}, encoder {} + mirrored decoder, {} parameters, pretrain_epochs={}, "
       "seed={}{}; {}; item {} = {} x float32; fixed {} = {} parameters x 4 B{})",
       b_, widths, parameters(), epochs_, seed_, fitted_ ? "" : ", not fitted", rep_.describe(),
-      detail::bytes_str(item_bytes()), b_, detail::bytes_str(fixed_bytes()), parameters(),
+      detail::bytes_str(*item_bytes()), b_, detail::bytes_str(fixed_bytes()), parameters(),
       norm_.stored ? " + 8 B mean/std" : "");
 }
 

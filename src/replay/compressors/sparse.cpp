@@ -65,24 +65,45 @@ std::pair<torch::Tensor, torch::Tensor> omp(const torch::Tensor& y, const torch:
   return {torch::cat(idx_parts, 0), torch::cat(coef_parts, 0)};
 }
 
-SparseCompressor::SparseCompressor(const CompressorOptions& o, const Representation& rep)
-    : rep_(rep), atoms_(o.atoms), s_(o.nonzeros), epochs_(o.pretrain_epochs), seed_(o.seed) {
-  NNC_CHECK(atoms_ >= 2, "compressor 'sparse': atoms must be >= 2, got {}", atoms_);
-  NNC_CHECK(s_ >= 1 && s_ <= atoms_,
-            "compressor 'sparse': nonzeros must be in [1, atoms = {}], got {}", atoms_, s_);
+const OptionFields<SparseOptions>& SparseOptions::fields() {
+  static const auto f =
+      OptionFields<SparseOptions>()
+          .add("atoms", &SparseOptions::atoms, "sparse: dictionary atoms")
+          .add("nonzeros", &SparseOptions::nonzeros, "sparse: OMP nonzeros per sample")
+          .add("coefficient_bits", &SparseOptions::coefficient_bits,
+               "sparse: bits per stored coefficient (16 or 32)")
+          .add("pretrain_epochs", &SparseOptions::pretrain_epochs,
+               "epochs/iterations fitting autoencoders and dictionaries");
+  return f;
+}
+
+void SparseOptions::validate() const {
+  NNC_CHECK(atoms >= 2, "compressor 'sparse': atoms must be >= 2, got {}", atoms);
+  NNC_CHECK(nonzeros >= 1 && nonzeros <= atoms,
+            "compressor 'sparse': nonzeros must be in [1, atoms = {}], got {}", atoms, nonzeros);
+  NNC_CHECK(coefficient_bits == 16 || coefficient_bits == 32,
+            "compressor 'sparse': coefficient_bits must be 16 (float16) or 32 (float32), got {}",
+            coefficient_bits);
+  NNC_CHECK(pretrain_epochs >= 1, "compressor 'sparse': pretrain_epochs must be >= 1, got {}",
+            pretrain_epochs);
+}
+
+std::string SparseOptions::label() const {
+  return fmt::format("sparse {}/{}", nonzeros, atoms);
+}
+
+SparseCompressor::SparseCompressor(const Options& o, const CompressorContext& ctx)
+    : Compressor(ctx), atoms_(o.atoms), s_(o.nonzeros), epochs_(o.pretrain_epochs), seed_(ctx.seed) {
+  o.validate();
   NNC_CHECK(s_ <= rep_.numel(),
             "compressor 'sparse': nonzeros must not exceed the {} values per sample, got {}",
             rep_.numel(), s_);
-  NNC_CHECK(o.coefficient_bits == 16 || o.coefficient_bits == 32,
-            "compressor 'sparse': coefficient_bits must be 16 (float16) or 32 (float32), got {}",
-            o.coefficient_bits);
-  NNC_CHECK(epochs_ >= 1, "compressor 'sparse': pretrain_epochs must be >= 1, got {}", epochs_);
   coef_bytes_ = static_cast<int>(o.coefficient_bits / 8);
   index_bytes_ = (bits_for(static_cast<uint64_t>(atoms_)) + 7) / 8;
   norm_.stored = !rep_.raw_pixels;
 }
 
-uint64_t SparseCompressor::item_bytes() const {
+std::optional<uint64_t> SparseCompressor::item_bytes() const {
   return static_cast<uint64_t>(s_ * (coef_bytes_ + index_bytes_));
 }
 
@@ -147,12 +168,9 @@ void SparseCompressor::fit(const torch::Tensor& reference) {
   fitted_ = true;
 }
 
-std::vector<Packed> SparseCompressor::compress(const torch::Tensor& batch) const {
-  detail::check_fitted(name(), fitted_);
-  detail::check_input(name(), batch, rep_);
+std::vector<Packed> SparseCompressor::pack(const torch::Tensor& batch) const {
   int64_t n = batch.size(0);
-  auto out = detail::empty_items(n, item_bytes());
-  if (n == 0) return out;
+  auto out = empty_items(n);
   auto y = norm_.to_model(batch.reshape({n, -1}));
   auto [idx, coef] = omp(y, dict_, s_);
   detail::append_floats(out, coef.clamp(-detail::kFloat16Max, detail::kFloat16Max), coef_bytes_);
@@ -160,12 +178,9 @@ std::vector<Packed> SparseCompressor::compress(const torch::Tensor& batch) const
   return out;
 }
 
-torch::Tensor SparseCompressor::decompress(const std::vector<const Packed*>& items) const {
-  detail::check_fitted(name(), fitted_);
-  detail::check_items(name(), items, item_bytes());
+torch::Tensor SparseCompressor::unpack(const std::vector<const Packed*>& items) const {
   int64_t n = static_cast<int64_t>(items.size());
   auto shape = rep_.batch_shape(n);
-  if (n == 0) return torch::zeros(shape);
   torch::NoGradGuard no_grad;
   auto coef = detail::read_floats(items, 0, s_, coef_bytes_);
   auto idx = detail::read_uints(items, static_cast<size_t>(s_ * coef_bytes_), s_, index_bytes_);
@@ -185,7 +200,7 @@ std::string SparseCompressor::describe() const {
       "seed={}{}; {}; item {} = {} x ({} B coefficient + {} B atom index); fixed {} = "
       "dictionary {}x{} x {} B{})",
       atoms_, s_, coef_bytes_ * 8, epochs_, seed_, fitted_ ? "" : ", not fitted",
-      rep_.describe(), detail::bytes_str(item_bytes()), s_, coef_bytes_, index_bytes_,
+      rep_.describe(), detail::bytes_str(*item_bytes()), s_, coef_bytes_, index_bytes_,
       detail::bytes_str(fixed_bytes()), rep_.numel(), atoms_, coef_bytes_,
       norm_.stored ? " + 8 B mean/std" : "");
 }

@@ -272,6 +272,8 @@ torch::Tensor read_codes(const std::vector<const Packed*>& items, size_t offset,
   return out;
 }
 
+int64_t floor_div(double a, double b) { return static_cast<int64_t>(std::floor(a / b)); }
+
 std::string bytes_str(uint64_t bytes) {
   std::string digits = std::to_string(bytes), out;
   for (size_t i = 0; i < digits.size(); ++i) {

@@ -110,6 +110,9 @@ torch::Tensor chunked(const torch::Tensor& x, int64_t rows, Fn fn) {
   return torch::cat(parts, 0);
 }
 
+/// floor(a / b) as the seed notebooks compute slot counts (in double precision).
+int64_t floor_div(double a, double b);
+
 /// "1,234 B" style sizes for describe().
 std::string bytes_str(uint64_t bytes);
 
