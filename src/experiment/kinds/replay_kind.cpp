@@ -117,6 +117,9 @@ void run_replay_kind(RunContext& ctx) {
   ctx.record.tags["encoder"] = setup.encoder_label;
   ctx.record.tags["compressor"] = setup.compressor_label;
   ctx.record.tags["method"] = setup.encoder_label + " + " + setup.compressor_label;
+  // The compressor's report line, display name and parameter, from its own options.
+  for (auto& [key, value] : replay::compressor_registry().tags(c.values()))
+    ctx.record.tags["compressor_" + key] = value;
   std::string per_class;
   for (auto& [cls, n] : result.items_per_class)
     per_class += fmt::format("{}{}:{}/{}B", per_class.empty() ? "" : " ", cls, n, result.bytes_per_class[cls]);

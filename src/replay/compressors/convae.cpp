@@ -75,6 +75,13 @@ std::string ConvaeOptions::label() const {
   return fmt::format("convae {}x{}", latent_channels, n_blocks);
 }
 
+std::map<std::string, std::string> ConvaeOptions::tags() const {
+  // The notebooks' parameter is the latent channels (their autoencoders have 2 blocks).
+  return {{"line", "convae"}, {"display", "Conv. Autoencoder"},
+          {"parameter", n_blocks == 2 ? std::to_string(latent_channels)
+                                      : fmt::format("{}x{}", latent_channels, n_blocks)}};
+}
+
 ConvaeCompressor::ConvaeCompressor(const Options& o, const CompressorContext& ctx)
     : Compressor(ctx), lc_(o.latent_channels), blocks_(o.n_blocks), epochs_(o.pretrain_epochs),
       seed_(ctx.seed), device_(ctx.device) {

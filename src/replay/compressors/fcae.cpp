@@ -68,6 +68,10 @@ void FcaeOptions::validate() const {
 
 std::string FcaeOptions::label() const { return fmt::format("fcae {}", bottleneck_neurons); }
 
+std::map<std::string, std::string> FcaeOptions::tags() const {
+  return {{"line", "fcae"}, {"display", "FC Autoencoder"}, {"parameter", std::to_string(bottleneck_neurons)}};
+}
+
 FcaeCompressor::FcaeCompressor(const Options& o, const CompressorContext& ctx)
     : Compressor(ctx), b_(o.bottleneck_neurons), epochs_(o.pretrain_epochs), seed_(ctx.seed),
       device_(ctx.device) {

@@ -83,6 +83,11 @@ std::string JpegOptions::label() const {
   return fmt::format("jpeg q{}{}", jpeg_quality, jpeg_tables == "per_item" ? " files" : "");
 }
 
+std::map<std::string, std::string> JpegOptions::tags() const {
+  return {{"line", "jpeg"}, {"display", "JPEG"},
+          {"parameter", fmt::format("q{}{}", jpeg_quality, jpeg_tables == "per_item" ? " files" : "")}};
+}
+
 JpegCompressor::JpegCompressor(const Options& o, const CompressorContext& ctx)
     : Compressor(ctx), quality_(static_cast<int>(o.jpeg_quality)), shared_(o.jpeg_tables == "shared") {
   NNC_CHECK(rep_.raw_pixels,

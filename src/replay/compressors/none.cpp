@@ -9,6 +9,10 @@
 
 namespace nnc::replay {
 
+std::map<std::string, std::string> NoneOptions::tags() const {
+  return {{"line", "none"}, {"display", "No Compression"}, {"parameter", ""}};
+}
+
 const OptionFields<NoneOptions>& NoneOptions::fields() {
   static const OptionFields<NoneOptions> f;
   return f;

@@ -11,6 +11,9 @@ namespace nnc::replay {
 struct NoneOptions {
   static const OptionFields<NoneOptions>& fields();
   void validate() const {}
+  /// What a report shows and groups by: its line, display name and parameter (every
+  /// setting that changes what is stored is in the parameter).
+  std::map<std::string, std::string> tags() const;
 };
 
 class NoneCompressor : public Compressor {

@@ -131,6 +131,10 @@ void PqOptions::validate() const {
 
 std::string PqOptions::label() const { return fmt::format("pq {}x{}b", pq_subvectors, pq_bits); }
 
+std::map<std::string, std::string> PqOptions::tags() const {
+  return {{"line", "pq"}, {"display", "Product Quantization"}, {"parameter", fmt::format("{}x{}b", pq_subvectors, pq_bits)}};
+}
+
 PqCompressor::PqCompressor(const Options& o, const CompressorContext& ctx)
     : Compressor(ctx), m_(o.pq_subvectors), bits_(o.pq_bits), seed_(ctx.seed) {
   o.validate();

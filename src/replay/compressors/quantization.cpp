@@ -38,6 +38,12 @@ std::string QuantizationOptions::label() const {
   return fmt::format("quantization {} {}", transfer() ? "transfer" : "local", n_states);
 }
 
+std::map<std::string, std::string> QuantizationOptions::tags() const {
+  const std::string s = transfer() ? "transfer" : "local";
+  return {{"line", "quantization " + s}, {"display", "Quantization (" + s + ")"},
+          {"parameter", std::to_string(n_states)}};
+}
+
 QuantizationCompressor::QuantizationCompressor(const Options& o, const CompressorContext& ctx)
     : Compressor(ctx), n_states_(o.n_states) {
   o.validate();

@@ -32,6 +32,11 @@ std::string ResizeOptions::label() const {
                        : fmt::format("resize /{} {}b", resize_factor, resize_bits);
 }
 
+std::map<std::string, std::string> ResizeOptions::tags() const {
+  const std::string side = resize_to > 0 ? fmt::format("{}px", resize_to) : fmt::format("/{}", resize_factor);
+  return {{"line", "resize"}, {"display", "Resize"}, {"parameter", fmt::format("{} {}b", side, resize_bits)}};
+}
+
 ResizeCompressor::ResizeCompressor(const Options& o, const CompressorContext& ctx)
     : Compressor(ctx), factor_(o.resize_factor), to_(o.resize_to), bits_(static_cast<int>(o.resize_bits)) {
   NNC_CHECK(rep_.shape.size() == 3,

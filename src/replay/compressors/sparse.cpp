@@ -92,6 +92,12 @@ std::string SparseOptions::label() const {
   return fmt::format("sparse {}/{}", nonzeros, atoms);
 }
 
+std::map<std::string, std::string> SparseOptions::tags() const {
+  return {{"line", "sparse"}, {"display", "Sparse Coding"},
+          {"parameter", fmt::format("{}/{}{}", nonzeros, atoms,
+                                    coefficient_bits == 16 ? "" : fmt::format(" f{}", coefficient_bits))}};
+}
+
 SparseCompressor::SparseCompressor(const Options& o, const CompressorContext& ctx)
     : Compressor(ctx), atoms_(o.atoms), s_(o.nonzeros), epochs_(o.pretrain_epochs), seed_(ctx.seed) {
   o.validate();

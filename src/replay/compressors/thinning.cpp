@@ -24,6 +24,10 @@ void ThinningOptions::validate() const {
 
 std::string ThinningOptions::label() const { return fmt::format("thinning {}", compression_factor); }
 
+std::map<std::string, std::string> ThinningOptions::tags() const {
+  return {{"line", "thinning"}, {"display", "Thinning"}, {"parameter", fmt::format("{}", compression_factor)}};
+}
+
 ThinningCompressor::ThinningCompressor(const Options& o, const CompressorContext& ctx)
     : Compressor(ctx), cf_(o.compression_factor) {
   o.validate();

@@ -19,6 +19,9 @@ struct ThinningOptions {
   static const OptionFields<ThinningOptions>& fields();
   void validate() const;
   std::string label() const;  ///< "thinning 0.9"
+  /// What a report shows and groups by: its line, display name and parameter (every
+  /// setting that changes what is stored is in the parameter).
+  std::map<std::string, std::string> tags() const;
 };
 
 class ThinningCompressor : public Compressor {
