@@ -1,30 +1,31 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
-#include "replay/encoders/encoders.h"
+#include "replay/encoders/cutr_encoder.h"
+#include "replay/encoders/none_encoder.h"
 
 namespace nnc::replay {
 namespace {
 
 void register_builtin_encoders(EncoderRegistry& r) {
-  r.add("none", make_none_encoder, "raw uint8 pixels");
-  r.add("cutr", make_cutr_encoder, "frozen ResNet-18 cut after block k");
-  r.add("cutr34", make_cutr_encoder, "frozen ResNet-34 cut after block k");
+  r.add<NoneEncoder>("none", "raw uint8 pixels");
+  r.add<CutR18Encoder>("cutr", "frozen ResNet-18 cut after block k");
+  r.add<CutR34Encoder>("cutr34", "frozen ResNet-34 cut after block k");
 }
 
 }  // namespace
 
 EncoderRegistry& encoder_registry() {
   static EncoderRegistry registry = [] {
-    EncoderRegistry r("encoder");
+    EncoderRegistry r("encoder", "encoder");
     register_builtin_encoders(r);
     return r;
   }();
   return registry;
 }
 
-EncoderPtr make_encoder(const EncoderOptions& options) {
-  return encoder_registry().create(options.name, options);
+EncoderPtr make_encoder(const OptionValues& values, const EncoderContext& ctx) {
+  return encoder_registry().create(values, ctx);
 }
 
 torch::Tensor encode_in_chunks(const Encoder& encoder, const torch::Tensor& images,

@@ -50,8 +50,7 @@ std::pair<data::Dataset, data::Dataset> tiny_cifar() {
 TEST(ReplayProtocol, EndToEndOnTinyCifarFormatSet) {
   Progress::set_quiet(true);
   auto [train, test] = tiny_cifar();
-  EncoderOptions eo;
-  auto encoder = make_encoder(eo);
+  auto encoder = make_encoder({{"encoder", std::string("none")}}, EncoderContext{});
   Representation rep = encoder->output({train.sample_shape(), true});
   CompressorSpec co;
   co.name = "quantization";
@@ -92,7 +91,7 @@ bool ends_with(const std::string& s, const std::string& tail) {
 TEST(ReplayProtocol, PerTaskTrainsAFreshBackboneAfterEveryTask) {
   Progress::set_quiet(true);
   auto [train, test] = tiny_cifar();
-  auto encoder = make_encoder(EncoderOptions());
+  auto encoder = make_encoder({{"encoder", std::string("none")}}, EncoderContext{});
   CompressorSpec co;
   auto compressor = make_compressor(co, {train.sample_shape(), true});
   auto memory = ReplayMemory::with_slots(50, 0);
@@ -179,7 +178,7 @@ TEST(ReplayMetrics, AverageAccuracyIsTheMeanOverTasks) {
 TEST(ReplayProtocol, StreamWithLastBatchOfOne) {
   Progress::set_quiet(true);
   auto [train, test] = tiny_cifar();
-  auto encoder = make_encoder(EncoderOptions());
+  auto encoder = make_encoder({{"encoder", std::string("none")}}, EncoderContext{});
   CompressorSpec co;
   auto compressor = make_compressor(co, {train.sample_shape(), true});
   auto memory = ReplayMemory::with_slots(33, 0);  // 33 = 2 batches of 16 + 1

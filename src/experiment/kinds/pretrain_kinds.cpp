@@ -52,7 +52,7 @@ void run_pretrain_compressor(RunContext& ctx) {
   prepare_runtime(c);
   auto [fit_set, unused] = load_data(c);
   NNC_CHECK(fit_set.is_image(), "pretrain-compressor needs an image dataset; '{}' has none", fit_set.name);
-  auto encoder = replay::make_encoder(encoder_options_from(c, fit_set));
+  auto encoder = encoder_from(c, fit_set);
   auto rep = encoder->output(replay::Representation{fit_set.sample_shape(), true});
   auto compressor = compressor_from(c, rep);
   compressor->fit(replay::encode_in_chunks(*encoder, fit_set.inputs));

@@ -69,11 +69,12 @@ std::vector<OptionSpec> replay_options() {
 }
 
 std::vector<OptionSpec> encoder_option_specs() {
-  return {
-      {"encoder", std::string("none"), "none | cutr | cutr34", {"none", "cutr", "cutr34"}},
-      {"encoding_block", 3.0, "CutR cut after block k (1..4, 2.5, 3.5)"},
-      {"encoder_weights", std::string(""), "safetensors weights of the CutR network (torchvision names)"},
-  };
+  const auto& registry = replay::encoder_registry();
+  std::string help;
+  for (auto& name : registry.names()) help += (help.empty() ? "" : " | ") + name;
+  std::vector<OptionSpec> o = {{registry.selector(), std::string("none"), help, registry.names()}};
+  merge_option_specs(o, registry.option_specs());
+  return o;
 }
 
 std::vector<OptionSpec> compressor_option_specs() {
@@ -91,15 +92,8 @@ std::vector<OptionSpec> compressor_option_specs() {
   return o;
 }
 
-replay::EncoderOptions encoder_options_from(const RunConfig& c, const data::Dataset& d) {
-  replay::EncoderOptions e;
-  e.name = c.get_string("encoder");
-  e.block = c.get_double("encoding_block");
-  e.weights = c.get_string("encoder_weights");
-  e.mean = d.mean;
-  e.std = d.std;
-  e.device = c.get_string("device");
-  return e;
+replay::EncoderPtr encoder_from(const RunConfig& c, const data::Dataset& d) {
+  return replay::make_encoder(c.values(), replay::EncoderContext{d.mean, d.std, c.get_string("device")});
 }
 
 replay::CompressorPtr compressor_from(const RunConfig& c, const replay::Representation& rep) {
@@ -171,7 +165,7 @@ ReplaySetup build_replay_setup(const RunConfig& c, data::Dataset train, data::Da
   s.train = std::move(train);
   s.test = std::move(test);
   NNC_CHECK(s.train.is_image(), "replay needs an image dataset; '{}' has none", s.train.name);
-  s.encoder = replay::make_encoder(encoder_options_from(c, s.train));
+  s.encoder = encoder_from(c, s.train);
   s.representation = s.encoder->output(replay::Representation{s.train.sample_shape(), true});
   s.compressor = compressor_from(c, s.representation);
   s.encoder_label = s.encoder->name() == "none"

@@ -36,8 +36,8 @@ ReplaySetup build_replay_setup(const RunConfig& c, data::Dataset train, data::Da
 /// Fits the setup's compressor on the transfer dataset (or loads its cached / pre-fitted
 /// state); no-op when it needs none.
 void fit_replay_compressor(const RunConfig& c, ReplaySetup& s, const std::string& out_dir);
-/// Encoder options from a config (encoder, encoding_block, encoder_weights).
-replay::EncoderOptions encoder_options_from(const RunConfig& c, const data::Dataset& d);
+/// The config's encoder (its own options from the config) for the dataset `d`.
+replay::EncoderPtr encoder_from(const RunConfig& c, const data::Dataset& d);
 /// The config's compressor (its own options from the config) for `rep`, not fitted unless
 /// compressor_weights gives its state.
 replay::CompressorPtr compressor_from(const RunConfig& c, const replay::Representation& rep);
