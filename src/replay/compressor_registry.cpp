@@ -7,6 +7,7 @@
 #include "replay/compressor.h"
 #include "replay/compressors/convae.h"
 #include "replay/compressors/fcae.h"
+#include "replay/compressors/half.h"
 #include "replay/compressors/jpeg.h"
 #include "replay/compressors/none.h"
 #include "replay/compressors/pq.h"
@@ -28,6 +29,7 @@ void register_builtin_compressors(CompressorRegistry& r) {
   r.add<SparseCompressor>("sparse", "sparse coding: learned dictionary + OMP (atoms, nonzeros, coefficient_bits)");
   r.add<ResizeCompressor>("resize", "area downsampling, bilinear back (resize_factor | resize_to, resize_bits)");
   r.add<JpegCompressor>("jpeg", "libjpeg-turbo JPEG of raw images, variable size (jpeg_quality; jpeg_tables shared | per_item)");
+  r.add<HalfCompressor>("half", "every value as float16 (2 bytes; raw pixels exact)");
   r.add<PqCompressor>("pq", "product quantisation of feature maps, k-means codebooks (pq_subvectors, pq_bits)");
 }
 }  // namespace

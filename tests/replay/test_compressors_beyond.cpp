@@ -337,6 +337,35 @@ TEST(Jpeg, ByteMemoryWithRealJpegSizesNeverExceedsTheBudget) {
   EXPECT_EQ(c->decompress(stored).size(0), m.size());
 }
 
+// ---------------------------------------------------------------- half
+
+TEST(Half, TwoBytesPerValueRawPixelsExactFeaturesToFloat16) {
+  for (auto rep : {raw({1, 28, 28}), raw({3, 32, 32}), feat({256, 2, 2})}) {
+    auto c = make_compressor(opts("half"), rep);
+    EXPECT_EQ(c->item_bytes().value_or(0), 2u * static_cast<uint64_t>(rep.numel())) << rep.describe();
+    EXPECT_EQ(c->fixed_bytes(), 0u);
+    EXPECT_FALSE(c->needs_fit());
+    auto x = random_batch(5, rep, 3);
+    auto y = round_trip(*c, x);
+    if (rep.raw_pixels) {
+      EXPECT_TRUE(torch::equal(y, x)) << rep.describe();  // integers 0..255 are exact in float16
+    } else {
+      EXPECT_TRUE(torch::equal(y, x.to(torch::kFloat16).to(torch::kFloat32)));
+      EXPECT_LE(((y - x).abs() / x.abs().clamp_min(1e-3)).max().item<double>(), 1.0 / 2048);
+    }
+  }
+  // Beyond float16's range: clamped to +-65504, not inf.
+  auto c = make_compressor(opts("half"), feat({4}));
+  auto y = round_trip(*c, torch::tensor({{1e6f, -1e6f, 0.5f, 65504.f}}));
+  EXPECT_TRUE(torch::equal(y, torch::tensor({{65504.f, -65504.f, 0.5f, 65504.f}})));
+  // Through the registry like any other: listed, no options of its own, checks from the base.
+  EXPECT_TRUE(compressor_registry().contains("half"));
+  EXPECT_TRUE(compressor_registry().option_specs("half").empty());
+  expect_error([&] { c->compress(torch::zeros({1, 5})); }, "expected a batch [N,4]");
+  Packed short_item(7);
+  expect_error([&] { c->decompress({&short_item}); }, "has 7 bytes, expected 8");
+}
+
 // ---------------------------------------------------------------- pq
 
 namespace {
