@@ -40,8 +40,7 @@ torch::Tensor samples(int64_t n, const Representation& rep, uint64_t seed) {
 }
 
 void run(const char* title, const nnc::OptionValues& o, const Representation& rep) {
-  auto c = make_compressor(o, CompressorContext{rep});
-  if (c->needs_fit()) c->fit(samples(1000, rep, 41));
+  auto c = make_compressor(o, CompressorContext{rep}).fit(samples(1000, rep, 41));
   auto x = samples(2048, rep, 42);
   std::vector<Packed> items;
   double enc = timed([&] { items = c->compress(x); });

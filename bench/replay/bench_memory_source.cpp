@@ -51,9 +51,8 @@ Fit fit(const train::BatchSource& source, int64_t resident_limit) {
 
 void run(const char* title, const nnc::OptionValues& o) {
   const Representation rep{{1, 28, 28}, true};
-  auto compressor = make_compressor(o, CompressorContext{rep});
   auto x = images(2000);
-  if (compressor->needs_fit()) compressor->fit(x);
+  auto compressor = make_compressor(o, CompressorContext{rep}).fit(x);
   auto packed = compressor->compress(x);
   auto memory = ReplayMemory::with_bytes(uint64_t{1} << 30, 0, 0);  // room for every item
   for (int64_t i = 0; i < 2000; ++i) memory.offer(i % 10, i, std::move(packed[static_cast<size_t>(i)]));

@@ -27,7 +27,7 @@ void check_stream(int64_t slots, int64_t stream_size, const std::string& why) {
             why, slots, stream_size);
 }
 
-int64_t notebook_slots(uint64_t budget, const Compressor& c) {
+int64_t notebook_slots(uint64_t budget, const CompressorDesign& c) {
   auto slots = c.notebook_slots(budget);
   NNC_CHECK(slots.has_value(),
             "accounting 'notebook' has no formula for compressor '{}' (the seeds never used it): use "
@@ -36,7 +36,7 @@ int64_t notebook_slots(uint64_t budget, const Compressor& c) {
 }
 }  // namespace
 
-MemoryBudget plan_budget(const BudgetRequest& r, const Compressor& compressor, int64_t stream_size) {
+MemoryBudget plan_budget(const BudgetRequest& r, const CompressorDesign& compressor, int64_t stream_size) {
   NNC_CHECK(r.memory_size >= 0,
             "option 'memory_size': expected a number of slots >= 1 (or 0 to give the budget with "
             "--memory-bytes), got {}", r.memory_size);
@@ -50,7 +50,7 @@ MemoryBudget plan_budget(const BudgetRequest& r, const Compressor& compressor, i
                         stream_size);
 }
 
-MemoryBudget plan_for_bytes(uint64_t budget, const Compressor& c, const std::string& accounting,
+MemoryBudget plan_for_bytes(uint64_t budget, const CompressorDesign& c, const std::string& accounting,
                             int64_t stream_size) {
   NNC_CHECK(accounting == "real" || accounting == "notebook",
             "option 'accounting': '{}' is not one of real, notebook", accounting);
@@ -82,7 +82,7 @@ MemoryBudget plan_for_bytes(uint64_t budget, const Compressor& c, const std::str
   return p;
 }
 
-MemoryBudget plan_for_slots(int64_t slots, const Compressor& c, int64_t stream_size) {
+MemoryBudget plan_for_slots(int64_t slots, const CompressorDesign& c, int64_t stream_size) {
   NNC_CHECK(slots >= 1, "option 'memory_size': needs at least 1 slot, got {}", slots);
   NNC_CHECK(c.item_bytes().has_value(),
             "compressor '{}' has variable-size items: give the budget in bytes (--memory-bytes)", c.name());

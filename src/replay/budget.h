@@ -47,11 +47,11 @@ struct MemoryBudget {
 /// The budget a request gives for `compressor` (its sizes only: it need not be fitted).
 /// Errors name the option: no budget, both given, a budget that fits no sample, or one that
 /// holds more samples than the stream has (`stream_size`; 0 = unchecked).
-MemoryBudget plan_budget(const BudgetRequest& request, const Compressor& compressor, int64_t stream_size);
+MemoryBudget plan_budget(const BudgetRequest& request, const CompressorDesign& compressor, int64_t stream_size);
 /// Capacity for `budget_bytes`.
-MemoryBudget plan_for_bytes(uint64_t budget_bytes, const Compressor& compressor,
+MemoryBudget plan_for_bytes(uint64_t budget_bytes, const CompressorDesign& compressor,
                             const std::string& accounting, int64_t stream_size);
 /// Capacity given directly in slots (the seeds' --memory_size).
-MemoryBudget plan_for_slots(int64_t slots, const Compressor& compressor, int64_t stream_size);
+MemoryBudget plan_for_slots(int64_t slots, const CompressorDesign& compressor, int64_t stream_size);
 
 }  // namespace nnc::replay

@@ -27,6 +27,10 @@ struct CompressorContext {
   std::string device = "cpu";  ///< where fitting runs (the run's --device)
 };
 
+class CompressorDesign;
+
+/// A usable compressor: fitted (or needing no fit). Only a CompressorDesign makes one, so an
+/// unfitted codec cannot be used.
 class Compressor {
  public:
   explicit Compressor(const CompressorContext& ctx) : rep_(ctx.rep) {}
@@ -40,9 +44,7 @@ class Compressor {
   /// The seed notebooks' slot count for a budget (accounting notebook); nullopt = the
   /// notebooks have no formula for this compressor.
   virtual std::optional<int64_t> notebook_slots(uint64_t budget_bytes) const { return std::nullopt; }
-  /// Learns whatever it needs (range, dictionary, autoencoder) from a DIFFERENT dataset
-  /// given in the storage domain [N, ...shape]. No-op for compressors that need nothing.
-  virtual void fit(const torch::Tensor& reference) {}
+  /// Whether it learns something (range, dictionary, autoencoder) from a reference set.
   virtual bool needs_fit() const { return false; }
   /// Packs each sample of a batch [N, ...shape] (storage domain). The batch's shape and
   /// values are checked here, once for every compressor.
@@ -52,18 +54,21 @@ class Compressor {
   torch::Tensor decompress(const std::vector<const Packed*>& items) const;
   /// Settings and sizes, for the run log.
   virtual std::string describe() const = 0;
-  /// State to save/load (learned parameters), by name.
+  /// Learned parameters by name, to save (CompressorDesign::load makes it again).
   virtual std::map<std::string, torch::Tensor> state() const { return {}; }
-  virtual void load_state(const std::map<std::string, torch::Tensor>&) {}
   const Representation& representation() const { return rep_; }
 
  protected:
+  friend class CompressorDesign;
+  /// Learns whatever it needs from a DIFFERENT dataset given in the storage domain
+  /// [N, ...shape] (only compressors that need_fit()).
+  virtual void learn(const torch::Tensor& reference) {}
+  /// Takes a saved state (only compressors that need_fit()).
+  virtual void restore(const std::map<std::string, torch::Tensor>&) {}
   /// A checked, non-empty batch -> one packed item per sample.
   virtual std::vector<Packed> pack(const torch::Tensor& batch) const = 0;
   /// Checked, non-empty items -> [N, ...shape] float32.
   virtual torch::Tensor unpack(const std::vector<const Packed*>& items) const = 0;
-  /// Throws when the compressor cannot be used yet (not fitted).
-  virtual void check_ready() const {}
   /// Items of a batch of `n`, each with room for a fixed item size.
   std::vector<Packed> empty_items(int64_t n) const;
 
@@ -71,12 +76,40 @@ class Compressor {
 };
 
 using CompressorPtr = std::unique_ptr<Compressor>;
-/// Compressors by name (option `compressor`), each owning its options.
+using StateMap = std::map<std::string, torch::Tensor>;
+
+/// What the registry builds: a compressor's settings and sizes before it is fitted (all the
+/// budget needs), and the way to the usable compressor: fit(reference), load(state), or
+/// ready() for one that needs no fit.
+class CompressorDesign {
+ public:
+  explicit CompressorDesign(CompressorPtr blank) : blank_(std::move(blank)) {}
+  std::string name() const { return blank_->name(); }
+  uint64_t fixed_bytes() const { return blank_->fixed_bytes(); }
+  std::optional<uint64_t> item_bytes() const { return blank_->item_bytes(); }
+  std::optional<int64_t> notebook_slots(uint64_t budget_bytes) const { return blank_->notebook_slots(budget_bytes); }
+  bool needs_fit() const { return blank_->needs_fit(); }
+  std::string describe() const;
+  const Representation& representation() const { return blank_->representation(); }
+  /// Fitted on `reference` (another dataset, storage domain [N, ...shape]); a compressor that
+  /// needs no fit ignores it.
+  CompressorPtr fit(const torch::Tensor& reference) &&;
+  /// From a saved state (pretrain-compressor, the fit cache).
+  CompressorPtr load(const StateMap& state) &&;
+  /// One that needs no fit (error naming the way out for one that does).
+  CompressorPtr ready() &&;
+
+ private:
+  CompressorPtr blank_;
+};
+using CompressorDesignPtr = std::unique_ptr<CompressorDesign>;
+
+/// Compressors by name (option `compressor`), each owning its options; create() gives the
+/// design (see make_compressor).
 using CompressorRegistry = PluginRegistry<CompressorPtr, const CompressorContext&>;
 CompressorRegistry& compressor_registry();
-/// The compressor `values["compressor"]` names, built from its own options in `values`;
-/// `weights` (optional) is a saved state (pretrain-compressor) loaded into it.
-CompressorPtr make_compressor(const OptionValues& values, const CompressorContext& ctx,
-                              const std::string& weights = "");
+/// The design of the compressor `values["compressor"]` names, built from its own options in
+/// `values`.
+CompressorDesign make_compressor(const OptionValues& values, const CompressorContext& ctx);
 
 }  // namespace nnc::replay

@@ -3,7 +3,6 @@
 #include <torch/torch.h>
 
 #include "core/error.h"
-#include "models/safetensors.h"
 #include "replay/compressor.h"
 #include "replay/compressors/convae.h"
 #include "replay/compressors/fcae.h"
@@ -43,17 +42,11 @@ CompressorRegistry& compressor_registry() {
   return registry;
 }
 
-CompressorPtr make_compressor(const OptionValues& values, const CompressorContext& ctx,
-                              const std::string& weights) {
+CompressorDesign make_compressor(const OptionValues& values, const CompressorContext& ctx) {
   const std::string name = compressor_registry().selected(values);
   NNC_CHECK(!ctx.rep.shape.empty() && ctx.rep.numel() > 0,
             "compressor '{}': the representation has no values (shape {})", name, ctx.rep.describe());
-  auto c = compressor_registry().create(values, ctx);
-  if (!weights.empty()) {
-    auto tensors = models::load_safetensors(weights);
-    c->load_state(std::map<std::string, torch::Tensor>(tensors.begin(), tensors.end()));
-  }
-  return c;
+  return CompressorDesign(compressor_registry().create(values, ctx));
 }
 
 }  // namespace nnc::replay

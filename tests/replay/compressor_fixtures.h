@@ -52,12 +52,11 @@ inline std::vector<const Packed*> ptrs(const std::vector<Packed>& items) {
 }
 
 /// A compressor as a run selects it: its name, its own options by key (as a config gives
-/// them), and the run's seed and pre-fitted weights.
+/// them), and the run's seed.
 struct CompressorSpec {
   std::string name = "none";
   OptionValues values;
   uint64_t seed = 0;
-  std::string weights;
   template <typename T>
   CompressorSpec& set(const std::string& key, T v) {
     if constexpr (std::is_same_v<T, bool>) values[key] = v;
@@ -74,11 +73,15 @@ inline CompressorSpec opts(const std::string& name) {
   return o;
 }
 
-/// Built through the registry, as a run builds it.
-inline CompressorPtr make_compressor(const CompressorSpec& s, const Representation& rep) {
+/// The design, built through the registry as a run builds it.
+inline CompressorDesign design(const CompressorSpec& s, const Representation& rep) {
   OptionValues values = s.values;
   values["compressor"] = s.name;
-  return nnc::replay::make_compressor(values, CompressorContext{rep, s.seed, "cpu"}, s.weights);
+  return nnc::replay::make_compressor(values, CompressorContext{rep, s.seed, "cpu"});
+}
+/// A compressor that needs no fit, usable at once (error for one that needs a fit).
+inline CompressorPtr make_compressor(const CompressorSpec& s, const Representation& rep) {
+  return design(s, rep).ready();
 }
 
 /// Round trip; every item must have item_bytes() bytes when that is fixed.

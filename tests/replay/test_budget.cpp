@@ -14,8 +14,7 @@ Representation cutr3() { return {{256, 2, 2}, false}; }
 Representation cifar_raw() { return {{3, 32, 32}, true}; }
 
 int64_t notebook(const CompressorSpec& o, const Representation& rep) {
-  auto c = make_compressor(o, rep);
-  return plan_for_bytes(kTenMiB, *c, "notebook", 0).slots;
+  return plan_for_bytes(kTenMiB, design(o, rep), "notebook", 0).slots;
 }
 }  // namespace
 
@@ -41,8 +40,7 @@ TEST(RealAccounting, UsesPackedSizes) {
   CompressorSpec q;
   q.name = "quantization";
   q.set("n_states", 8);
-  auto c = make_compressor(q, cutr3());
-  auto plan = plan_for_bytes(kTenMiB, *c, "real", 0);
+  auto plan = plan_for_bytes(kTenMiB, design(q, cutr3()), "real", 0);
   // 1024 values x 3 bits = 384 B + the per-sample range (2 floats), not 8 centres.
   EXPECT_EQ(plan.item_bytes.value_or(0), 392u);
   EXPECT_EQ(plan.slots, static_cast<int64_t>(kTenMiB / 392));
@@ -50,19 +48,19 @@ TEST(RealAccounting, UsesPackedSizes) {
 
 TEST(Budget, ImpossibleBudgetsAreRefused) {
   CompressorSpec none;
-  auto c = make_compressor(none, cifar_raw());
+  auto c = design(none, cifar_raw());
   try {
-    plan_for_bytes(1000, *c, "real", 0);
+    plan_for_bytes(1000, c, "real", 0);
     FAIL();
   } catch (const nnc::Error& e) {
     EXPECT_NE(std::string(e.what()).find("fits no sample"), std::string::npos) << e.what();
   }
   try {
-    plan_for_bytes(kTenMiB, *c, "real", 1000);
+    plan_for_bytes(kTenMiB, c, "real", 1000);
     FAIL();
   } catch (const nnc::Error& e) {
     EXPECT_NE(std::string(e.what()).find("only 1000 samples"), std::string::npos) << e.what();
   }
-  EXPECT_THROW(plan_for_slots(0, *c, 0), nnc::Error);
-  EXPECT_THROW(plan_for_bytes(kTenMiB, *c, "napkin", 0), nnc::Error);
+  EXPECT_THROW(plan_for_slots(0, c, 0), nnc::Error);
+  EXPECT_THROW(plan_for_bytes(kTenMiB, c, "napkin", 0), nnc::Error);
 }

@@ -29,8 +29,17 @@ using namespace nnc::replay::testing;
 
 namespace {
 
-CompressorPtr make(CompressorSpec o, const Representation& rep) {
+/// A compressor that needs no fit, usable at once.
+CompressorPtr make(const CompressorSpec& o, const Representation& rep) {
   return make_compressor(o, rep);
+}
+/// The usable compressor: fitted on `reference`.
+CompressorPtr fit(const CompressorSpec& o, const Representation& rep, const torch::Tensor& reference) {
+  return design(o, rep).fit(reference);
+}
+/// The usable compressor from a saved state.
+CompressorPtr load(const CompressorSpec& o, const Representation& rep, const StateMap& state) {
+  return design(o, rep).load(state);
 }
 
 uint64_t ceil8(uint64_t bits) { return (bits + 7) / 8; }
@@ -234,14 +243,14 @@ TEST(QuantizationCompressor, TransferUsesTheReferenceRangeAndClips) {
   auto o = opts("quantization");
   o.set("strategy", "transfer");
   o.set("n_states", 16);
-  auto c = make(o, rep);
-  EXPECT_TRUE(c->needs_fit());
-  EXPECT_EQ(c->fixed_bytes(), 8u);
-  EXPECT_EQ(c->item_bytes().value_or(0), ceil8(1024 * 4));
+  auto d = design(o, rep);
+  EXPECT_TRUE(d.needs_fit());
+  EXPECT_EQ(d.fixed_bytes(), 8u);
+  EXPECT_EQ(d.item_bytes().value_or(0), ceil8(1024 * 4));
   auto x = random_batch(20, rep, 4);
-  expect_error([&] { c->compress(x); }, "not fitted");
+  expect_error([&] { design(o, rep).ready(); }, "not fitted");  // no usable codec without a fit
   auto reference = torch::rand({100, 256, 2, 2}) * 10 - 5;  // another "dataset"
-  c->fit(reference);
+  auto c = std::move(d).fit(reference);
   auto sorted = std::get<0>(reference.reshape({-1}).sort());
   int64_t m = sorted.numel();
   float lo = sorted[static_cast<int64_t>(std::floor(0.05 * (m - 1)))].item<float>();
@@ -261,9 +270,8 @@ TEST(QuantizationCompressor, TransferUsesTheReferenceRangeAndClips) {
   EXPECT_GT(x.gt(hi).sum().item<int64_t>(), 0);
 
   // Saved range -> a fresh compressor packs the same bytes.
-  auto d = make(o, rep);
-  d->load_state(c->state());
-  EXPECT_EQ(d->compress(x), c->compress(x));
+  auto restored = load(o, rep, c->state());
+  EXPECT_EQ(restored->compress(x), c->compress(x));
 }
 
 TEST(QuantizationCompressor, TransferOnRawPixels) {
@@ -271,8 +279,7 @@ TEST(QuantizationCompressor, TransferOnRawPixels) {
   auto o = opts("quantization");
   o.set("strategy", "transfer");
   o.set("n_states", 4);
-  auto c = make(o, rep);
-  c->fit(smooth(50, rep, 5));
+  auto c = fit(o, rep, smooth(50, rep, 5));
   EXPECT_EQ(c->item_bytes().value_or(0), ceil8(3072 * 2));
   auto y = round_trip(*c, random_batch(4, rep, 6));
   EXPECT_EQ(std::get<0>(at::_unique(y)).numel(), 4);
@@ -286,9 +293,8 @@ TEST(QuantizationCompressor, BadOptionsNameTheOption) {
   o.set("strategy", "global");
   expect_error([&] { make(o, raw({1, 28, 28})); }, "strategy must be 'local' or 'transfer'");
   o.set("strategy", "transfer");
-  auto c = make(o, raw({1, 28, 28}));
-  expect_error([&] { c->fit(torch::full({4, 1, 28, 28}, 7.0)); }, "range is empty");
-  expect_error([&] { c->decompress({}); }, "not fitted");
+  expect_error([&] { fit(o, raw({1, 28, 28}), torch::full({4, 1, 28, 28}, 7.0)); }, "range is empty");
+  expect_error([&] { make(o, raw({1, 28, 28})); }, "not fitted");
 }
 
 // ---------------------------------------------------------------- fcae
@@ -326,15 +332,16 @@ TEST(FcaeCompressor, SizesMatchTheParameterCount) {
     auto o = opts("fcae");
     o.set("bottleneck_neurons", 16);
     o.set("pretrain_epochs", 1);
-    auto c = make(o, rep);
-    EXPECT_TRUE(c->needs_fit());
-    EXPECT_EQ(c->item_bytes().value_or(0), 4u * 16);
+    auto d = design(o, rep);
+    EXPECT_TRUE(d.needs_fit());
+    EXPECT_EQ(d.item_bytes().value_or(0), 4u * 16);
+    const uint64_t fixed_before_fit = d.fixed_bytes();
+    auto x = smooth(8, rep, 7);
+    expect_error([&] { design(o, rep).ready(); }, "compressor 'fcae' is not fitted");
+    auto c = std::move(d).fit(smooth(16, rep, 8));
     auto* f = dynamic_cast<FcaeCompressor*>(c.get());
     uint64_t norm = rep.raw_pixels ? 0 : 8;
-    EXPECT_EQ(c->fixed_bytes(), 4 * static_cast<uint64_t>(f->parameters()) + norm);
-    auto x = smooth(8, rep, 7);
-    expect_error([&] { c->compress(x); }, "compressor 'fcae' is not fitted");
-    c->fit(smooth(16, rep, 8));
+    EXPECT_EQ(fixed_before_fit, 4 * static_cast<uint64_t>(f->parameters()) + norm);
     int64_t counted = 0;
     for (auto& [name, t] : c->state())
       if (name != "normalization") counted += t.numel();
@@ -352,8 +359,7 @@ TEST(FcaeCompressor, LearnsSmoothData) {
     auto o = opts("fcae");
     o.set("bottleneck_neurons", 32);
     o.set("pretrain_epochs", 60);
-    auto c = make(o, rep);
-    c->fit(smooth(512, rep, 9));
+    auto c = fit(o, rep, smooth(512, rep, 9));
     auto x = smooth(128, rep, 10);  // unseen samples
     auto y = round_trip(*c, x);
     double var = x.var().item<double>();
@@ -367,18 +373,15 @@ TEST(FcaeCompressor, DeterministicForASeedAndRestoredFromState) {
     o.set("bottleneck_neurons", 8);
     o.set("pretrain_epochs", 2);
     o.seed = 3;
-    auto c = make(o, rep), again = make(o, rep), loaded = make(o, rep);
     auto x = smooth(40, rep, 10);
-    c->fit(smooth(200, rep, 9));
-    again->fit(smooth(200, rep, 9));
+    auto c = fit(o, rep, smooth(200, rep, 9)), again = fit(o, rep, smooth(200, rep, 9));
     EXPECT_EQ(again->compress(x), c->compress(x));
-    loaded->load_state(c->state());
+    auto loaded = load(o, rep, c->state());
     EXPECT_EQ(loaded->compress(x), c->compress(x));
     EXPECT_TRUE(torch::equal(loaded->decompress(ptrs(c->compress(x))),
                              c->decompress(ptrs(c->compress(x)))));
     o.seed = 4;
-    auto other = make(o, rep);
-    other->fit(smooth(200, rep, 9));
+    auto other = fit(o, rep, smooth(200, rep, 9));
     EXPECT_NE(other->compress(x), c->compress(x));
   }
 }
@@ -391,9 +394,8 @@ TEST(FcaeCompressor, BadOptionsNameTheOption) {
   o.set("pretrain_epochs", 0);
   expect_error([&] { make(o, feat({256, 2, 2})); }, "pretrain_epochs must be >= 1");
   o.set("pretrain_epochs", 1);
-  auto c = make(o, feat({256, 2, 2}));
   auto state = std::map<std::string, torch::Tensor>{{"normalization", torch::zeros({2})}};
-  expect_error([&] { c->load_state(state); }, "has no tensor 'encoder.0.weight'");
+  expect_error([&] { load(o, feat({256, 2, 2}), state); }, "has no tensor 'encoder.0.weight'");
 }
 
 // ---------------------------------------------------------------- convae
@@ -415,12 +417,11 @@ TEST(ConvaeCompressor, ChannelPlanSizesAndPadding) {
     o.set("latent_channels", 40);  // mid = (40 + 1) / 2 = 20
     o.set("n_blocks", 3);
     o.set("pretrain_epochs", 1);
-    auto c = make(o, raw({1, 28, 28}));  // padded to 32: latent 4x4
+    EXPECT_EQ(design(o, raw({1, 28, 28})).item_bytes().value_or(0), 4u * 40 * 16);
+    auto c = fit(o, raw({1, 28, 28}), smooth(8, raw({1, 28, 28}), 11));  // padded to 32: latent 4x4
     auto* cv = dynamic_cast<ConvaeCompressor*>(c.get());
     EXPECT_EQ(cv->mid_channels(), 20);
     EXPECT_EQ(cv->latent_shape(), (std::vector<int64_t>{40, 4, 4}));
-    EXPECT_EQ(c->item_bytes().value_or(0), 4u * 40 * 16);
-    c->fit(smooth(8, raw({1, 28, 28}), 11));
     int64_t counted = 0;
     for (auto& [name, t] : c->state()) counted += t.numel();
     EXPECT_EQ(counted, cv->parameters());
@@ -436,8 +437,7 @@ TEST(ConvaeCompressor, LearnsSmoothImages) {
   o.set("latent_channels", 4);  // 4 x 4 x 4 = 64 floats for 256 pixels
   o.set("n_blocks", 2);
   o.set("pretrain_epochs", 25);  // 100 Adam steps
-  auto c = make(o, rep);
-  c->fit(smooth(512, rep, 13));
+  auto c = fit(o, rep, smooth(512, rep, 13));
   auto x = smooth(128, rep, 14);  // unseen samples
   auto y = round_trip(*c, x);
   EXPECT_LT(mse(x, y), 0.5 * x.var().item<double>());
@@ -450,16 +450,13 @@ TEST(ConvaeCompressor, DeterministicForASeedAndRestoredFromState) {
   o.set("n_blocks", 2);
   o.set("pretrain_epochs", 2);
   o.seed = 5;
-  auto c = make(o, rep), again = make(o, rep), loaded = make(o, rep);
   auto x = smooth(20, rep, 14);
-  c->fit(smooth(200, rep, 13));
-  again->fit(smooth(200, rep, 13));
+  auto c = fit(o, rep, smooth(200, rep, 13)), again = fit(o, rep, smooth(200, rep, 13));
   EXPECT_EQ(again->compress(x), c->compress(x));
-  loaded->load_state(c->state());
+  auto loaded = load(o, rep, c->state());
   EXPECT_EQ(loaded->compress(x), c->compress(x));
   o.seed = 6;
-  auto other = make(o, rep);
-  other->fit(smooth(200, rep, 13));
+  auto other = fit(o, rep, smooth(200, rep, 13));
   EXPECT_NE(other->compress(x), c->compress(x));
 }
 
@@ -487,11 +484,11 @@ TEST(SparseCompressor, SizeFormulas) {
     o.set("atoms", cs.atoms);
     o.set("nonzeros", cs.s);
     o.set("coefficient_bits", cs.bits);
-    auto c = make(o, cs.rep);
-    EXPECT_TRUE(c->needs_fit());
+    auto c = design(o, cs.rep);
+    EXPECT_TRUE(c.needs_fit());
     uint64_t index_bytes = cs.atoms <= 256 ? 1 : 2;
-    EXPECT_EQ(c->item_bytes().value_or(0), static_cast<uint64_t>(cs.s) * (cs.bits / 8 + index_bytes));
-    EXPECT_EQ(c->fixed_bytes(), static_cast<uint64_t>(cs.rep.numel() * cs.atoms * cs.bits / 8) +
+    EXPECT_EQ(c.item_bytes().value_or(0), static_cast<uint64_t>(cs.s) * (cs.bits / 8 + index_bytes));
+    EXPECT_EQ(c.fixed_bytes(), static_cast<uint64_t>(cs.rep.numel() * cs.atoms * cs.bits / 8) +
                                     (cs.rep.raw_pixels ? 0 : 8));
   }
 }
@@ -505,8 +502,7 @@ TEST(SparseCompressor, RecoversExactlySparseSignals) {
       o.set("nonzeros", 4);
       o.set("coefficient_bits", bits);
       o.set("pretrain_epochs", 3);
-      auto c = make(o, rep);
-      c->fit(random_batch(300, rep, 15));
+      auto c = fit(o, rep, random_batch(300, rep, 15));
       auto state = c->state();
       auto dict = state.at("dictionary");  // [N, K], the stored values
       auto norm = state.at("normalization");
@@ -538,17 +534,14 @@ TEST(SparseCompressor, ErrorFallsWithMoreNonzerosAndIsDeterministic) {
     o.set("nonzeros", s);
     o.set("pretrain_epochs", 3);
     o.seed = 9;
-    auto c = make(o, rep);
-    c->fit(train);
+    auto c = fit(o, rep, train);
     double e = mse(x, round_trip(*c, x));
     EXPECT_LT(e, previous) << "nonzeros " << s;
     previous = e;
     if (s == 4) {
-      auto again = make(o, rep);
-      again->fit(train);
+      auto again = fit(o, rep, train);
       EXPECT_EQ(again->compress(x), c->compress(x));
-      auto loaded = make(o, rep);
-      loaded->load_state(c->state());
+      auto loaded = load(o, rep, c->state());
       EXPECT_EQ(loaded->compress(x), c->compress(x));
     }
   }
@@ -587,26 +580,23 @@ TEST(SparseCompressor, BadOptionsNameTheOption) {
   o.set("coefficient_bits", 8);
   expect_error([&] { make(o, feat({256, 2, 2})); }, "coefficient_bits must be 16");
   o.set("coefficient_bits", 16);
-  auto c = make(o, feat({256, 2, 2}));
-  expect_error([&] { c->compress(torch::zeros({1, 256, 2, 2})); },
-               "compressor 'sparse' is not fitted");
+  expect_error([&] { make(o, feat({256, 2, 2})); }, "compressor 'sparse' is not fitted");
 }
 
-// ---------------------------------------------------------------- saved state through options.weights
+// ---------------------------------------------------------------- saved state through a file
 
-TEST(CompressorState, LoadsFromASafetensorsFileNamedByWeights) {
+TEST(CompressorState, LoadsFromASafetensorsFile) {
   Representation rep = feat({16, 2, 2});
   auto o = opts("sparse");
   o.set("atoms", 16);
   o.set("nonzeros", 3);
   o.set("pretrain_epochs", 2);
-  auto c = make(o, rep);
-  c->fit(random_batch(100, rep, 20));
+  auto c = fit(o, rep, random_batch(100, rep, 20));
   auto path = std::filesystem::temp_directory_path() / "nnc_test_sparse_state.safetensors";
   auto state = c->state();
   models::save_safetensors(models::TensorMap(state.begin(), state.end()), path.string());
-  o.weights = path.string();
-  auto loaded = make(o, rep);
+  auto tensors = models::load_safetensors(path.string());
+  auto loaded = load(o, rep, StateMap(tensors.begin(), tensors.end()));
   auto x = random_batch(10, rep, 21);
   EXPECT_EQ(loaded->compress(x), c->compress(x));
   std::filesystem::remove(path);
@@ -620,8 +610,8 @@ TEST(CompressorDescribe, NamesSettingsAndBytes) {
   EXPECT_NE(d.find("n_states=16"), std::string::npos) << d;
   EXPECT_NE(d.find("520 B"), std::string::npos) << d;  // 8 + 1024 * 4 / 8
   o.name = "sparse";
-  EXPECT_NE(make(o, feat({256, 2, 2}))->describe().find("fixed 131,080 B"), std::string::npos)
-      << make(o, feat({256, 2, 2}))->describe();  // 1024 x 64 x 2 + 8
+  EXPECT_NE(design(o, feat({256, 2, 2})).describe().find("fixed 131,080 B"), std::string::npos)
+      << design(o, feat({256, 2, 2})).describe();  // 1024 x 64 x 2 + 8
 }
 
 // Timing check on CIFAR-sized batches (run with --gtest_also_run_disabled_tests).
@@ -629,8 +619,7 @@ TEST(CompressorSpeed, DISABLED_ThousandsOfSamples) {
   Representation rep = raw({3, 32, 32});
   auto x = smooth(5000, rep, 30);
   auto run = [&](CompressorSpec o, bool fit) {
-    auto c = make(o, rep);
-    if (fit) c->fit(smooth(2000, rep, 31));
+    auto c = fit ? design(o, rep).fit(smooth(2000, rep, 31)) : make(o, rep);
     auto t0 = std::chrono::steady_clock::now();
     auto items = c->compress(x);
     auto t1 = std::chrono::steady_clock::now();

@@ -298,11 +298,11 @@ TEST(Jpeg, BadParametersAreClearErrors) {
   Packed marker = {0x12, 0xFF, 0xD9, 0x00};
   expect_error([&] { shared->decompress({&marker}); }, "is not JPEG scan data");
   // Variable-size items need a byte budget; the notebook arithmetic has no formula.
-  expect_error([&] { plan_for_slots(10, *c, 0); }, "variable-size items");
-  auto plan = plan_for_bytes(100000, *c, "real", 0);
+  expect_error([&] { plan_for_slots(10, design(per_item, raw({1, 28, 28})), 0); }, "variable-size items");
+  auto plan = plan_for_bytes(100000, design(per_item, raw({1, 28, 28})), "real", 0);
   EXPECT_TRUE(plan.byte_mode());
   EXPECT_EQ(plan.fixed_bytes, 0u);  // per_item: nothing stored once
-  auto shared_plan = plan_for_bytes(100000, *shared, "real", 0);
+  auto shared_plan = plan_for_bytes(100000, design(opts("jpeg"), raw({1, 28, 28})), "real", 0);
   EXPECT_EQ(shared_plan.fixed_bytes, shared->fixed_bytes());
 }
 
@@ -379,19 +379,19 @@ CompressorSpec pq_opts(int64_t m, int64_t bits, uint64_t seed = 0) {
 }  // namespace
 
 TEST(Pq, ByteCountsFollowTheFormula) {
-  auto c = make_compressor(pq_opts(32, 8), feat({256, 2, 2}));
-  EXPECT_EQ(c->item_bytes().value_or(0), 4u * 32u);                 // P=4 positions x 32 codes x 1 B
-  EXPECT_EQ(c->fixed_bytes(), 32u * 256u * 8u * 4u);    // M x K x d x float32 = 256 KiB
-  EXPECT_EQ(c->fixed_bytes(), 256u * 1024u);
-  c = make_compressor(pq_opts(32, 4), feat({256, 2, 2}));
-  EXPECT_EQ(c->item_bytes().value_or(0), 64u);
-  EXPECT_EQ(c->fixed_bytes(), 16u * 256u * 4u);
-  c = make_compressor(pq_opts(16, 3), feat({64, 8, 8}));
-  EXPECT_EQ(c->item_bytes().value_or(0), (64u * 16u * 3u + 7) / 8);  // 384
-  EXPECT_EQ(c->fixed_bytes(), 16u * 8u * 4u * 4u);       // 2,048
-  c = make_compressor(pq_opts(4, 12), feat({512}));      // [F]: one position
-  EXPECT_EQ(c->item_bytes().value_or(0), 6u);
-  EXPECT_EQ(c->fixed_bytes(), 4096u * 512u * 4u);
+  auto c = design(pq_opts(32, 8), feat({256, 2, 2}));
+  EXPECT_EQ(c.item_bytes().value_or(0), 4u * 32u);                 // P=4 positions x 32 codes x 1 B
+  EXPECT_EQ(c.fixed_bytes(), 32u * 256u * 8u * 4u);    // M x K x d x float32 = 256 KiB
+  EXPECT_EQ(c.fixed_bytes(), 256u * 1024u);
+  c = design(pq_opts(32, 4), feat({256, 2, 2}));
+  EXPECT_EQ(c.item_bytes().value_or(0), 64u);
+  EXPECT_EQ(c.fixed_bytes(), 16u * 256u * 4u);
+  c = design(pq_opts(16, 3), feat({64, 8, 8}));
+  EXPECT_EQ(c.item_bytes().value_or(0), (64u * 16u * 3u + 7) / 8);  // 384
+  EXPECT_EQ(c.fixed_bytes(), 16u * 8u * 4u * 4u);       // 2,048
+  c = design(pq_opts(4, 12), feat({512}));      // [F]: one position
+  EXPECT_EQ(c.item_bytes().value_or(0), 6u);
+  EXPECT_EQ(c.fixed_bytes(), 4096u * 512u * 4u);
 }
 
 TEST(Pq, ErrorDecreasesWithBits) {
@@ -400,8 +400,7 @@ TEST(Pq, ErrorDecreasesWithBits) {
   auto x = smooth(100, rep, 2);
   double last = 1e30;
   for (int64_t bits : {1, 2, 3, 4, 6}) {
-    auto c = make_compressor(pq_opts(4, bits), rep);
-    c->fit(ref);
+    auto c = design(pq_opts(4, bits), rep).fit(ref);
     auto y = round_trip(*c, x);
     double e = mse(y, x);
     EXPECT_LT(e, last) << bits << " bits";
@@ -415,8 +414,7 @@ TEST(Pq, CodesAreDeterministicForASeed) {
   auto ref = smooth(300, rep, 4);
   auto x = smooth(20, rep, 5);
   auto fit = [&](uint64_t seed) {
-    auto c = make_compressor(pq_opts(8, 5, seed), rep);
-    c->fit(ref);
+    auto c = design(pq_opts(8, 5, seed), rep).fit(ref);
     return c;
   };
   auto a = fit(7), b = fit(7), d = fit(8);
@@ -427,12 +425,11 @@ TEST(Pq, CodesAreDeterministicForASeed) {
   EXPECT_EQ(a->compress(x), b->compress(x));
   EXPECT_FALSE(torch::equal(pa.codebooks(), pd.codebooks()));
   // Saved state reproduces the codebooks and the decoding.
-  auto e = make_compressor(pq_opts(8, 5), rep);
-  e->load_state(a->state());
+  auto e = design(pq_opts(8, 5), rep).load(a->state());
   auto items = a->compress(x);
   EXPECT_EQ(e->compress(x), items);
   EXPECT_TRUE(torch::equal(e->decompress(ptrs(items)), a->decompress(ptrs(items))));
-  expect_error([&] { make_compressor(pq_opts(4, 5), rep)->load_state(a->state()); },
+  expect_error([&] { design(pq_opts(4, 5), rep).load(a->state()); },
                "saved tensor 'codebooks' has shape [8,32,4], expected [4,32,8]");
 }
 
@@ -441,14 +438,12 @@ TEST(Pq, ExactWhenTheReferenceHasAtMostKDistinctSubVectors) {
   // 3 distinct samples -> at most 12 distinct sub-vectors per sub-space <= K = 16.
   auto base = torch::randn({3, 8, 2, 2});
   auto ref = base.repeat({20, 1, 1, 1});
-  auto c = make_compressor(pq_opts(2, 4), rep);
-  c->fit(ref);
+  auto c = design(pq_opts(2, 4), rep).fit(ref);
   EXPECT_TRUE(torch::allclose(round_trip(*c, base), base, 0, 1e-6));
   // Raw pixels work too (a learned quantiser), clamped to [0, 255].
   auto img = raw({3, 8, 8});
-  auto pc = make_compressor(pq_opts(1, 6), img);
   auto pix = smooth(50, img, 3);
-  pc->fit(pix);
+  auto pc = design(pq_opts(1, 6), img).fit(pix);
   auto y = round_trip(*pc, pix);
   EXPECT_GE(y.min().item<float>(), 0.f);
   EXPECT_LE(y.max().item<float>(), 255.f);
@@ -463,23 +458,22 @@ TEST(Pq, BadParametersAreClearErrors) {
   expect_error([&] { make_compressor(pq_opts(5, 8), rep); },
                "pq_subvectors must divide the 256 channels");
   expect_error([&] { make_compressor(pq_opts(0, 8), rep); }, "got 0");
-  auto c = make_compressor(pq_opts(32, 8), rep);
-  EXPECT_TRUE(c->needs_fit());
-  expect_error([&] { c->compress(torch::zeros({1, 256, 2, 2})); }, "is not fitted");
+  EXPECT_TRUE(design(pq_opts(32, 8), rep).needs_fit());
+  expect_error([&] { make_compressor(pq_opts(32, 8), rep); }, "is not fitted");  // no usable codec unfitted
 }
 
 TEST(Pq, BudgetsBelowTheCodebookCostAreRefused) {
   auto rep = feat({256, 2, 2});
   auto o = pq_opts(32, 8);
-  auto c = make_compressor(o, rep);  // fixed 262,144 B, item 128 B
-  expect_error([&] { plan_for_bytes(200000, *c, "real", 0); },
+  auto c = design(o, rep);  // fixed 262,144 B, item 128 B
+  expect_error([&] { plan_for_bytes(200000, c, "real", 0); },
                "smaller than compressor 'pq''s fixed cost");
-  expect_error([&] { plan_for_bytes(262144, *c, "real", 0); }, "fixed cost");
-  expect_error([&] { plan_for_bytes(262144 + 127, *c, "real", 0); }, "fits no sample");
-  auto plan = plan_for_bytes(262144 + 10 * 128 + 5, *c, "real", 0);
+  expect_error([&] { plan_for_bytes(262144, c, "real", 0); }, "fixed cost");
+  expect_error([&] { plan_for_bytes(262144 + 127, c, "real", 0); }, "fits no sample");
+  auto plan = plan_for_bytes(262144 + 10 * 128 + 5, c, "real", 0);
   EXPECT_EQ(plan.slots, 10);
   EXPECT_EQ(plan.fixed_bytes, 262144u);
-  expect_error([&] { plan_for_bytes(1 << 20, *c, "notebook", 0); }, "no formula");
+  expect_error([&] { plan_for_bytes(1 << 20, c, "notebook", 0); }, "no formula");
 }
 
 // ---------------------------------------------------------------- byte-mode memory

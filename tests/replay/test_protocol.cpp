@@ -55,8 +55,8 @@ TEST(ReplayProtocol, EndToEndOnTinyCifarFormatSet) {
   CompressorSpec co;
   co.name = "quantization";
   co.set("n_states", 4);
+  auto plan = plan_for_bytes(100 * 1024, design(co, rep), "real", train.size());
   auto compressor = make_compressor(co, rep);
-  auto plan = plan_for_bytes(100 * 1024, *compressor, "real", train.size());
   auto memory = ReplayMemory::with_slots(plan.slots, 0);
   ReplayOptions ro;
   ro.backbone_width = 0.125;

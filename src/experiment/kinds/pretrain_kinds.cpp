@@ -54,8 +54,7 @@ void run_pretrain_compressor(RunContext& ctx) {
   NNC_CHECK(fit_set.is_image(), "pretrain-compressor needs an image dataset; '{}' has none", fit_set.name);
   auto encoder = encoder_from(c, fit_set);
   auto rep = encoder->output(replay::Representation{fit_set.sample_shape(), true});
-  auto compressor = compressor_from(c, rep);
-  compressor->fit(replay::encode_in_chunks(*encoder, fit_set.inputs));
+  auto compressor = compressor_design(c, rep).fit(replay::encode_in_chunks(*encoder, fit_set.inputs));
   fmt::print(stderr, "[pretrain-compressor] {}\n", compressor->describe());
   ctx.record.metrics["fixed_bytes"] = static_cast<double>(compressor->fixed_bytes());
   ctx.record.metrics["item_bytes"] = static_cast<double>(compressor->item_bytes().value_or(0));  // 0: variable

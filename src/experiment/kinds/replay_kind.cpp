@@ -54,8 +54,8 @@ replay::BudgetRequest budget_request(const RunConfig& c) {
 void print_budget_plan(const RunConfig& c) {
   auto [train_set, test_set] = load_data(c);
   auto setup = build_replay_setup(c, std::move(train_set), std::move(test_set));
-  fmt::print("{}\n{}\n{}\n", setup.encoder->describe(), setup.compressor->describe(),
-             replay::plan_budget(budget_request(c), *setup.compressor, setup.stream_size).describe());
+  fmt::print("{}\n{}\n{}\n", setup.encoder->describe(), setup.design->describe(),
+             replay::plan_budget(budget_request(c), *setup.design, setup.stream_size).describe());
 }
 
 std::string checkpoint_log_path(RunContext& ctx) {
@@ -72,11 +72,11 @@ void run_replay_kind(RunContext& ctx) {
   auto [train_set, test_set] = load_data(c);
   auto setup = build_replay_setup(c, std::move(train_set), std::move(test_set));
   // The budget needs only the compressor's sizes: an impossible one fails before fitting.
-  const auto plan = replay::plan_budget(budget_request(c), *setup.compressor, setup.stream_size);
-  fit_replay_compressor(c, setup, ctx.out_dir);
+  const auto plan = replay::plan_budget(budget_request(c), *setup.design, setup.stream_size);
+  const auto compressor = fit_replay_compressor(c, setup, ctx.out_dir);
   auto memory = plan.make_memory(c.get_int("seed"));
   fmt::print(stderr, "[replay] {}\n[replay] {}\n[replay] {}\n", setup.encoder->describe(),
-             setup.compressor->describe(), plan.describe());
+             compressor->describe(), plan.describe());
 
   // checkpoint.log in the original format (log_dir/exp_name, or the run directory).
   replay::CheckpointLog log(checkpoint_log_path(ctx));
@@ -88,7 +88,7 @@ void run_replay_kind(RunContext& ctx) {
     log.test(static_cast<int64_t>(t.history.size()) - 1, t.test_seconds, t.test_loss, t.accuracy,
              t.task_accuracy);
   };
-  auto result = replay::run_replay(setup.train, setup.test, *setup.encoder, *setup.compressor,
+  auto result = replay::run_replay(setup.train, setup.test, *setup.encoder, *compressor,
                                    memory, setup.options, observer);
   log.completed(result.final_accuracy);
 

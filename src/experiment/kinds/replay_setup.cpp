@@ -96,9 +96,9 @@ replay::EncoderPtr encoder_from(const RunConfig& c, const data::Dataset& d) {
   return replay::make_encoder(c.values(), replay::EncoderContext{d.mean, d.std, c.get_string("device")});
 }
 
-replay::CompressorPtr compressor_from(const RunConfig& c, const replay::Representation& rep) {
+replay::CompressorDesign compressor_design(const RunConfig& c, const replay::Representation& rep) {
   replay::CompressorContext ctx{rep, static_cast<uint64_t>(c.get_int("seed")), c.get_string("device")};
-  return replay::make_compressor(c.values(), ctx, c.get_string("compressor_weights"));
+  return replay::make_compressor(c.values(), ctx);
 }
 
 std::string transfer_dataset_for(const RunConfig& c, const std::string& dataset) {
@@ -124,10 +124,19 @@ uint64_t fnv1a(const std::string& s) {
 
 }  // namespace
 
-/// Fits the compressor on the transfer dataset, or loads a cached/pre-fitted state.
-void fit_replay_compressor(const RunConfig& c, ReplaySetup& s, const std::string& out_dir) {
-  auto& comp = *s.compressor;
-  if (!comp.needs_fit() || !c.get_string("compressor_weights").empty()) return;  // loaded when built
+namespace {
+replay::StateMap load_state(const std::string& path) {
+  auto tensors = models::load_safetensors(path);
+  return replay::StateMap(tensors.begin(), tensors.end());
+}
+}  // namespace
+
+replay::CompressorPtr fit_replay_compressor(const RunConfig& c, ReplaySetup& s, const std::string& out_dir) {
+  auto design = std::move(*s.design);
+  s.design.reset();
+  if (!design.needs_fit()) return std::move(design).ready();
+  if (!c.get_string("compressor_weights").empty())
+    return std::move(design).load(load_state(c.get_string("compressor_weights")));
   const auto& registry = replay::compressor_registry();
   const std::string name = registry.selected(c.values());
   std::string transfer = transfer_dataset_for(c, s.train.name);
@@ -139,9 +148,8 @@ void fit_replay_compressor(const RunConfig& c, ReplaySetup& s, const std::string
   auto cache = std::filesystem::path(out_dir) / "cache" /
                fmt::format("compressor-{}-{:016x}.safetensors", name, fnv1a(key));
   if (std::filesystem::exists(cache)) {
-    comp.load_state(models::load_safetensors(cache.string()));
     fmt::print(stderr, "[replay] compressor state from cache {}\n", cache.string());
-    return;
+    return std::move(design).load(load_state(cache.string()));
   }
   data::DataOptions d;
   d.name = transfer;
@@ -155,9 +163,10 @@ void fit_replay_compressor(const RunConfig& c, ReplaySetup& s, const std::string
             transfer, fmt::join(ref.sample_shape(), "x"), s.train.name,
             fmt::join(s.train.sample_shape(), "x"));
   fmt::print(stderr, "[replay] fitting compressor '{}' on {} ({} samples)\n", name, transfer, ref.size());
-  comp.fit(replay::encode_in_chunks(*s.encoder, ref.inputs));
+  auto fitted = std::move(design).fit(replay::encode_in_chunks(*s.encoder, ref.inputs));
   std::filesystem::create_directories(cache.parent_path());
-  models::save_safetensors(comp.state(), cache.string(), {{"key", key}});
+  models::save_safetensors(fitted->state(), cache.string(), {{"key", key}});
+  return fitted;
 }
 
 ReplaySetup build_replay_setup(const RunConfig& c, data::Dataset train, data::Dataset test) {
@@ -167,7 +176,7 @@ ReplaySetup build_replay_setup(const RunConfig& c, data::Dataset train, data::Da
   NNC_CHECK(s.train.is_image(), "replay needs an image dataset; '{}' has none", s.train.name);
   s.encoder = encoder_from(c, s.train);
   s.representation = s.encoder->output(replay::Representation{s.train.sample_shape(), true});
-  s.compressor = compressor_from(c, s.representation);
+  s.design = compressor_design(c, s.representation);
   s.encoder_label = s.encoder->name() == "none"
                         ? "none"
                         : fmt::format("{}{}", s.encoder->name(), c.get_double("encoding_block"));

@@ -2,6 +2,7 @@
 // Building a replay run from its config: datasets, encoder, a compressor fitted on a
 // DIFFERENT dataset (cached on disk), and the protocol options. Shared by `replay` and
 // `pretrain-compressor`.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -23,24 +24,23 @@ std::vector<OptionSpec> compressor_option_specs();
 struct ReplaySetup {
   data::Dataset train, test;
   replay::EncoderPtr encoder;
-  replay::CompressorPtr compressor;       ///< built, not yet fitted (its sizes are known)
+  std::optional<replay::CompressorDesign> design;  ///< the compressor before fitting (its sizes)
   replay::Representation representation;  ///< what the compressor sees
   replay::ReplayOptions options;
   int64_t stream_size = 0;                 ///< training samples of the tasks' classes
   std::string encoder_label, compressor_label;
 };
 
-/// `train`/`test` are the run's dataset. The compressor is built but not fitted: its sizes
+/// `train`/`test` are the run's dataset. The compressor is designed, not fitted: its sizes
 /// (all the budget needs) are known; fitting is the explicit next step, fit_replay_compressor.
 ReplaySetup build_replay_setup(const RunConfig& c, data::Dataset train, data::Dataset test);
-/// Fits the setup's compressor on the transfer dataset (or loads its cached / pre-fitted
-/// state); no-op when it needs none.
-void fit_replay_compressor(const RunConfig& c, ReplaySetup& s, const std::string& out_dir);
+/// The usable compressor: the setup's design fitted on the transfer dataset, or its
+/// pre-fitted (compressor_weights) or cached state; one that needs no fit as it is.
+replay::CompressorPtr fit_replay_compressor(const RunConfig& c, ReplaySetup& s, const std::string& out_dir);
 /// The config's encoder (its own options from the config) for the dataset `d`.
 replay::EncoderPtr encoder_from(const RunConfig& c, const data::Dataset& d);
-/// The config's compressor (its own options from the config) for `rep`, not fitted unless
-/// compressor_weights gives its state.
-replay::CompressorPtr compressor_from(const RunConfig& c, const replay::Representation& rep);
+/// The design of the config's compressor (its own options from the config) for `rep`.
+replay::CompressorDesign compressor_design(const RunConfig& c, const replay::Representation& rep);
 /// The "different dataset" a compressor is fitted on ("auto" picks one per dataset).
 std::string transfer_dataset_for(const RunConfig& c, const std::string& dataset);
 

@@ -130,7 +130,7 @@ std::shared_ptr<ConvaeNet> ConvaeCompressor::make_net() const {
   return std::make_shared<ConvaeNet>(c_, mid_, lc_, blocks_, h_, w_);
 }
 
-void ConvaeCompressor::fit(const torch::Tensor& reference) {
+void ConvaeCompressor::learn(const torch::Tensor& reference) {
   detail::check_reference(name(), reference, rep_, 2);
   detail::ReconstructionSource source(reference.to(torch::kFloat32).contiguous(), norm_,
                                       /*flatten=*/false);
@@ -158,7 +158,6 @@ void ConvaeCompressor::fit(const torch::Tensor& reference) {
     fmt::print(stderr, "[convae] dead bottleneck (all latents 0) after pre-training: re-initialising ({}/{})\n",
                attempt + 1, kAttempts - 1);
   }
-  fitted_ = true;
 }
 
 std::vector<Packed> ConvaeCompressor::pack(const torch::Tensor& batch) const {
@@ -184,28 +183,26 @@ torch::Tensor ConvaeCompressor::unpack(const std::vector<const Packed*>& items) 
 std::string ConvaeCompressor::describe() const {
   return fmt::format(
       "convae(latent_channels={}, n_blocks={}, mid channels {}, latent [{},{},{}]{}, {} "
-      "parameters, pretrain_epochs={}, seed={}{}; {}; item {} = {} x float32; fixed {} = {} "
+      "parameters, pretrain_epochs={}, seed={}; {}; item {} = {} x float32; fixed {} = {} "
       "parameters x 4 B)",
       lc_, blocks_, mid_, lc_, lat_h_, lat_w_,
       (lat_h_ << blocks_) != h_ || (lat_w_ << blocks_) != w_
           ? fmt::format(" (input padded to {}x{})", lat_h_ << blocks_, lat_w_ << blocks_)
           : std::string(),
-      parameters(), epochs_, seed_, fitted_ ? "" : ", not fitted", rep_.describe(),
+      parameters(), epochs_, seed_, rep_.describe(),
       detail::bytes_str(*item_bytes()), lc_ * lat_h_ * lat_w_, detail::bytes_str(fixed_bytes()),
       parameters());
 }
 
 std::map<std::string, torch::Tensor> ConvaeCompressor::state() const {
-  if (!fitted_) return {};
   return detail::module_state(*net_);
 }
 
-void ConvaeCompressor::load_state(const std::map<std::string, torch::Tensor>& state) {
+void ConvaeCompressor::restore(const StateMap& state) {
   auto net = make_net();
   detail::load_module_state(name(), *net, state);
   net->eval();
   net_ = net;
-  fitted_ = true;
 }
 
 }  // namespace nnc::replay

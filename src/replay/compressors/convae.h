@@ -56,20 +56,19 @@ class ConvaeCompressor : public Compressor {
   /// Seed 000: floor((B - fixed / MiB) / item): it subtracts the autoencoder size in MiB
   /// from a budget in bytes (a quirk kept).
   std::optional<int64_t> notebook_slots(uint64_t budget_bytes) const override;
-  void fit(const torch::Tensor& reference) override;
   bool needs_fit() const override { return true; }
   std::string describe() const override;
   std::map<std::string, torch::Tensor> state() const override;
-  void load_state(const std::map<std::string, torch::Tensor>& state) override;
 
   int64_t parameters() const;
   int64_t mid_channels() const { return mid_; }
   std::vector<int64_t> latent_shape() const { return {lc_, lat_h_, lat_w_}; }
 
  protected:
+  void learn(const torch::Tensor& reference) override;
+  void restore(const StateMap& state) override;
   std::vector<Packed> pack(const torch::Tensor& batch) const override;
   torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
-  void check_ready() const override { detail::check_fitted(name(), fitted_); }
 
  private:
   std::shared_ptr<ConvaeNet> make_net() const;
@@ -78,7 +77,6 @@ class ConvaeCompressor : public Compressor {
   torch::Device device_;
   std::shared_ptr<ConvaeNet> net_;
   detail::Normalizer norm_;
-  bool fitted_ = false;
 };
 
 }  // namespace nnc::replay

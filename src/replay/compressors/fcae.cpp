@@ -102,7 +102,7 @@ std::optional<int64_t> FcaeCompressor::notebook_slots(uint64_t budget_bytes) con
                            4.0 * static_cast<double>(b_));
 }
 
-void FcaeCompressor::fit(const torch::Tensor& reference) {
+void FcaeCompressor::learn(const torch::Tensor& reference) {
   detail::check_reference(name(), reference, rep_, 2);
   auto ref = reference.to(torch::kFloat32).contiguous();
   norm_ = detail::Normalizer::for_representation(rep_, ref);
@@ -112,7 +112,6 @@ void FcaeCompressor::fit(const torch::Tensor& reference) {
   train::Trainer(detail::pretrain_options(name(), epochs_, seed_)).fit(
       *net_, [this](const torch::Tensor& x) { return net_->forward(x); }, source);
   net_->eval();
-  fitted_ = true;
 }
 
 std::vector<Packed> FcaeCompressor::pack(const torch::Tensor& batch) const {
@@ -142,26 +141,24 @@ std::string FcaeCompressor::describe() const {
   for (size_t i = 0; i < widths_.size(); ++i) widths += (i ? "-" : "") + std::to_string(widths_[i]);
   return fmt::format(
       "fcae(bottleneck_neurons={}, encoder {} + mirrored decoder, {} parameters, pretrain_epochs={}, "
-      "seed={}{}; {}; item {} = {} x float32; fixed {} = {} parameters x 4 B{})",
-      b_, widths, parameters(), epochs_, seed_, fitted_ ? "" : ", not fitted", rep_.describe(),
+      "seed={}; {}; item {} = {} x float32; fixed {} = {} parameters x 4 B{})",
+      b_, widths, parameters(), epochs_, seed_, rep_.describe(),
       detail::bytes_str(*item_bytes()), b_, detail::bytes_str(fixed_bytes()), parameters(),
       norm_.stored ? " + 8 B mean/std" : "");
 }
 
 std::map<std::string, torch::Tensor> FcaeCompressor::state() const {
-  if (!fitted_) return {};
   auto s = detail::module_state(*net_);
   s["normalization"] = norm_.as_tensor();
   return s;
 }
 
-void FcaeCompressor::load_state(const std::map<std::string, torch::Tensor>& state) {
+void FcaeCompressor::restore(const StateMap& state) {
   auto net = std::make_shared<FcaeNet>(widths_);
   detail::load_module_state(name(), *net, state);
   norm_.load(detail::state_tensor(name(), state, "normalization", {2}), rep_.raw_pixels);
   net->eval();
   net_ = net;
-  fitted_ = true;
 }
 
 }  // namespace nnc::replay

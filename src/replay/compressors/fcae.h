@@ -65,19 +65,18 @@ class FcaeCompressor : public Compressor {
   std::optional<uint64_t> item_bytes() const override { return 4 * static_cast<uint64_t>(b_); }
   /// The notebooks: floor((B - fixed) / 4b).
   std::optional<int64_t> notebook_slots(uint64_t budget_bytes) const override;
-  void fit(const torch::Tensor& reference) override;
   bool needs_fit() const override { return true; }
   std::string describe() const override;
   std::map<std::string, torch::Tensor> state() const override;
-  void load_state(const std::map<std::string, torch::Tensor>& state) override;
 
   int64_t parameters() const;
   const std::vector<int64_t>& widths() const { return widths_; }
 
  protected:
+  void learn(const torch::Tensor& reference) override;
+  void restore(const StateMap& state) override;
   std::vector<Packed> pack(const torch::Tensor& batch) const override;
   torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
-  void check_ready() const override { detail::check_fitted(name(), fitted_); }
 
  private:
   int64_t b_, epochs_;
@@ -86,7 +85,6 @@ class FcaeCompressor : public Compressor {
   std::vector<int64_t> widths_;
   std::shared_ptr<FcaeNet> net_;
   detail::Normalizer norm_;
-  bool fitted_ = false;
 };
 
 }  // namespace nnc::replay

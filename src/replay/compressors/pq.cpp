@@ -165,7 +165,7 @@ torch::Tensor PqCompressor::sub_vectors(const torch::Tensor& batch) const {
       .contiguous();
 }
 
-void PqCompressor::fit(const torch::Tensor& reference) {
+void PqCompressor::learn(const torch::Tensor& reference) {
   detail::check_reference(name(), reference, rep_, 1);
   torch::NoGradGuard no_grad;
   auto gen = at::detail::createCPUGenerator(derive_seed(seed_, "pq"));
@@ -225,11 +225,9 @@ void PqCompressor::fit(const torch::Tensor& reference) {
     ++iterations_run_;
   }
   codebooks_ = cent.contiguous();
-  fitted_ = true;
 }
 
 torch::Tensor PqCompressor::encode(const torch::Tensor& batch) const {
-  check_ready();
   detail::check_input(name(), batch, rep_);
   if (batch.size(0) == 0) return torch::empty({0, p_, m_}, torch::kInt64);
   return codes_of(batch);
@@ -261,25 +259,23 @@ torch::Tensor PqCompressor::unpack(const std::vector<const Packed*>& items) cons
 std::string PqCompressor::describe() const {
   return fmt::format(
       "pq(pq_subvectors={}, pq_bits={}: {} centroids of {} values per sub-space, k-means ({} "
-      "init, <= {} Lloyd iterations{}) on <= {} reference vectors, seed={}{}; {}; item {} = "
+      "init, <= {} Lloyd iterations{}) on <= {} reference vectors, seed={}; {}; item {} = "
       "ceil({} positions x {} codes x {} bits / 8); fixed {} = {} codebooks x {} x {} x 4 B)",
       m_, bits_, k_, d_, k_ <= kPlusPlusMaxK ? "k-means++" : "random",
-      kIterations, fitted_ ? fmt::format(", ran {}", iterations_run_) : std::string(),
-      kMaxFitVectors, seed_, fitted_ ? "" : ", not fitted", rep_.describe(),
+      kIterations, iterations_run_ > 0 ? fmt::format(", ran {}", iterations_run_) : std::string(),
+      kMaxFitVectors, seed_, rep_.describe(),
       detail::bytes_str(*item_bytes()), p_, m_, bits_, detail::bytes_str(fixed_bytes()), m_, k_,
       d_);
 }
 
 std::map<std::string, torch::Tensor> PqCompressor::state() const {
-  if (!fitted_) return {};
   return {{"codebooks", codebooks_.clone()}};
 }
 
-void PqCompressor::load_state(const std::map<std::string, torch::Tensor>& state) {
+void PqCompressor::restore(const StateMap& state) {
   codebooks_ = detail::state_tensor(name(), state, "codebooks", {m_, k_, d_}).contiguous();
   NNC_CHECK(torch::isfinite(codebooks_).all().item<bool>(),
             "compressor 'pq': the saved codebooks hold NaN or inf values");
-  fitted_ = true;
 }
 
 }  // namespace nnc::replay

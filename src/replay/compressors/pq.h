@@ -46,11 +46,9 @@ class PqCompressor : public Compressor {
   std::string name() const override { return "pq"; }
   uint64_t fixed_bytes() const override;
   std::optional<uint64_t> item_bytes() const override;
-  void fit(const torch::Tensor& reference) override;
   bool needs_fit() const override { return true; }
   std::string describe() const override;
   std::map<std::string, torch::Tensor> state() const override;
-  void load_state(const std::map<std::string, torch::Tensor>& state) override;
 
   /// The codebooks [M, K, d] (float32, as stored).
   const torch::Tensor& codebooks() const { return codebooks_; }
@@ -62,9 +60,10 @@ class PqCompressor : public Compressor {
   static constexpr int64_t kPlusPlusMaxK = 1024;
 
  protected:
+  void learn(const torch::Tensor& reference) override;
+  void restore(const StateMap& state) override;
   std::vector<Packed> pack(const torch::Tensor& batch) const override;
   torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
-  void check_ready() const override { detail::check_fitted(name(), fitted_); }
 
  private:
   torch::Tensor sub_vectors(const torch::Tensor& batch) const;  ///< [M, N*P, d]
@@ -72,7 +71,6 @@ class PqCompressor : public Compressor {
   int64_t m_, bits_, k_, c_, d_, p_;
   uint64_t seed_;
   torch::Tensor codebooks_;
-  bool fitted_ = false;
   int iterations_run_ = 0;
 };
 

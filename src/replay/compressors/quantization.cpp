@@ -64,12 +64,8 @@ std::optional<int64_t> QuantizationCompressor::notebook_slots(uint64_t budget_by
   return detail::floor_div(B - 4.0 * n, packed);
 }
 
-void QuantizationCompressor::check_ready() const {
-  if (transfer_) detail::check_fitted("quantization (transfer)", fitted_);
-}
 
-void QuantizationCompressor::fit(const torch::Tensor& reference) {
-  if (!transfer_) return;
+void QuantizationCompressor::learn(const torch::Tensor& reference) {
   NNC_CHECK(reference.defined() && reference.numel() > 0,
             "compressor 'quantization' (transfer): fit() needs a non-empty reference set");
   auto v = reference.reshape({-1}).to(torch::kFloat32);
@@ -86,7 +82,6 @@ void QuantizationCompressor::fit(const torch::Tensor& reference) {
             lo);
   lo_ = lo;
   hi_ = hi;
-  fitted_ = true;
 }
 
 std::vector<Packed> QuantizationCompressor::pack(const torch::Tensor& batch) const {
@@ -148,9 +143,8 @@ torch::Tensor QuantizationCompressor::unpack(const std::vector<const Packed*>& i
 }
 
 std::string QuantizationCompressor::describe() const {
-  std::string range = transfer_ ? (fitted_ ? fmt::format(", range [{}, {}]", lo_, hi_)
-                                           : std::string(", range not fitted"))
-                                : std::string();
+  // A fitted range is never empty (learn() and restore() check it).
+  std::string range = transfer_ && hi_ > lo_ ? fmt::format(", range [{}, {}]", lo_, hi_) : std::string();
   return fmt::format(
       "quantization(strategy={}, n_states={}, {} bits per value{}; {}; item {} = {}ceil({} x {} "
       "/ 8) B; fixed {})",
@@ -160,18 +154,16 @@ std::string QuantizationCompressor::describe() const {
 }
 
 std::map<std::string, torch::Tensor> QuantizationCompressor::state() const {
-  if (!transfer_ || !fitted_) return {};
+  if (!transfer_) return {};
   return {{"range", torch::tensor({lo_, hi_})}};
 }
 
-void QuantizationCompressor::load_state(const std::map<std::string, torch::Tensor>& state) {
-  if (!transfer_) return;
+void QuantizationCompressor::restore(const StateMap& state) {
   auto r = detail::state_tensor("quantization", state, "range", {2});
   float lo = r[0].item<float>(), hi = r[1].item<float>();
   NNC_CHECK(hi > lo, "compressor 'quantization': saved range [{}, {}] is empty", lo, hi);
   lo_ = lo;
   hi_ = hi;
-  fitted_ = true;
 }
 
 }  // namespace nnc::replay

@@ -42,26 +42,24 @@ class QuantizationCompressor : public Compressor {
   /// The notebooks: local charged n centres per sample (4n B for features, n B for raw
   /// images) + the packed indices; transfer subtracts 4n B once.
   std::optional<int64_t> notebook_slots(uint64_t budget_bytes) const override;
-  void fit(const torch::Tensor& reference) override;
   bool needs_fit() const override { return transfer_; }
   std::string describe() const override;
   std::map<std::string, torch::Tensor> state() const override;
-  void load_state(const std::map<std::string, torch::Tensor>& state) override;
 
   int bits() const { return bits_; }
   /// The transfer range (after fit or load_state).
   std::pair<float, float> range() const { return {lo_, hi_}; }
 
  protected:
+  void learn(const torch::Tensor& reference) override;
+  void restore(const StateMap& state) override;
   std::vector<Packed> pack(const torch::Tensor& batch) const override;
   torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
-  void check_ready() const override;
 
  private:
   int64_t n_states_;
   int bits_;
   bool transfer_;
-  bool fitted_ = false;
   float lo_ = 0.f, hi_ = 0.f;
 };
 

@@ -122,7 +122,7 @@ torch::Tensor SparseCompressor::round_stored(const torch::Tensor& x) const {
   return x.to(torch::kFloat32).clamp(-detail::kFloat16Max, detail::kFloat16Max).to(torch::kFloat16).to(torch::kFloat32);
 }
 
-void SparseCompressor::fit(const torch::Tensor& reference) {
+void SparseCompressor::learn(const torch::Tensor& reference) {
   detail::check_reference(name(), reference, rep_, 1);
   torch::NoGradGuard no_grad;
   int64_t n = rep_.numel(), k = atoms_;
@@ -171,7 +171,6 @@ void SparseCompressor::fit(const torch::Tensor& reference) {
     d_t = next.to(torch::kFloat32);
   }
   dict_ = round_stored(d_t.t().contiguous()).contiguous();  // [N, K] as stored
-  fitted_ = true;
 }
 
 std::vector<Packed> SparseCompressor::pack(const torch::Tensor& batch) const {
@@ -203,24 +202,22 @@ torch::Tensor SparseCompressor::unpack(const std::vector<const Packed*>& items) 
 std::string SparseCompressor::describe() const {
   return fmt::format(
       "sparse(atoms={}, nonzeros={}, coefficient_bits={}, pretrain_epochs={} (MOD + OMP), "
-      "seed={}{}; {}; item {} = {} x ({} B coefficient + {} B atom index); fixed {} = "
+      "seed={}; {}; item {} = {} x ({} B coefficient + {} B atom index); fixed {} = "
       "dictionary {}x{} x {} B{})",
-      atoms_, s_, coef_bytes_ * 8, epochs_, seed_, fitted_ ? "" : ", not fitted",
+      atoms_, s_, coef_bytes_ * 8, epochs_, seed_,
       rep_.describe(), detail::bytes_str(*item_bytes()), s_, coef_bytes_, index_bytes_,
       detail::bytes_str(fixed_bytes()), rep_.numel(), atoms_, coef_bytes_,
       norm_.stored ? " + 8 B mean/std" : "");
 }
 
 std::map<std::string, torch::Tensor> SparseCompressor::state() const {
-  if (!fitted_) return {};
   return {{"dictionary", dict_.clone()}, {"normalization", norm_.as_tensor()}};
 }
 
-void SparseCompressor::load_state(const std::map<std::string, torch::Tensor>& state) {
+void SparseCompressor::restore(const StateMap& state) {
   auto d = detail::state_tensor(name(), state, "dictionary", {rep_.numel(), atoms_});
   norm_.load(detail::state_tensor(name(), state, "normalization", {2}), rep_.raw_pixels);
   dict_ = round_stored(d).contiguous();
-  fitted_ = true;
 }
 
 }  // namespace nnc::replay

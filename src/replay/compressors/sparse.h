@@ -49,11 +49,9 @@ class SparseCompressor : public Compressor {
   std::string name() const override { return "sparse"; }
   uint64_t fixed_bytes() const override;
   std::optional<uint64_t> item_bytes() const override;
-  void fit(const torch::Tensor& reference) override;
   bool needs_fit() const override { return true; }
   std::string describe() const override;
   std::map<std::string, torch::Tensor> state() const override;
-  void load_state(const std::map<std::string, torch::Tensor>& state) override;
 
   /// The stored dictionary [N, K] (float32 holding the stored values).
   const torch::Tensor& dictionary() const { return dict_; }
@@ -61,9 +59,10 @@ class SparseCompressor : public Compressor {
   static constexpr int64_t kMaxFitVectors = 5000;
 
  protected:
+  void learn(const torch::Tensor& reference) override;
+  void restore(const StateMap& state) override;
   std::vector<Packed> pack(const torch::Tensor& batch) const override;
   torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
-  void check_ready() const override { detail::check_fitted(name(), fitted_); }
 
  private:
   torch::Tensor round_stored(const torch::Tensor& x) const;
@@ -72,7 +71,6 @@ class SparseCompressor : public Compressor {
   uint64_t seed_;
   torch::Tensor dict_;
   detail::Normalizer norm_;
-  bool fitted_ = false;
 };
 
 }  // namespace nnc::replay

@@ -47,13 +47,6 @@ void check_values(const std::string& compressor, const torch::Tensor& batch,
   }
 }
 
-void check_fitted(const std::string& compressor, bool fitted) {
-  NNC_CHECK(fitted,
-            "compressor '{}' is not fitted: call fit(reference) on another dataset first, or "
-            "load a pre-trained state (option weights)",
-            compressor);
-}
-
 void check_input(const std::string& compressor, const torch::Tensor& batch,
                  const Representation& rep) {
   check_batch(compressor, batch, rep);

@@ -23,8 +23,6 @@ void check_batch(const std::string& compressor, const torch::Tensor& batch,
 /// Raw pixels must lie in [0, 255]; features must be finite.
 void check_values(const std::string& compressor, const torch::Tensor& batch,
                   const Representation& rep);
-/// Throws a clear error when a compressor that needs fit() is used before it.
-void check_fitted(const std::string& compressor, bool fitted);
 /// What compress() and fit() check first: check_batch, then check_values.
 void check_input(const std::string& compressor, const torch::Tensor& batch,
                  const Representation& rep);
