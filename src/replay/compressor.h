@@ -2,6 +2,9 @@
 // Compressors: what a replay memory stores per sample. One file per compressor under
 // compressors/ (the compressor, its Options struct with documented defaults, validate() and
 // label()), one line in register_builtin_compressors (compressor_registry.cpp).
+// Options::tags() gives what a report shows and groups by: "line" (the report line),
+// "display" (its name) and "parameter" (every setting that changes what is stored is in it,
+// so runs that differ only in their seed are the ones averaged).
 //
 // Bytes are REAL: compress() returns the packed item, and the memory charges its size
 // plus fixed_bytes() (codebooks, autoencoder weights, transfer ranges) once.

@@ -386,6 +386,25 @@ TEST(FcaeCompressor, DeterministicForASeedAndRestoredFromState) {
   }
 }
 
+TEST(LearnedCompressors, FitOnTheRunsDeviceThenPackOnTheCpu) {
+  // Pre-training runs on the context's device (the run's --device); the fitted network comes
+  // back to the CPU, where the memory packs and unpacks. Skipped without CUDA.
+  if (!torch::cuda::is_available()) GTEST_SKIP() << "no CUDA device";
+  for (auto name : {"fcae", "convae"}) {
+    Representation rep = raw({1, 16, 16});
+    auto o = opts(name);
+    o.set("pretrain_epochs", 2);
+    OptionValues values = o.values;
+    values["compressor"] = std::string(name);
+    auto reference = smooth(256, rep, 9);
+    auto on_gpu = make_compressor(values, CompressorContext{rep, 0, "cuda"}).fit(reference);
+    auto on_cpu = make_compressor(values, CompressorContext{rep, 0, "cpu"}).fit(reference);
+    auto x = smooth(32, rep, 10);
+    auto y = round_trip(*on_gpu, x);  // inputs and outputs on the CPU
+    EXPECT_LT(mse(x, y), 1.5 * mse(x, round_trip(*on_cpu, x)) + 1.0) << name;
+  }
+}
+
 TEST(FcaeCompressor, BadOptionsNameTheOption) {
   auto o = opts("fcae");
   o.set("bottleneck_neurons", 0);

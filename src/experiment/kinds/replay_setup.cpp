@@ -140,11 +140,12 @@ replay::CompressorPtr fit_replay_compressor(const RunConfig& c, ReplaySetup& s, 
   const auto& registry = replay::compressor_registry();
   const std::string name = registry.selected(c.values());
   std::string transfer = transfer_dataset_for(c, s.train.name);
-  // The compressor's own options (whatever they are), the seed, the transfer set and what
-  // the compressor sees: two runs share a fitted state exactly when all of these agree.
-  std::string key = fmt::format("{}|{}|{}|{}|{}|{}", name, registry.describe(c.values()),
+  // The compressor's own options (whatever they are), the seed, the transfer set, what the
+  // compressor sees and the device it is fitted on: two runs share a fitted state exactly
+  // when all of these agree.
+  std::string key = fmt::format("{}|{}|{}|{}|{}|{}|{}", name, registry.describe(c.values()),
                                 c.get_int("seed"), transfer, s.encoder->describe(),
-                                s.representation.describe());
+                                s.representation.describe(), c.get_string("device"));
   auto cache = std::filesystem::path(out_dir) / "cache" /
                fmt::format("compressor-{}-{:016x}.safetensors", name, fnv1a(key));
   if (std::filesystem::exists(cache)) {

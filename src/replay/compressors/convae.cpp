@@ -134,7 +134,7 @@ void ConvaeCompressor::learn(const torch::Tensor& reference) {
   detail::check_reference(name(), reference, rep_, 2);
   detail::ReconstructionSource source(reference.to(torch::kFloat32).contiguous(), norm_,
                                       /*flatten=*/false);
-  auto options = detail::pretrain_options(name(), epochs_, seed_);
+  auto options = detail::pretrain_options(name(), epochs_, seed_, device_);
   // The original's bottleneck ends in a ReLU: with few latent channels it can die (every
   // latent 0 for every image, seen for latent_channels 1-2 with some seeds), and the memory
   // then holds identical images. A dead bottleneck is detected on the reference set and
@@ -147,6 +147,7 @@ void ConvaeCompressor::learn(const torch::Tensor& reference) {
     net_ = make_net();
     train::Trainer(options).fit(
         *net_, [this](const torch::Tensor& x) { return net_->forward(x); }, source);
+    net_->to(torch::kCPU);  // the memory's items are packed and unpacked on the CPU
     net_->eval();
     torch::NoGradGuard no_grad;
     const bool alive = net_->encode(norm_.to_model(probe)).gt(0).any().item<bool>();

@@ -41,9 +41,7 @@ struct ConvaeOptions {
   static const OptionFields<ConvaeOptions>& fields();
   void validate() const;
   std::string label() const;  ///< "convae 8x2"
-  /// What a report shows and groups by: its line, display name and parameter (every
-  /// setting that changes what is stored is in the parameter).
-  std::map<std::string, std::string> tags() const;
+  std::map<std::string, std::string> tags() const;  ///< report line, display name, parameter
 };
 
 class ConvaeCompressor : public Compressor {

@@ -109,8 +109,9 @@ void FcaeCompressor::learn(const torch::Tensor& reference) {
   torch::manual_seed(derive_seed(seed_, "fcae"));
   net_ = std::make_shared<FcaeNet>(widths_);
   detail::ReconstructionSource source(ref, norm_, /*flatten=*/true);
-  train::Trainer(detail::pretrain_options(name(), epochs_, seed_)).fit(
+  train::Trainer(detail::pretrain_options(name(), epochs_, seed_, device_)).fit(
       *net_, [this](const torch::Tensor& x) { return net_->forward(x); }, source);
+  net_->to(torch::kCPU);  // the memory's items are packed and unpacked on the CPU
   net_->eval();
 }
 

@@ -51,9 +51,7 @@ struct FcaeOptions {
   static const OptionFields<FcaeOptions>& fields();
   void validate() const;
   std::string label() const;  ///< "fcae 32"
-  /// What a report shows and groups by: its line, display name and parameter (every
-  /// setting that changes what is stored is in the parameter).
-  std::map<std::string, std::string> tags() const;
+  std::map<std::string, std::string> tags() const;  ///< report line, display name, parameter
 };
 
 class FcaeCompressor : public Compressor {

@@ -31,9 +31,7 @@ struct JpegOptions {
   static const OptionFields<JpegOptions>& fields();
   void validate() const;
   std::string label() const;  ///< "jpeg q50" (+ " files" for per_item)
-  /// What a report shows and groups by: its line, display name and parameter (every
-  /// setting that changes what is stored is in the parameter).
-  std::map<std::string, std::string> tags() const;
+  std::map<std::string, std::string> tags() const;  ///< report line, display name, parameter
 };
 
 class JpegCompressor : public Compressor {

@@ -11,9 +11,7 @@ namespace nnc::replay {
 struct NoneOptions {
   static const OptionFields<NoneOptions>& fields();
   void validate() const {}
-  /// What a report shows and groups by: its line, display name and parameter (every
-  /// setting that changes what is stored is in the parameter).
-  std::map<std::string, std::string> tags() const;
+  std::map<std::string, std::string> tags() const;  ///< report line, display name, parameter
 };
 
 class NoneCompressor : public Compressor {

@@ -34,9 +34,7 @@ struct PqOptions {
   static const OptionFields<PqOptions>& fields();
   void validate() const;
   std::string label() const;  ///< "pq 32x8b"
-  /// What a report shows and groups by: its line, display name and parameter (every
-  /// setting that changes what is stored is in the parameter).
-  std::map<std::string, std::string> tags() const;
+  std::map<std::string, std::string> tags() const;  ///< report line, display name, parameter
 };
 
 class PqCompressor : public Compressor {

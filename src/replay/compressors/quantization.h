@@ -27,9 +27,7 @@ struct QuantizationOptions {
   void validate() const;
   bool transfer() const { return strategy == "transfer" || strategy == "tiny_imagenet_transfer"; }
   std::string label() const;  ///< "quantization local 8"
-  /// What a report shows and groups by: its line, display name and parameter (every
-  /// setting that changes what is stored is in the parameter).
-  std::map<std::string, std::string> tags() const;
+  std::map<std::string, std::string> tags() const;  ///< report line, display name, parameter
 };
 
 class QuantizationCompressor : public Compressor {

@@ -27,9 +27,7 @@ struct ResizeOptions {
   static const OptionFields<ResizeOptions>& fields();
   void validate() const;
   std::string label() const;  ///< "resize /2 8b" or "resize to 14 8b"
-  /// What a report shows and groups by: its line, display name and parameter (every
-  /// setting that changes what is stored is in the parameter).
-  std::map<std::string, std::string> tags() const;
+  std::map<std::string, std::string> tags() const;  ///< report line, display name, parameter
 };
 
 class ResizeCompressor : public Compressor {

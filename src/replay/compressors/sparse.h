@@ -37,9 +37,7 @@ struct SparseOptions {
   static const OptionFields<SparseOptions>& fields();
   void validate() const;
   std::string label() const;  ///< "sparse 8/64"
-  /// What a report shows and groups by: its line, display name and parameter (every
-  /// setting that changes what is stored is in the parameter).
-  std::map<std::string, std::string> tags() const;
+  std::map<std::string, std::string> tags() const;  ///< report line, display name, parameter
 };
 
 class SparseCompressor : public Compressor {

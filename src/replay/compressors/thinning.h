@@ -19,9 +19,7 @@ struct ThinningOptions {
   static const OptionFields<ThinningOptions>& fields();
   void validate() const;
   std::string label() const;  ///< "thinning 0.9"
-  /// What a report shows and groups by: its line, display name and parameter (every
-  /// setting that changes what is stored is in the parameter).
-  std::map<std::string, std::string> tags() const;
+  std::map<std::string, std::string> tags() const;  ///< report line, display name, parameter
 };
 
 class ThinningCompressor : public Compressor {

@@ -68,8 +68,10 @@ std::vector<Packed> empty_items(int64_t n, uint64_t item_bytes) {
   return items;
 }
 
-train::TrainOptions pretrain_options(const std::string& compressor, int64_t epochs, uint64_t seed) {
+train::TrainOptions pretrain_options(const std::string& compressor, int64_t epochs, uint64_t seed,
+                                     const torch::Device& device) {
   return train::TrainOptions()
+      .device(device.str())
       .optimizer("adam")
       .lr(1e-3)
       .epochs(epochs)

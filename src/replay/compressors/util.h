@@ -70,8 +70,10 @@ class ReconstructionSource : public train::BatchSource {
 };
 
 /// The pre-training settings of the learned compressors (Adam, lr 1e-3, batch 128, as the
-/// originals): data order seeded from derive_seed(seed, "<compressor>-data").
-train::TrainOptions pretrain_options(const std::string& compressor, int64_t epochs, uint64_t seed);
+/// originals): data order seeded from derive_seed(seed, "<compressor>-data"), trained on
+/// `device` (the run's; the Trainer moves the network and the batches there).
+train::TrainOptions pretrain_options(const std::string& compressor, int64_t epochs, uint64_t seed,
+                                     const torch::Device& device);
 /// A module's parameters by name (detached copies), for Compressor::state().
 std::map<std::string, torch::Tensor> module_state(const torch::nn::Module& module);
 /// Copies saved parameters into `module`; every parameter must be in `state` with its shape.
