@@ -68,6 +68,15 @@ void CheckpointLog::test(int64_t pass, double seconds, double loss, double acc, 
                    seconds, loss, acc, task_acc));
 }
 
+ReplayObserver CheckpointLog::observer() {
+  ReplayObserver o;
+  o.on_epoch = [this](int64_t, const train::EpochLog& e) { epoch(e.epoch, e.lr, e.seconds, e.loss); };
+  o.on_task = [this](const TaskResult& t) {  // the final model of each task, tested once
+    test(static_cast<int64_t>(t.history.size()) - 1, t.test_seconds, t.test_loss, t.accuracy, t.task_accuracy);
+  };
+  return o;
+}
+
 void CheckpointLog::completed(double acc) { line(fmt::format("Training completed! Acc: [{:.3f}]", acc)); }
 
 }  // namespace nnc::replay

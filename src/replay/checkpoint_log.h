@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/options.h"
+#include "replay/protocol.h"
 
 namespace nnc::replay {
 
@@ -27,6 +28,8 @@ class CheckpointLog {
   void test(int64_t pass, double seconds, double loss, double acc, double task_acc);
   void completed(double acc);
   void line(const std::string& text);
+  /// Writes a run's epochs and each task's test line as the run goes (this log must outlive it).
+  ReplayObserver observer();
 
  private:
   int fd_ = -1;

@@ -66,32 +66,8 @@ std::string checkpoint_log_path(RunContext& ctx) {
       .string();
 }
 
-void run_replay_kind(RunContext& ctx) {
-  const auto& c = ctx.config;
-  prepare_runtime(c);
-  auto [train_set, test_set] = load_data(c);
-  auto setup = build_replay_setup(c, std::move(train_set), std::move(test_set));
-  // The budget needs only the compressor's sizes: an impossible one fails before fitting.
-  const auto plan = replay::plan_budget(budget_request(c), *setup.design, setup.stream_size);
-  const auto compressor = fit_replay_compressor(c, setup, ctx.out_dir);
-  auto memory = plan.make_memory(c.get_int("seed"));
-  fmt::print(stderr, "[replay] {}\n[replay] {}\n[replay] {}\n", setup.encoder->describe(),
-             compressor->describe(), plan.describe());
-
-  // checkpoint.log in the original format (log_dir/exp_name, or the run directory).
-  replay::CheckpointLog log(checkpoint_log_path(ctx));
-  log.options(log_namespace(c, plan));
-
-  replay::ReplayObserver observer;
-  observer.on_epoch = [&](int64_t, const train::EpochLog& e) { log.epoch(e.epoch, e.lr, e.seconds, e.loss); };
-  observer.on_task = [&](const replay::TaskResult& t) {  // the final model of each task, tested once
-    log.test(static_cast<int64_t>(t.history.size()) - 1, t.test_seconds, t.test_loss, t.accuracy,
-             t.task_accuracy);
-  };
-  auto result = replay::run_replay(setup.train, setup.test, *setup.encoder, *compressor,
-                                   memory, setup.options, observer);
-  log.completed(result.final_accuracy);
-
+void record_metrics(RunContext& ctx, const replay::MemoryBudget& plan, const replay::ReplayMemory& memory,
+                    const replay::ReplayResult& result) {
   auto& m = ctx.record.metrics;
   m["final_accuracy"] = result.final_accuracy;
   m["final_task_accuracy"] = result.final_task_accuracy;
@@ -113,18 +89,43 @@ void run_replay_kind(RunContext& ctx) {
   m["stream_seconds"] = result.stream_seconds;
   m["train_seconds"] = result.train_seconds;
   m["test_seconds"] = result.test_seconds;
-  m["num_passes"] = static_cast<double>(c.get_int("epochs"));
-  ctx.record.tags["encoder"] = setup.encoder_label;
-  ctx.record.tags["compressor"] = setup.compressor_label;
-  ctx.record.tags["method"] = setup.encoder_label + " + " + setup.compressor_label;
+  m["num_passes"] = static_cast<double>(ctx.config.get_int("epochs"));
+}
+
+void record_tags(RunContext& ctx, const ReplaySetup& setup, const replay::ReplayResult& result) {
+  auto& tags = ctx.record.tags;
+  tags["encoder"] = setup.encoder_label;
+  tags["compressor"] = setup.compressor_label;
+  tags["method"] = setup.encoder_label + " + " + setup.compressor_label;
   // The compressor's report line, display name and parameter, from its own options.
-  for (auto& [key, value] : replay::compressor_registry().tags(c.values()))
-    ctx.record.tags["compressor_" + key] = value;
+  for (auto& [key, value] : replay::compressor_registry().tags(ctx.config.values()))
+    tags["compressor_" + key] = value;
   std::string per_class;
   for (auto& [cls, n] : result.items_per_class)
-    per_class += fmt::format("{}{}:{}/{}B", per_class.empty() ? "" : " ", cls, n, result.bytes_per_class[cls]);
-  ctx.record.tags["memory_per_class"] = per_class;
+    per_class += fmt::format("{}{}:{}/{}B", per_class.empty() ? "" : " ", cls, n, result.bytes_per_class.at(cls));
+  tags["memory_per_class"] = per_class;
   fmt::print(stderr, "[replay] memory per class (items/bytes): {}\n", per_class);
+}
+
+void run_replay_kind(RunContext& ctx) {
+  const auto& c = ctx.config;
+  prepare_runtime(c);
+  auto [train_set, test_set] = load_data(c);
+  auto setup = build_replay_setup(c, std::move(train_set), std::move(test_set));
+  // The budget needs only the compressor's sizes: an impossible one fails before fitting.
+  const auto plan = replay::plan_budget(budget_request(c), *setup.design, setup.stream_size);
+  const auto compressor = fit_replay_compressor(c, setup, ctx.out_dir);
+  auto memory = plan.make_memory(c.get_int("seed"));
+  fmt::print(stderr, "[replay] {}\n[replay] {}\n[replay] {}\n", setup.encoder->describe(),
+             compressor->describe(), plan.describe());
+  // checkpoint.log in the original format (log_dir/exp_name, or the run directory).
+  replay::CheckpointLog log(checkpoint_log_path(ctx));
+  log.options(log_namespace(c, plan));
+  auto result = replay::run_replay(setup.train, setup.test, *setup.encoder, *compressor, memory,
+                                   setup.options, log.observer());
+  log.completed(result.final_accuracy);
+  record_metrics(ctx, plan, memory, result);
+  record_tags(ctx, setup, result);
 }
 
 }  // namespace
