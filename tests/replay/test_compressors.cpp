@@ -391,7 +391,7 @@ TEST(LearnedCompressors, FitOnTheRunsDeviceThenPackOnTheCpu) {
   // has it); the fitted network comes back to the CPU, where the memory packs and unpacks.
   // On the CPU the result is the default context's, bit for bit.
   const std::string device = torch::cuda::is_available() ? "cuda" : "cpu";
-  for (auto name : {"fcae", "convae"}) {
+  for (auto name : {"fcae", "convae", "sparse"}) {
     Representation rep = raw({1, 16, 16});
     OptionValues values{{"compressor", std::string(name)}, {"pretrain_epochs", int64_t{2}}};
     auto reference = smooth(256, rep, 9);

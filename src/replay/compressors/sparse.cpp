@@ -19,8 +19,8 @@ torch::Tensor omp_chunk(const torch::Tensor& y, const torch::Tensor& dict,
   int64_t b = y.size(0), n = y.size(1), k = dict.size(1);
   auto proj = y.mm(dict).to(torch::kFloat64);  // D^T y, [b, K]
   auto residual = y;
-  auto used = torch::zeros({b, k}, torch::kBool);
-  auto sel = torch::empty({b, 0}, torch::kInt64);
+  auto used = torch::zeros({b, k}, y.options().dtype(torch::kBool));
+  auto sel = torch::empty({b, 0}, y.options().dtype(torch::kInt64));
   torch::Tensor coef;
   for (int64_t t = 0; t < s; ++t) {
     auto corr = residual.mm(dict).abs().masked_fill(used, -1.0);
@@ -28,7 +28,7 @@ torch::Tensor omp_chunk(const torch::Tensor& y, const torch::Tensor& dict,
     used.scatter_(1, idx, true);
     sel = torch::cat({sel, idx}, 1);
     auto g = gram.index({sel.unsqueeze(2), sel.unsqueeze(1)});  // [b, t+1, t+1]
-    g = g + kRidge * torch::eye(t + 1, torch::kFloat64);
+    g = g + kRidge * torch::eye(t + 1, g.options());
     auto rhs = proj.gather(1, sel).unsqueeze(2);  // [b, t+1, 1]
     auto chol = torch::linalg_cholesky(g);
     coef = torch::cholesky_solve(rhs, chol).squeeze(2);  // [b, t+1] float64
@@ -99,7 +99,8 @@ std::map<std::string, std::string> SparseOptions::tags() const {
 }
 
 SparseCompressor::SparseCompressor(const Options& o, const CompressorContext& ctx)
-    : Compressor(ctx), atoms_(o.atoms), s_(o.nonzeros), epochs_(o.pretrain_epochs), seed_(ctx.seed) {
+    : Compressor(ctx), atoms_(o.atoms), s_(o.nonzeros), epochs_(o.pretrain_epochs), seed_(ctx.seed),
+      device_(ctx.device) {
   o.validate();
   NNC_CHECK(s_ <= rep_.numel(),
             "compressor 'sparse': nonzeros must not exceed the {} values per sample, got {}",
@@ -134,20 +135,23 @@ void SparseCompressor::learn(const torch::Tensor& reference) {
   }
   ref = ref.to(torch::kFloat32).contiguous();
   norm_ = detail::Normalizer::for_representation(rep_, ref);
-  auto y = norm_.to_model(ref);  // [M, N]
+  // Learned on the run's device; the random draws stay on the CPU generator (the same
+  // numbers whatever the device).
+  auto y = norm_.to_model(ref).to(device_);  // [M, N]
   int64_t m = y.size(0);
+  const auto f64 = y.options().dtype(torch::kFloat64);
 
   // Init: K random reference vectors (plus a little noise so equal vectors differ).
-  auto d_t = torch::randn({k, n}, gen, torch::kFloat32);
+  auto d_t = torch::randn({k, n}, gen, torch::kFloat32).to(device_);
   int64_t from_data = std::min(k, m);
-  auto rows = torch::randperm(m, gen, torch::kInt64).slice(0, 0, from_data);
+  auto rows = torch::randperm(m, gen, torch::kInt64).slice(0, 0, from_data).to(device_);
   d_t.slice(0, 0, from_data).mul_(1e-3).add_(y.index_select(0, rows));
   d_t = d_t / d_t.norm(2, 1, true).clamp_min(1e-12);
 
   for (int64_t it = 0; it < epochs_; ++it) {
     auto [idx, coef] = omp(y, d_t.t(), s_);
-    auto x = torch::zeros({m, k}, torch::kFloat64).scatter_(1, idx, coef.to(torch::kFloat64));
-    auto a = x.t().mm(x) + kRidge * torch::eye(k, torch::kFloat64);
+    auto x = torch::zeros({m, k}, f64).scatter_(1, idx, coef.to(torch::kFloat64));
+    auto a = x.t().mm(x) + kRidge * torch::eye(k, f64);
     auto rhs = x.t().mm(y.to(torch::kFloat64));  // [K, N]
     auto next = torch::linalg_solve(a, rhs);      // D^T = (X^T X)^-1 X^T Y
     auto usage = x.ne(0).sum(0);                  // vectors using each atom
@@ -160,7 +164,7 @@ void SparseCompressor::learn(const torch::Tensor& reference) {
       auto worst = std::get<1>(err.sort(/*stable=*/true, 0, /*descending=*/true));
       // A zero residual (perfect fit) gives no direction, nor do missing vectors when
       // K > M: those atoms restart from random directions.
-      auto fresh = torch::randn({dead.numel(), n}, gen, torch::kFloat64);
+      auto fresh = torch::randn({dead.numel(), n}, gen, torch::kFloat64).to(device_);
       int64_t r = std::min(dead.numel(), m);
       auto rows_r = residual.index_select(0, worst.slice(0, 0, r));
       auto head = fresh.slice(0, 0, r);
@@ -170,7 +174,7 @@ void SparseCompressor::learn(const torch::Tensor& reference) {
     next = next / next.norm(2, 1, true).clamp_min(1e-12);
     d_t = next.to(torch::kFloat32);
   }
-  dict_ = round_stored(d_t.t().contiguous()).contiguous();  // [N, K] as stored
+  dict_ = round_stored(d_t.t().contiguous()).to(torch::kCPU).contiguous();  // [N, K] as stored
 }
 
 std::vector<Packed> SparseCompressor::pack(const torch::Tensor& batch) const {

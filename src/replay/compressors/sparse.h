@@ -67,6 +67,7 @@ class SparseCompressor : public Compressor {
   int64_t atoms_, s_, epochs_;
   int coef_bytes_, index_bytes_;
   uint64_t seed_;
+  torch::Device device_;  ///< where the dictionary is learned
   torch::Tensor dict_;
   detail::Normalizer norm_;
 };
