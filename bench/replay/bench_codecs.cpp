@@ -39,9 +39,8 @@ torch::Tensor samples(int64_t n, const Representation& rep, uint64_t seed) {
   return (x * 50 + 128).clamp(0, 255).round();
 }
 
-void run(const char* title, CompressorOptions o, const Representation& rep) {
-  auto c = make_compressor(o, rep);
-  if (c->needs_fit()) c->fit(samples(1000, rep, 41));
+void run(const char* title, const nnc::OptionValues& o, const Representation& rep) {
+  auto c = make_compressor(o, CompressorContext{rep}).fit(samples(1000, rep, 41));
   auto x = samples(2048, rep, 42);
   std::vector<Packed> items;
   double enc = timed([&] { items = c->compress(x); });
@@ -61,14 +60,8 @@ void run(const char* title, CompressorOptions o, const Representation& rep) {
 
 int main() {
   torch::set_num_threads(1);
-  CompressorOptions jpeg;
-  jpeg.name = "jpeg";
-  jpeg.jpeg_quality = 50;
-  run("jpeg q50 28x28 grey", jpeg, {{1, 28, 28}, true});
-  CompressorOptions pq;
-  pq.name = "pq";
-  pq.pq_subvectors = 32;
-  pq.pq_bits = 8;
-  run("pq 32x8 bits on 256x2x2", pq, {{256, 2, 2}, false});
+  run("jpeg q50 28x28 grey", {{"compressor", "jpeg"}, {"jpeg_quality", int64_t{50}}}, {{1, 28, 28}, true});
+  run("pq 32x8 bits on 256x2x2",
+      {{"compressor", "pq"}, {"pq_subvectors", int64_t{32}}, {"pq_bits", int64_t{8}}}, {{256, 2, 2}, false});
   return 0;
 }

@@ -49,11 +49,10 @@ Fit fit(const train::BatchSource& source, int64_t resident_limit) {
   return {s, net.parameters()};
 }
 
-void run(const char* title, CompressorOptions o) {
+void run(const char* title, const nnc::OptionValues& o) {
   const Representation rep{{1, 28, 28}, true};
-  auto compressor = make_compressor(o, rep);
   auto x = images(2000);
-  if (compressor->needs_fit()) compressor->fit(x);
+  auto compressor = make_compressor(o, CompressorContext{rep}).fit(x);
   auto packed = compressor->compress(x);
   auto memory = ReplayMemory::with_bytes(uint64_t{1} << 30, 0, 0);  // room for every item
   for (int64_t i = 0; i < 2000; ++i) memory.offer(i % 10, i, std::move(packed[static_cast<size_t>(i)]));
@@ -75,13 +74,7 @@ void run(const char* title, CompressorOptions o) {
 int main() {
   Progress::set_quiet(true);
   torch::set_num_threads(2);
-  CompressorOptions jpeg;
-  jpeg.name = "jpeg";
-  jpeg.jpeg_quality = 50;
-  run("jpeg q50 28x28 grey, 2000 items", jpeg);
-  CompressorOptions quant;
-  quant.name = "quantization";
-  quant.n_states = 16;
-  run("quantization 16 states, 2000 items", quant);
+  run("jpeg q50 28x28 grey, 2000 items", {{"compressor", "jpeg"}, {"jpeg_quality", int64_t{50}}});
+  run("quantization 16 states, 2000 items", {{"compressor", "quantization"}, {"n_states", int64_t{16}}});
   return 0;
 }

@@ -7,11 +7,14 @@
 //     kind's option list, --help, and the run identity (only the selected member's options
 //     count) need no list kept elsewhere;
 //   - create(values, args...): Options from the values, validated, then the member;
-//   - label(values) / describe(values): from the member's own options.
+//   - label(values) / describe(values): from the member's own options;
+//   - tags(values): facts a run records for reports (e.g. a compressor's report line and
+//     parameter), from Options::tags() when the member's Options has one.
 //
 // A member type P provides `using Options = ...;` and a constructor P(const Options&, Args...).
 // Its Options provides `static const OptionFields<Options>& fields()` and `void validate() const`,
-// and may provide `std::string label() const` (default: the member's name).
+// and may provide `std::string label() const` (default: the member's name) and
+// `std::map<std::string, std::string> tags() const` (default: none).
 #include <functional>
 #include <map>
 #include <string>
@@ -53,6 +56,10 @@ class PluginRegistry {
     e.describe = [](const OptionValues& values) {
       return Options::fields().describe(Options::fields().from(values));
     };
+    e.tags = [](const OptionValues& values) -> std::map<std::string, std::string> {
+      if constexpr (has_tags<Options>::value) return Options::fields().from(values).tags();
+      else return {};
+    };
     names_.add(name, nullptr, std::move(help), std::move(aliases));
     entries_[name] = std::move(e);
   }
@@ -84,6 +91,11 @@ class PluginRegistry {
   /// "key=value ..." of the selected member's options: for logs and cache keys.
   std::string describe(const OptionValues& values) const { return entry(selected(values)).describe(values); }
 
+  /// Facts of the selected member a run records (Options::tags(); empty when it has none).
+  std::map<std::string, std::string> tags(const OptionValues& values) const {
+    return entry(selected(values)).tags(values);
+  }
+
   /// The canonical name `values[selector]` gives (error when missing or unknown).
   std::string selected(const OptionValues& values) const {
     auto it = values.find(selector_);
@@ -102,11 +114,17 @@ class PluginRegistry {
   template <typename O>
   struct has_label<O, std::void_t<decltype(std::declval<const O&>().label())>> : std::true_type {};
 
+  template <typename O, typename = void>
+  struct has_tags : std::false_type {};
+  template <typename O>
+  struct has_tags<O, std::void_t<decltype(std::declval<const O&>().tags())>> : std::true_type {};
+
   struct Entry {
     std::vector<OptionSpec> specs;
     std::function<Product(const OptionValues&, Args...)> make;
     std::function<void(const OptionValues&)> validate;
     std::function<std::string(const OptionValues&)> label, describe;
+    std::function<std::map<std::string, std::string>(const OptionValues&)> tags;
   };
   const Entry& entry(const std::string& name) const {
     auto it = entries_.find(names_.canonical(name));

@@ -43,7 +43,7 @@ void CheckpointLog::line(const std::string& text) {
   append_whole(fd_, path_, fmt::format("[{},{:03}] INFO:utils:==> {}\n", buf, tv.tv_usec / 1000, text));
 }
 
-void CheckpointLog::options(const std::vector<std::pair<std::string, experiment::Value>>& ordered) {
+void CheckpointLog::options(const std::vector<std::pair<std::string, OptionValue>>& ordered) {
   std::string ns;
   for (auto& [k, v] : ordered) {
     std::string repr;
@@ -66,6 +66,15 @@ void CheckpointLog::epoch(int64_t pass, double lr, double seconds, double loss) 
 void CheckpointLog::test(int64_t pass, double seconds, double loss, double acc, double task_acc) {
   line(fmt::format("Test: [{}]\tTime:{:.3f}\tLoss:{:.4f}\tAcc:{:.3f}\tTask Acc:{:.3f}\t", pass,
                    seconds, loss, acc, task_acc));
+}
+
+ReplayObserver CheckpointLog::observer() {
+  ReplayObserver o;
+  o.on_epoch = [this](int64_t, const train::EpochLog& e) { epoch(e.epoch, e.lr, e.seconds, e.loss); };
+  o.on_task = [this](const TaskResult& t) {  // the final model of each task, tested once
+    test(static_cast<int64_t>(t.history.size()) - 1, t.test_seconds, t.test_loss, t.accuracy, t.task_accuracy);
+  };
+  return o;
 }
 
 void CheckpointLog::completed(double acc) { line(fmt::format("Training completed! Acc: [{:.3f}]", acc)); }

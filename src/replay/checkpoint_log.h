@@ -6,7 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "experiment/run_config.h"
+#include "core/options.h"
+#include "replay/protocol.h"
 
 namespace nnc::replay {
 
@@ -22,11 +23,13 @@ class CheckpointLog {
   CheckpointLog(const CheckpointLog&) = delete;
   CheckpointLog& operator=(const CheckpointLog&) = delete;
   /// `Namespace(k=v, ...)` with Python reprs, keys in the given order.
-  void options(const std::vector<std::pair<std::string, experiment::Value>>& ordered);
+  void options(const std::vector<std::pair<std::string, OptionValue>>& ordered);
   void epoch(int64_t pass, double lr, double seconds, double loss);
   void test(int64_t pass, double seconds, double loss, double acc, double task_acc);
   void completed(double acc);
   void line(const std::string& text);
+  /// Writes a run's epochs and each task's test line as the run goes (this log must outlive it).
+  ReplayObserver observer();
 
  private:
   int fd_ = -1;

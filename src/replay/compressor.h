@@ -1,6 +1,10 @@
 #pragma once
 // Compressors: what a replay memory stores per sample. One file per compressor under
-// compressors/, one line in register_builtin_compressors (compressor_registry.cpp).
+// compressors/ (the compressor, its Options struct with documented defaults, validate() and
+// label()), one line in register_builtin_compressors (compressor_registry.cpp).
+// Options::tags() gives what a report shows and groups by: "line" (the report line),
+// "display" (its name) and "parameter" (every setting that changes what is stored is in it,
+// so runs that differ only in their seed are the ones averaged).
 //
 // Bytes are REAL: compress() returns the packed item, and the memory charges its size
 // plus fixed_bytes() (codebooks, autoencoder weights, transfer ranges) once.
@@ -8,64 +12,107 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
-#include "core/registry.h"
+#include "core/plugin_registry.h"
 #include "replay/packed.h"
 #include "replay/representation.h"
 
 namespace nnc::replay {
 
-/// Settings every compressor may read (unused ones are ignored; validate() checks the used ones).
-struct CompressorOptions {
-  std::string name = "none";
-  double compression_factor = 0.9;      ///< thinning: fraction of values dropped
-  int64_t n_states = 8;                 ///< quantization: levels per value
-  std::string strategy = "local";       ///< quantization: local | transfer
-  int64_t latent_channels = 8;          ///< convae
-  int64_t n_blocks = 2;                 ///< convae
-  int64_t bottleneck_neurons = 32;      ///< fcae
-  int64_t atoms = 64;                   ///< sparse: dictionary size
-  int64_t nonzeros = 8;                 ///< sparse: OMP nonzeros s
-  int64_t coefficient_bits = 16;        ///< sparse: 16 (float16) or 32 (float32) per coefficient
-  int64_t pretrain_epochs = 5;          ///< autoencoders / dictionary learning
-  double resize_factor = 2.0;           ///< resize: side divisor (H' = floor(H / f), >= 1)
-  int64_t resize_to = 0;                ///< resize: target side H' = W' (0 = use resize_factor)
-  int64_t resize_bits = 8;              ///< resize: bits per stored value (1..8; 16 = float16 features)
-  int64_t jpeg_quality = 50;            ///< jpeg: libjpeg quality 1..100
-  std::string jpeg_tables = "shared";   ///< jpeg: shared (headers stored once) | per_item
-  int64_t pq_subvectors = 32;           ///< pq: sub-vectors M per channel vector (M divides C)
-  int64_t pq_bits = 8;                  ///< pq: bits per code (2^bits centroids per sub-space)
-  uint64_t seed = 0;
-  std::string weights;                  ///< file with pre-trained compressor state (optional)
+/// What a compressor is built for besides its own options: not options of the compressor,
+/// but facts of the run.
+struct CompressorContext {
+  Representation rep;          ///< what the compressor sees (encoder output or raw pixels)
+  uint64_t seed = 0;           ///< the run's seed (initialisation, data order when fitting)
+  std::string device = "cpu";  ///< where fitting runs (the run's --device)
 };
 
+class CompressorDesign;
+
+/// A usable compressor: fitted (or needing no fit). Only a CompressorDesign makes one, so an
+/// unfitted codec cannot be used.
 class Compressor {
  public:
+  explicit Compressor(const CompressorContext& ctx) : rep_(ctx.rep) {}
   virtual ~Compressor() = default;
   virtual std::string name() const = 0;
   /// One-off cost charged against the budget (weights, dictionary, global range).
   virtual uint64_t fixed_bytes() const = 0;
-  /// Size of every packed item when it is the same for all (0 = variable size).
-  virtual uint64_t item_bytes() const = 0;
-  /// Learns whatever it needs (range, dictionary, autoencoder) from a DIFFERENT dataset
-  /// given in the storage domain [N, ...shape]. No-op for compressors that need nothing.
-  virtual void fit(const torch::Tensor& reference) {}
+  /// Size of every packed item when it is the same for all; nullopt = variable size (the
+  /// memory then counts bytes, with a length header per item).
+  virtual std::optional<uint64_t> item_bytes() const = 0;
+  /// The seed notebooks' slot count for a budget (accounting notebook); nullopt = the
+  /// notebooks have no formula for this compressor.
+  virtual std::optional<int64_t> notebook_slots(uint64_t budget_bytes) const { return std::nullopt; }
+  /// Whether it learns something (range, dictionary, autoencoder) from a reference set.
   virtual bool needs_fit() const { return false; }
-  /// Packs each sample of a batch [N, ...shape] (storage domain).
-  virtual std::vector<Packed> compress(const torch::Tensor& batch) const = 0;
-  /// Unpacks items into a float32 batch [N, ...shape] in the storage domain.
-  virtual torch::Tensor decompress(const std::vector<const Packed*>& items) const = 0;
+  /// Packs each sample of a batch [N, ...shape] (storage domain). The batch's shape and
+  /// values are checked here, once for every compressor.
+  std::vector<Packed> compress(const torch::Tensor& batch) const;
+  /// Unpacks items into a float32 batch [N, ...shape] in the storage domain (each item's
+  /// size is checked first).
+  torch::Tensor decompress(const std::vector<const Packed*>& items) const;
   /// Settings and sizes, for the run log.
   virtual std::string describe() const = 0;
-  /// State to save/load (learned parameters), by name.
+  /// Learned parameters by name, to save (CompressorDesign::load makes it again).
   virtual std::map<std::string, torch::Tensor> state() const { return {}; }
-  virtual void load_state(const std::map<std::string, torch::Tensor>&) {}
+  const Representation& representation() const { return rep_; }
+
+ protected:
+  friend class CompressorDesign;
+  /// Learns whatever it needs from a DIFFERENT dataset given in the storage domain
+  /// [N, ...shape] (only compressors that need_fit()).
+  virtual void learn(const torch::Tensor& reference) {}
+  /// Takes a saved state (only compressors that need_fit()).
+  virtual void restore(const std::map<std::string, torch::Tensor>&) {}
+  /// A checked, non-empty batch -> one packed item per sample.
+  virtual std::vector<Packed> pack(const torch::Tensor& batch) const = 0;
+  /// Checked, non-empty items -> [N, ...shape] float32.
+  virtual torch::Tensor unpack(const std::vector<const Packed*>& items) const = 0;
+  /// Items of a batch of `n`, each with room for a fixed item size.
+  std::vector<Packed> empty_items(int64_t n) const;
+
+  Representation rep_;
 };
 
 using CompressorPtr = std::unique_ptr<Compressor>;
-using CompressorRegistry = Registry<CompressorPtr, const CompressorOptions&, const Representation&>;
+using StateMap = std::map<std::string, torch::Tensor>;
+
+/// What the registry builds: a compressor's settings and sizes before it is fitted (all the
+/// budget needs), and the way to the usable compressor: fit(reference), load(state), or
+/// ready() for one that needs no fit.
+class CompressorDesign {
+ public:
+  explicit CompressorDesign(CompressorPtr blank) : blank_(std::move(blank)) {}
+  std::string name() const { return blank_->name(); }
+  uint64_t fixed_bytes() const { return blank_->fixed_bytes(); }
+  std::optional<uint64_t> item_bytes() const { return blank_->item_bytes(); }
+  std::optional<int64_t> notebook_slots(uint64_t budget_bytes) const { return blank_->notebook_slots(budget_bytes); }
+  bool needs_fit() const { return blank_->needs_fit(); }
+  std::string describe() const;
+  const Representation& representation() const { return blank_->representation(); }
+  /// Fitted on `reference` (another dataset, storage domain [N, ...shape]); a compressor that
+  /// needs no fit ignores it.
+  CompressorPtr fit(const torch::Tensor& reference) &&;
+  /// From a saved state (pretrain-compressor, the fit cache).
+  CompressorPtr load(const StateMap& state) &&;
+  /// One that needs no fit (error naming the way out for one that does).
+  CompressorPtr ready() &&;
+
+ private:
+  CompressorPtr blank_;
+};
+using CompressorDesignPtr = std::unique_ptr<CompressorDesign>;
+
+/// Compressors by name (option `compressor`), each owning its options; create() gives the
+/// design (see make_compressor).
+using CompressorRegistry = PluginRegistry<CompressorPtr, const CompressorContext&>;
 CompressorRegistry& compressor_registry();
-CompressorPtr make_compressor(const CompressorOptions& options, const Representation& rep);
+/// The design of the compressor `values["compressor"]` names, built from its own options in
+/// `values`.
+CompressorDesign make_compressor(const OptionValues& values, const CompressorContext& ctx);
 
 }  // namespace nnc::replay

@@ -1,11 +1,12 @@
-// The compressor registry: one line per compressor in register_builtin_compressors.
+// The compressor registry: one line per compressor in register_builtin_compressors. Each
+// compressor brings its own options (its Options struct), owned by it.
 #include <torch/torch.h>
 
 #include "core/error.h"
-#include "models/safetensors.h"
 #include "replay/compressor.h"
 #include "replay/compressors/convae.h"
 #include "replay/compressors/fcae.h"
+#include "replay/compressors/half.h"
 #include "replay/compressors/jpeg.h"
 #include "replay/compressors/none.h"
 #include "replay/compressors/pq.h"
@@ -17,54 +18,35 @@
 namespace nnc::replay {
 
 namespace {
-template <typename T>
-CompressorRegistry::Factory factory() {
-  return [](const CompressorOptions& o, const Representation& rep) -> CompressorPtr {
-    return std::make_unique<T>(o, rep);
-  };
-}
-
 void register_builtin_compressors(CompressorRegistry& r) {
-  r.add("none", factory<NoneCompressor>(), "stored as is: uint8 pixels or float32 features");
-  r.add("thinning", factory<ThinningCompressor>(),
-        "keeps the largest-magnitude values + coordinates (compression_factor)");
-  r.add("quantization", factory<QuantizationCompressor>(),
-        "n_states equal-width bins, bit-packed (strategy local | transfer)");
-  r.add("fcae", factory<FcaeCompressor>(),
-        "fully connected autoencoder, float32 bottleneck (bottleneck_neurons)");
+  r.add<NoneCompressor>("none", "stored as is: uint8 pixels or float32 features");
+  r.add<ThinningCompressor>("thinning", "keeps the largest-magnitude values + coordinates (compression_factor)");
+  r.add<QuantizationCompressor>("quantization", "n_states equal-width bins, bit-packed (strategy local | transfer)");
+  r.add<FcaeCompressor>("fcae", "fully connected autoencoder, float32 bottleneck (bottleneck_neurons)");
   // The CIFAR-10 seed notebook writes --compressor autoencoder for it (and parses its logs so).
-  r.add("convae", factory<ConvaeCompressor>(),
-        "convolutional autoencoder on raw images (latent_channels, n_blocks)", {"autoencoder"});
-  r.add("sparse", factory<SparseCompressor>(),
-        "sparse coding: learned dictionary + OMP (atoms, nonzeros, coefficient_bits)");
-  r.add("resize", factory<ResizeCompressor>(),
-        "area downsampling, bilinear back (resize_factor | resize_to, resize_bits)");
-  r.add("jpeg", factory<JpegCompressor>(),
-        "libjpeg-turbo JPEG of raw images, variable size (jpeg_quality; jpeg_tables shared | per_item)");
-  r.add("pq", factory<PqCompressor>(),
-        "product quantisation of feature maps, k-means codebooks (pq_subvectors, pq_bits)");
+  r.add<ConvaeCompressor>("convae", "convolutional autoencoder on raw images (latent_channels, n_blocks)", {"autoencoder"});
+  r.add<SparseCompressor>("sparse", "sparse coding: learned dictionary + OMP (atoms, nonzeros, coefficient_bits)");
+  r.add<ResizeCompressor>("resize", "area downsampling, bilinear back (resize_factor | resize_to, resize_bits)");
+  r.add<JpegCompressor>("jpeg", "libjpeg-turbo JPEG of raw images, variable size (jpeg_quality; jpeg_tables shared | per_item)");
+  r.add<HalfCompressor>("half", "every value as float16 (2 bytes; raw pixels exact)");
+  r.add<PqCompressor>("pq", "product quantisation of feature maps, k-means codebooks (pq_subvectors, pq_bits)");
 }
 }  // namespace
 
 CompressorRegistry& compressor_registry() {
   static CompressorRegistry registry = [] {
-    CompressorRegistry r("compressor");
+    CompressorRegistry r("compressor", "compressor");
     register_builtin_compressors(r);
     return r;
   }();
   return registry;
 }
 
-CompressorPtr make_compressor(const CompressorOptions& options, const Representation& rep) {
-  NNC_CHECK(!rep.shape.empty() && rep.numel() > 0,
-            "compressor '{}': the representation has no values (shape {})", options.name,
-            rep.describe());
-  auto c = compressor_registry().create(options.name, options, rep);
-  if (!options.weights.empty()) {
-    auto tensors = models::load_safetensors(options.weights);
-    c->load_state(std::map<std::string, torch::Tensor>(tensors.begin(), tensors.end()));
-  }
-  return c;
+CompressorDesign make_compressor(const OptionValues& values, const CompressorContext& ctx) {
+  const std::string name = compressor_registry().selected(values);
+  NNC_CHECK(!ctx.rep.shape.empty() && ctx.rep.numel() > 0,
+            "compressor '{}': the representation has no values (shape {})", name, ctx.rep.describe());
+  return CompressorDesign(compressor_registry().create(values, ctx));
 }
 
 }  // namespace nnc::replay

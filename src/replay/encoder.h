@@ -3,19 +3,18 @@
 // `cutr` / `cutr34` run a frozen torchvision ResNet-18/34 cut after block k (eval mode).
 #include <torch/types.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include "core/registry.h"
+#include "core/plugin_registry.h"
 #include "replay/representation.h"
 
 namespace nnc::replay {
 
-struct EncoderOptions {
-  std::string name = "none";     ///< none | cutr | cutr34
-  double block = 3;              ///< cut after block k (1..4, or 2.5 / 3.5)
-  std::string weights;           ///< safetensors file (torchvision names); required for cutr*
+/// What an encoder is built for besides its own options: facts of the run's dataset and device.
+struct EncoderContext {
   std::vector<float> mean, std;  ///< the dataset's normalisation (CutR sees normalised input)
   std::string device = "cpu";
 };
@@ -32,9 +31,16 @@ class Encoder {
 };
 
 using EncoderPtr = std::shared_ptr<Encoder>;
-using EncoderRegistry = Registry<EncoderPtr, const EncoderOptions&>;
+/// Encoders by name (option `encoder`), each owning its options (encoder_registry.cpp: one line each).
+using EncoderRegistry = PluginRegistry<EncoderPtr, const EncoderContext&>;
 EncoderRegistry& encoder_registry();
-EncoderPtr make_encoder(const EncoderOptions& options);
+/// The encoder `values["encoder"]` names, built from its own options in `values`.
+EncoderPtr make_encoder(const OptionValues& values, const EncoderContext& ctx);
+
+/// Encodes uint8 images [N,C,H,W] in chunks of 512 (bounded memory), `then` (optional)
+/// applied to each encoded chunk; the chunks concatenated.
+torch::Tensor encode_in_chunks(const Encoder& encoder, const torch::Tensor& images,
+                               const std::function<torch::Tensor(const torch::Tensor&)>& then = {});
 
 /// Model options of the CutR network for images of `channels` channels (used by
 /// `pretrain-encoder` to build the full network whose prefix the encoder loads).

@@ -18,21 +18,16 @@ double seconds_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
 
-/// Encodes (and compresses + decompresses, for compress_test) images in chunks.
+/// Encodes images (and compresses + decompresses them, for compress_test).
 torch::Tensor to_storage(const torch::Tensor& images, const Encoder& encoder,
                          const Compressor* compressor) {
-  std::vector<torch::Tensor> outs;
-  for (int64_t s = 0; s < images.size(0); s += 512) {
-    auto z = encoder.encode(images.slice(0, s, std::min(images.size(0), s + 512)));
-    if (compressor) {
-      auto packed = compressor->compress(z);
-      std::vector<const Packed*> ptrs;
-      for (auto& p : packed) ptrs.push_back(&p);
-      z = compressor->decompress(ptrs);
-    }
-    outs.push_back(z);
-  }
-  return torch::cat(outs);
+  if (!compressor) return encode_in_chunks(encoder, images);
+  return encode_in_chunks(encoder, images, [&](const torch::Tensor& z) {
+    auto packed = compressor->compress(z);
+    std::vector<const Packed*> ptrs;
+    for (auto& p : packed) ptrs.push_back(&p);
+    return compressor->decompress(ptrs);
+  });
 }
 
 /// Fills the slot-mode placeholders: encodes and compresses only the samples that stayed.

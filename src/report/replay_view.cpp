@@ -19,22 +19,17 @@ namespace {
 constexpr double kMiB = 1024.0 * 1024.0;
 constexpr double kSlotBudgetOrder = 1e18;  // slot budgets sort after every byte budget
 
-struct CompressorInfo {
-  const char* key;
-  const char* name;
-};
-// The seed notebooks' category order and names.
-const CompressorInfo kCompressors[] = {
-    {"none", "No Compression"},
-    {"thinning", "Thinning"},
-    {"quantization local", "Quantization (local)"},
-    {"quantization transfer", "Quantization (transfer)"},
-    {"convae", "Conv. Autoencoder"},
-    {"fcae", "FC Autoencoder"},
-    {"sparse", "Sparse Coding"},
-    {"resize", "Resize"},
-    {"jpeg", "JPEG"},
-    {"pq", "Product Quantization"},
+// The seed notebooks' category order (report lines in this order; others after them).
+const char* kNotebookOrder[] = {"none",   "thinning", "quantization local", "quantization transfer",
+                                "convae", "fcae",     "sparse",             "resize",
+                                "jpeg",   "pq"};
+// Display names of runs recorded before compressors tagged their own (compressor_display).
+const std::map<std::string, std::string> kLegacyDisplayNames = {
+    {"none", "No Compression"},       {"thinning", "Thinning"},
+    {"quantization local", "Quantization (local)"}, {"quantization transfer", "Quantization (transfer)"},
+    {"convae", "Conv. Autoencoder"},  {"fcae", "FC Autoencoder"},
+    {"sparse", "Sparse Coding"},      {"resize", "Resize"},
+    {"jpeg", "JPEG"},                 {"pq", "Product Quantization"},
 };
 
 std::string encoder_display_name(const std::string& encoder, const std::string& block) {
@@ -51,10 +46,15 @@ int encoder_rank(const std::string& encoder) {
   return 3;
 }
 
-/// Line key and parameter of a run, from its config (tags as the fallback).
-std::pair<std::string, std::string> compressor_of(const experiment::RunRecord& r,
-                                                  const nlohmann::json& c,
-                                                  const std::string& encoder) {
+struct CompressorKey {
+  std::string line, parameter, display;
+};
+
+/// Line key and parameter of a run recorded before compressors tagged their own (from its
+/// config, the compressor tag as the fallback). Frozen: a new compressor tags its own.
+std::pair<std::string, std::string> legacy_compressor_of(const experiment::RunRecord& r,
+                                                         const nlohmann::json& c,
+                                                         const std::string& encoder) {
   std::string name = config_text(c, "compressor");
   if (name.empty()) {
     // Tag form "quantization local 8", "thinning 0.9", "none".
@@ -99,8 +99,27 @@ std::pair<std::string, std::string> compressor_of(const experiment::RunRecord& r
     return {name, "q" + config_text(c, "jpeg_quality") +
                       (config_text(c, "jpeg_tables") == "per_item" ? " files" : "")};
   if (name == "pq") return {name, config_text(c, "pq_subvectors") + "x" + config_text(c, "pq_bits") + "b"};
-  if (name == "none") return {name, encoder == "none" ? "GDumb" : ""};
   return {name, ""};
+}
+
+/// Line, parameter and display name of a run's compressor: what the compressor recorded
+/// from its own options (tags compressor_line, compressor_parameter, compressor_display),
+/// or the legacy derivation for older runs.
+CompressorKey compressor_of(const experiment::RunRecord& r, const nlohmann::json& c,
+                            const std::string& encoder) {
+  CompressorKey k;
+  k.line = tag(r, {"compressor_line"});
+  if (!k.line.empty()) {
+    k.parameter = tag(r, {"compressor_parameter"});
+    k.display = tag(r, {"compressor_display"});
+  } else {
+    std::tie(k.line, k.parameter) = legacy_compressor_of(r, c, encoder);
+    auto it = kLegacyDisplayNames.find(k.line);
+    k.display = it == kLegacyDisplayNames.end() ? k.line : it->second;
+  }
+  // No encoding and no compression is GDumb itself.
+  if (k.line == "none" && encoder == "none" && k.parameter.empty()) k.parameter = "GDumb";
+  return k;
 }
 
 std::string hover_of(const ReplayPoint& p) {
@@ -134,16 +153,10 @@ Series published_series(const std::vector<PublishedPoint>& published) {
 
 }  // namespace
 
-std::string compressor_display_name(const std::string& compressor) {
-  for (auto& c : kCompressors)
-    if (compressor == c.key) return c.name;
-  return compressor;
-}
-
 int compressor_rank(const std::string& compressor) {
   int i = 0;
-  for (auto& c : kCompressors) {
-    if (compressor == c.key) return i;
+  for (auto* line : kNotebookOrder) {
+    if (compressor == line) return i;
     ++i;
   }
   return 100;
@@ -179,12 +192,14 @@ std::vector<ReplayPoint> replay_points(const std::vector<experiment::RunRecord>&
       if (p.encoder.empty()) p.encoder = "none";
     }
     p.encoder_name = encoder_display_name(p.encoder, block);
-    std::tie(p.compressor, p.parameter) = compressor_of(r, c, p.encoder);
+    auto compressor = compressor_of(r, c, p.encoder);
+    p.compressor = compressor.line;
+    p.parameter = compressor.parameter;
     // Mixed precision changes the accuracy a line reaches: bf16 runs are their own points.
     std::string precision = config_text(c, "precision");
     if (!precision.empty() && precision != "fp32")
       p.parameter += (p.parameter.empty() ? "" : " ") + precision;
-    p.compressor_name = compressor_display_name(p.compressor);
+    p.compressor_name = compressor.display;
 
     std::string bytes = config_text(c, "memory_bytes");
     double slots_asked = config_number(c, "memory_size");

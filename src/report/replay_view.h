@@ -77,8 +77,7 @@ Chart replay_pareto_chart(const std::vector<ReplayPoint>& points,
 std::vector<Section> replay_sections(const std::vector<experiment::RunRecord>& runs,
                                      const std::vector<PublishedPoint>& published_cifar10);
 
-/// Display name and sort rank of a compressor line key (unknown keys: the key, rank 100).
-std::string compressor_display_name(const std::string& compressor);
+/// Sort rank of a compressor line key: the seed notebooks' category order (others: 100).
 int compressor_rank(const std::string& compressor);
 
 }  // namespace nnc::report

@@ -87,14 +87,14 @@ fi
 
 # --- the kinds that run to success in other e2e tests: their ids pinned -------------------------
 pin train 4417d47ac4dfc4e1 train --dataset blobs --model mlp --epochs 3 --lr 0.01
-pin replay ea5ad100d5c99901 replay --dataset fashion-mnist --compressor quantization --n-states 4 \
+pin replay 1fbebd9dc4125767 replay --dataset fashion-mnist --compressor quantization --n-states 4 \
   --memory-bytes 100KiB --num-passes 4 --backbone-width 0.125
 pin cgp b26d30752e575117 cgp --dataset mnist-digits --model lenet5-classic --experiment layer-bypass \
   --generations 400 --limit-train 600
 pin pretrain-encoder 514c5db0875b0f18 pretrain-encoder --dataset mnist-digits --encoder cutr --epochs 1
-pin pretrain-compressor 35c115d4b0cd9ed4 pretrain-compressor --compressor sparse --atoms 16
+pin pretrain-compressor ce99ce88119f1359 pretrain-compressor --compressor sparse --atoms 16
 # Spellings that are one configuration: one id (aliases and defaults given or not).
-pin "replay, seed spelling" ea5ad100d5c99901 replay --dataset FashionMNIST --compressor quantization \
+pin "replay, seed spelling" 1fbebd9dc4125767 replay --dataset FashionMNIST --compressor quantization \
   --n_states 4 --memory_bytes 100KiB --num_passes 4 --backbone_width 0.125 --compress-test false
 
 e2e_summary kinds-e2e

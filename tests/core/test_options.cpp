@@ -26,6 +26,7 @@ struct CodecOptions {
   }
   void validate() const { NNC_CHECK(quality >= 1 && quality <= 100, "option 'codec_quality': expected 1..100, got {}", quality); }
   std::string label() const { return "codec q" + std::to_string(quality); }
+  std::map<std::string, std::string> tags() const { return {{"parameter", "q" + std::to_string(quality)}}; }
 };
 
 struct PlainOptions {
@@ -121,6 +122,8 @@ TEST(PluginRegistry, CreatesValidatesAndLabelsFromTheMembersOwnOptions) {
   EXPECT_EQ(r.create(v, 2)->what(), "codec 40");
   EXPECT_EQ(r.label(v), "codec q20");
   EXPECT_EQ(r.label({{"thing", std::string("plain")}}), "plain");
+  EXPECT_EQ(r.tags(v), (std::map<std::string, std::string>{{"parameter", "q20"}}));
+  EXPECT_TRUE(r.tags({{"thing", std::string("plain")}}).empty());  // no tags() of its own
   v["codec_quality"] = int64_t{0};
   EXPECT_THROW(r.validate(v), Error);
   EXPECT_THROW(r.create(v, 1), Error);

@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "replay/compressor.h"
@@ -50,18 +51,45 @@ inline std::vector<const Packed*> ptrs(const std::vector<Packed>& items) {
   return out;
 }
 
-inline CompressorOptions opts(const std::string& name) {
-  CompressorOptions o;
+/// A compressor as a run selects it: its name, its own options by key (as a config gives
+/// them), and the run's seed.
+struct CompressorSpec {
+  std::string name = "none";
+  OptionValues values;
+  uint64_t seed = 0;
+  template <typename T>
+  CompressorSpec& set(const std::string& key, T v) {
+    if constexpr (std::is_same_v<T, bool>) values[key] = v;
+    else if constexpr (std::is_integral_v<T>) values[key] = static_cast<int64_t>(v);
+    else if constexpr (std::is_floating_point_v<T>) values[key] = static_cast<double>(v);
+    else values[key] = std::string(v);
+    return *this;
+  }
+};
+
+inline CompressorSpec opts(const std::string& name) {
+  CompressorSpec o;
   o.name = name;
   return o;
 }
 
-/// Round trip; every item must have item_bytes() bytes when that is fixed (non-zero).
+/// The design, built through the registry as a run builds it.
+inline CompressorDesign design(const CompressorSpec& s, const Representation& rep) {
+  OptionValues values = s.values;
+  values["compressor"] = s.name;
+  return nnc::replay::make_compressor(values, CompressorContext{rep, s.seed, "cpu"});
+}
+/// A compressor that needs no fit, usable at once (error for one that needs a fit).
+inline CompressorPtr make_compressor(const CompressorSpec& s, const Representation& rep) {
+  return design(s, rep).ready();
+}
+
+/// Round trip; every item must have item_bytes() bytes when that is fixed.
 inline torch::Tensor round_trip(const Compressor& c, const torch::Tensor& x) {
   auto items = c.compress(x);
   EXPECT_EQ(items.size(), static_cast<size_t>(x.size(0)));
-  if (c.item_bytes() > 0)
-    for (auto& p : items) EXPECT_EQ(p.size(), c.item_bytes());
+  if (auto bytes = c.item_bytes())
+    for (auto& p : items) EXPECT_EQ(p.size(), *bytes);
   auto y = c.decompress(ptrs(items));
   EXPECT_EQ(y.sizes(), x.sizes());
   EXPECT_EQ(y.scalar_type(), torch::kFloat32);

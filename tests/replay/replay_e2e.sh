@@ -24,8 +24,8 @@ SLOTS=50
 # The registry's names (the option's choices, listed when a value is refused): a compressor
 # added to the registry fails here until this test covers it.
 COMPRESSORS=$("$NNC" replay --compressor '?' --dry-run 2>&1 | sed -n "s/.*'?' is not one of //p" || true)
-[ "$COMPRESSORS" = "convae, fcae, jpeg, none, pq, quantization, resize, sparse, thinning" ] \
-  && ok "the registry holds the 9 compressors tested here" || bad "compressors in the registry: '$COMPRESSORS'"
+[ "$COMPRESSORS" = "convae, fcae, half, jpeg, none, pq, quantization, resize, sparse, thinning" ] \
+  && ok "the registry holds the 10 compressors tested here" || bad "compressors in the registry: '$COMPRESSORS'"
 
 # copts ENCODER COMPRESSOR: the compressor's options (the same for pretrain-compressor and replay).
 copts() {
@@ -132,7 +132,7 @@ FITTED_IN_RUN=0
 
 # --- raw images: every compressor ---------------------------------------------------------
 for comp in fcae convae sparse pq; do pretrain none "$comp"; done
-for comp in none thinning quantization fcae convae sparse resize pq; do replay_pair none "$comp"; done
+for comp in none thinning quantization fcae convae sparse resize pq half; do replay_pair none "$comp"; done
 [ $FITTED_IN_RUN = 1 ] && ok "one compressor (quantization transfer) fitted in the run on the transfer dataset" \
   || bad "$FITTED_IN_RUN compressors fitted in the run, expected 1 (quantization transfer)"
 # JPEG: variable-size items, so byte mode only (the byte-mode stream), stream and per-task.
@@ -167,7 +167,7 @@ fi
 
 # --- CutR(3) features: every compressor that takes features, refusals for the others -------
 for comp in fcae sparse pq; do pretrain cutr "$comp"; done
-for comp in none thinning quantization fcae sparse resize pq; do replay_pair cutr "$comp"; done
+for comp in none thinning quantization fcae sparse resize pq half; do replay_pair cutr "$comp"; done
 read -ra CUTR <<<"$(encoder_args cutr) --backbone-block 3"
 expect_error "replay cutr/convae refused (raw images only)" "'convae' works on raw images only" \
   "$NNC" replay "${TINY[@]}" "${ONE[@]}" "${CUTR[@]}" --compressor convae --memory-size $SLOTS

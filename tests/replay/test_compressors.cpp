@@ -29,8 +29,17 @@ using namespace nnc::replay::testing;
 
 namespace {
 
-CompressorPtr make(CompressorOptions o, const Representation& rep) {
+/// A compressor that needs no fit, usable at once.
+CompressorPtr make(const CompressorSpec& o, const Representation& rep) {
   return make_compressor(o, rep);
+}
+/// The usable compressor: fitted on `reference`.
+CompressorPtr fit(const CompressorSpec& o, const Representation& rep, const torch::Tensor& reference) {
+  return design(o, rep).fit(reference);
+}
+/// The usable compressor from a saved state.
+CompressorPtr load(const CompressorSpec& o, const Representation& rep, const StateMap& state) {
+  return design(o, rep).load(state);
 }
 
 uint64_t ceil8(uint64_t bits) { return (bits + 7) / 8; }
@@ -119,7 +128,7 @@ TEST(CompressorRegistry, RejectsABatchOfTheWrongShapeOrRange) {
 TEST(NoneCompressor, ExactRoundTripAndValueBytes) {
   for (const auto& rep : kReps) {
     auto c = make(opts("none"), rep);
-    EXPECT_EQ(c->item_bytes(), static_cast<uint64_t>(rep.numel() * (rep.raw_pixels ? 1 : 4)));
+    EXPECT_EQ(c->item_bytes().value_or(0), static_cast<uint64_t>(rep.numel() * (rep.raw_pixels ? 1 : 4)));
     EXPECT_EQ(c->fixed_bytes(), 0u);
     EXPECT_FALSE(c->needs_fit());
     auto x = random_batch(33, rep, 1);
@@ -141,11 +150,11 @@ TEST(ThinningCompressor, SizeFormulaKeptValuesExactDroppedAreSmallest) {
   for (const auto& rep : kReps) {
     for (double cf : {0.0, 0.5, 0.9, 0.95}) {
       auto o = opts("thinning");
-      o.compression_factor = cf;
+      o.set("compression_factor", cf);
       auto c = make(o, rep);
       int64_t n = rep.numel();
       auto k = static_cast<uint64_t>(std::floor(n * (1 - cf)));
-      EXPECT_EQ(c->item_bytes(), k * ((rep.raw_pixels ? 1 : 4) + 2)) << rep.describe() << cf;
+      EXPECT_EQ(c->item_bytes().value_or(0), k * ((rep.raw_pixels ? 1 : 4) + 2)) << rep.describe() << cf;
       EXPECT_EQ(c->fixed_bytes(), 0u);
       auto x = random_batch(17, rep, 2);
       if (!rep.raw_pixels) x = x.sign() * x.abs().pow(1.5);  // distinct magnitudes, both signs
@@ -167,7 +176,7 @@ TEST(ThinningCompressor, SizeFormulaKeptValuesExactDroppedAreSmallest) {
 TEST(ThinningCompressor, KeepsLargeMagnitudesNotLargeSignedValues) {
   Representation rep = feat({4});
   auto o = opts("thinning");
-  o.compression_factor = 0.5;  // k = 2
+  o.set("compression_factor", 0.5);  // k = 2
   auto c = make(o, rep);
   auto x = torch::tensor({{-9.f, 1.f, 2.f, -0.5f}});
   auto y = round_trip(*c, x);
@@ -175,12 +184,11 @@ TEST(ThinningCompressor, KeepsLargeMagnitudesNotLargeSignedValues) {
 }
 
 TEST(ThinningCompressor, CoordinateBytesFollowN) {
-  auto o = opts("thinning");
-  o.compression_factor = 0.5;
-  auto c = std::make_unique<ThinningCompressor>(o, feat({200}));  // 8 bits -> 1 byte
+  const ThinningOptions o{.compression_factor = 0.5};
+  auto c = std::make_unique<ThinningCompressor>(o, CompressorContext{feat({200})});  // 8 bits -> 1 byte
   EXPECT_EQ(c->coord_bytes(), 1);
-  EXPECT_EQ(c->item_bytes(), 100u * 5);
-  auto big = std::make_unique<ThinningCompressor>(o, feat({70000}));  // 17 bits -> 3 bytes
+  EXPECT_EQ(c->item_bytes().value_or(0), 100u * 5);
+  auto big = std::make_unique<ThinningCompressor>(o, CompressorContext{feat({70000})});  // 17 bits -> 3 bytes
   EXPECT_EQ(big->coord_bytes(), 3);
   auto x = torch::randn({3, 70000});
   auto y = round_trip(*big, x);
@@ -190,12 +198,12 @@ TEST(ThinningCompressor, CoordinateBytesFollowN) {
 TEST(ThinningCompressor, BadOptionsNameTheOption) {
   for (double cf : {1.5, 1.0, -0.1}) {
     auto o = opts("thinning");
-    o.compression_factor = cf;
+    o.set("compression_factor", cf);
     expect_error([&] { make(o, feat({256, 2, 2})); },
                  "compressor 'thinning': compression_factor must be in [0, 1)");
   }
   auto o = opts("thinning");
-  o.compression_factor = 0.9999;  // floor(1024 * 0.0001) = 0
+  o.set("compression_factor", 0.9999);  // floor(1024 * 0.0001) = 0
   expect_error([&] { make(o, feat({256, 2, 2})); }, "compression_factor 0.9999 keeps");
 }
 
@@ -205,10 +213,10 @@ TEST(QuantizationCompressor, LocalSizeAndHalfBinBound) {
   for (const auto& rep : kReps) {
     for (int64_t n : {2, 3, 8, 16, 32, 256, 1000}) {
       auto o = opts("quantization");
-      o.n_states = n;
+      o.set("n_states", n);
       auto c = make(o, rep);
       int bits = static_cast<int>(std::ceil(std::log2(static_cast<double>(n))));
-      EXPECT_EQ(c->item_bytes(), 8 + ceil8(rep.numel() * bits)) << rep.describe() << n;
+      EXPECT_EQ(c->item_bytes().value_or(0), 8 + ceil8(rep.numel() * bits)) << rep.describe() << n;
       EXPECT_EQ(c->fixed_bytes(), 0u);
       EXPECT_FALSE(c->needs_fit());
       auto x = random_batch(9, rep, 3);
@@ -233,16 +241,16 @@ TEST(QuantizationCompressor, ConstantSampleIsExact) {
 TEST(QuantizationCompressor, TransferUsesTheReferenceRangeAndClips) {
   Representation rep = feat({256, 2, 2});
   auto o = opts("quantization");
-  o.strategy = "transfer";
-  o.n_states = 16;
-  auto c = make(o, rep);
-  EXPECT_TRUE(c->needs_fit());
-  EXPECT_EQ(c->fixed_bytes(), 8u);
-  EXPECT_EQ(c->item_bytes(), ceil8(1024 * 4));
+  o.set("strategy", "transfer");
+  o.set("n_states", 16);
+  auto d = design(o, rep);
+  EXPECT_TRUE(d.needs_fit());
+  EXPECT_EQ(d.fixed_bytes(), 8u);
+  EXPECT_EQ(d.item_bytes().value_or(0), ceil8(1024 * 4));
   auto x = random_batch(20, rep, 4);
-  expect_error([&] { c->compress(x); }, "not fitted");
+  expect_error([&] { design(o, rep).ready(); }, "not fitted");  // no usable codec without a fit
   auto reference = torch::rand({100, 256, 2, 2}) * 10 - 5;  // another "dataset"
-  c->fit(reference);
+  auto c = std::move(d).fit(reference);
   auto sorted = std::get<0>(reference.reshape({-1}).sort());
   int64_t m = sorted.numel();
   float lo = sorted[static_cast<int64_t>(std::floor(0.05 * (m - 1)))].item<float>();
@@ -262,34 +270,31 @@ TEST(QuantizationCompressor, TransferUsesTheReferenceRangeAndClips) {
   EXPECT_GT(x.gt(hi).sum().item<int64_t>(), 0);
 
   // Saved range -> a fresh compressor packs the same bytes.
-  auto d = make(o, rep);
-  d->load_state(c->state());
-  EXPECT_EQ(d->compress(x), c->compress(x));
+  auto restored = load(o, rep, c->state());
+  EXPECT_EQ(restored->compress(x), c->compress(x));
 }
 
 TEST(QuantizationCompressor, TransferOnRawPixels) {
   Representation rep = raw({3, 32, 32});
   auto o = opts("quantization");
-  o.strategy = "transfer";
-  o.n_states = 4;
-  auto c = make(o, rep);
-  c->fit(smooth(50, rep, 5));
-  EXPECT_EQ(c->item_bytes(), ceil8(3072 * 2));
+  o.set("strategy", "transfer");
+  o.set("n_states", 4);
+  auto c = fit(o, rep, smooth(50, rep, 5));
+  EXPECT_EQ(c->item_bytes().value_or(0), ceil8(3072 * 2));
   auto y = round_trip(*c, random_batch(4, rep, 6));
   EXPECT_EQ(std::get<0>(at::_unique(y)).numel(), 4);
 }
 
 TEST(QuantizationCompressor, BadOptionsNameTheOption) {
   auto o = opts("quantization");
-  o.n_states = 1;
+  o.set("n_states", 1);
   expect_error([&] { make(o, raw({1, 28, 28})); }, "n_states must be in [2,");
-  o.n_states = 8;
-  o.strategy = "global";
+  o.set("n_states", 8);
+  o.set("strategy", "global");
   expect_error([&] { make(o, raw({1, 28, 28})); }, "strategy must be 'local' or 'transfer'");
-  o.strategy = "transfer";
-  auto c = make(o, raw({1, 28, 28}));
-  expect_error([&] { c->fit(torch::full({4, 1, 28, 28}, 7.0)); }, "range is empty");
-  expect_error([&] { c->decompress({}); }, "not fitted");
+  o.set("strategy", "transfer");
+  expect_error([&] { fit(o, raw({1, 28, 28}), torch::full({4, 1, 28, 28}, 7.0)); }, "range is empty");
+  expect_error([&] { make(o, raw({1, 28, 28})); }, "not fitted");
 }
 
 // ---------------------------------------------------------------- fcae
@@ -315,10 +320,8 @@ TEST(FcaeCompressor, WidthsAreGeometricAndMatchTheNotebookSizes) {
       {1024, 16, 5.3397216796875, true},     {1024, 8, 4.450263977050781, true},
       {1024, 4, 3.7687225341796875, true},   {1024, 2, 3.2361679077148438, true}};
   for (auto r : rows) {
-    auto o = opts("fcae");
-    o.bottleneck_neurons = r.b;
     Representation rep = r.n == 3072 ? raw({3, 32, 32}) : feat({256, 2, 2});
-    auto c = std::make_unique<FcaeCompressor>(o, rep);
+    auto c = std::make_unique<FcaeCompressor>(FcaeOptions{.bottleneck_neurons = r.b}, CompressorContext{rep});
     auto notebook_params = static_cast<int64_t>(std::llround(r.mib * 1024 * 1024 / 4));
     EXPECT_EQ(c->parameters() - (r.encoder_twice ? r.n - r.b : 0), notebook_params) << r.n << " " << r.b;
   }
@@ -327,17 +330,18 @@ TEST(FcaeCompressor, WidthsAreGeometricAndMatchTheNotebookSizes) {
 TEST(FcaeCompressor, SizesMatchTheParameterCount) {
   for (const auto& rep : {raw({1, 28, 28}), feat({256, 2, 2})}) {
     auto o = opts("fcae");
-    o.bottleneck_neurons = 16;
-    o.pretrain_epochs = 1;
-    auto c = make(o, rep);
-    EXPECT_TRUE(c->needs_fit());
-    EXPECT_EQ(c->item_bytes(), 4u * 16);
+    o.set("bottleneck_neurons", 16);
+    o.set("pretrain_epochs", 1);
+    auto d = design(o, rep);
+    EXPECT_TRUE(d.needs_fit());
+    EXPECT_EQ(d.item_bytes().value_or(0), 4u * 16);
+    const uint64_t fixed_before_fit = d.fixed_bytes();
+    auto x = smooth(8, rep, 7);
+    expect_error([&] { design(o, rep).ready(); }, "compressor 'fcae' is not fitted");
+    auto c = std::move(d).fit(smooth(16, rep, 8));
     auto* f = dynamic_cast<FcaeCompressor*>(c.get());
     uint64_t norm = rep.raw_pixels ? 0 : 8;
-    EXPECT_EQ(c->fixed_bytes(), 4 * static_cast<uint64_t>(f->parameters()) + norm);
-    auto x = smooth(8, rep, 7);
-    expect_error([&] { c->compress(x); }, "compressor 'fcae' is not fitted");
-    c->fit(smooth(16, rep, 8));
+    EXPECT_EQ(fixed_before_fit, 4 * static_cast<uint64_t>(f->parameters()) + norm);
     int64_t counted = 0;
     for (auto& [name, t] : c->state())
       if (name != "normalization") counted += t.numel();
@@ -353,10 +357,9 @@ TEST(FcaeCompressor, LearnsSmoothData) {
   // reference learns slowly, so the bar is "clearly below the variance".
   for (const auto& rep : {raw({1, 16, 16}), feat({16, 2, 2})}) {
     auto o = opts("fcae");
-    o.bottleneck_neurons = 32;
-    o.pretrain_epochs = 60;
-    auto c = make(o, rep);
-    c->fit(smooth(512, rep, 9));
+    o.set("bottleneck_neurons", 32);
+    o.set("pretrain_epochs", 60);
+    auto c = fit(o, rep, smooth(512, rep, 9));
     auto x = smooth(128, rep, 10);  // unseen samples
     auto y = round_trip(*c, x);
     double var = x.var().item<double>();
@@ -367,49 +370,61 @@ TEST(FcaeCompressor, LearnsSmoothData) {
 TEST(FcaeCompressor, DeterministicForASeedAndRestoredFromState) {
   for (const auto& rep : {raw({1, 16, 16}), feat({16, 2, 2})}) {
     auto o = opts("fcae");
-    o.bottleneck_neurons = 8;
-    o.pretrain_epochs = 2;
+    o.set("bottleneck_neurons", 8);
+    o.set("pretrain_epochs", 2);
     o.seed = 3;
-    auto c = make(o, rep), again = make(o, rep), loaded = make(o, rep);
     auto x = smooth(40, rep, 10);
-    c->fit(smooth(200, rep, 9));
-    again->fit(smooth(200, rep, 9));
+    auto c = fit(o, rep, smooth(200, rep, 9)), again = fit(o, rep, smooth(200, rep, 9));
     EXPECT_EQ(again->compress(x), c->compress(x));
-    loaded->load_state(c->state());
+    auto loaded = load(o, rep, c->state());
     EXPECT_EQ(loaded->compress(x), c->compress(x));
     EXPECT_TRUE(torch::equal(loaded->decompress(ptrs(c->compress(x))),
                              c->decompress(ptrs(c->compress(x)))));
     o.seed = 4;
-    auto other = make(o, rep);
-    other->fit(smooth(200, rep, 9));
+    auto other = fit(o, rep, smooth(200, rep, 9));
     EXPECT_NE(other->compress(x), c->compress(x));
+  }
+}
+
+TEST(LearnedCompressors, FitOnTheRunsDeviceThenPackOnTheCpu) {
+  // Pre-training runs on the context's device (the run's --device: CUDA when this machine
+  // has it); the fitted network comes back to the CPU, where the memory packs and unpacks.
+  // On the CPU the result is the default context's, bit for bit.
+  const std::string device = torch::cuda::is_available() ? "cuda" : "cpu";
+  for (auto name : {"fcae", "convae", "sparse"}) {
+    Representation rep = raw({1, 16, 16});
+    OptionValues values{{"compressor", std::string(name)}, {"pretrain_epochs", int64_t{2}}};
+    auto reference = smooth(256, rep, 9);
+    auto on_device = make_compressor(values, CompressorContext{rep, 0, device}).fit(reference);
+    auto on_cpu = make_compressor(values, CompressorContext{rep}).fit(reference);
+    auto x = smooth(32, rep, 10);
+    auto y = round_trip(*on_device, x);  // inputs and outputs on the CPU
+    if (device == "cpu") EXPECT_EQ(on_device->compress(x), on_cpu->compress(x)) << name;
+    else EXPECT_LT(mse(x, y), 1.5 * mse(x, round_trip(*on_cpu, x)) + 1.0) << name;
   }
 }
 
 TEST(FcaeCompressor, BadOptionsNameTheOption) {
   auto o = opts("fcae");
-  o.bottleneck_neurons = 0;
+  o.set("bottleneck_neurons", 0);
   expect_error([&] { make(o, feat({256, 2, 2})); }, "bottleneck_neurons must be in [1, 1024]");
-  o.bottleneck_neurons = 8;
-  o.pretrain_epochs = 0;
+  o.set("bottleneck_neurons", 8);
+  o.set("pretrain_epochs", 0);
   expect_error([&] { make(o, feat({256, 2, 2})); }, "pretrain_epochs must be >= 1");
-  o.pretrain_epochs = 1;
-  auto c = make(o, feat({256, 2, 2}));
+  o.set("pretrain_epochs", 1);
   auto state = std::map<std::string, torch::Tensor>{{"normalization", torch::zeros({2})}};
-  expect_error([&] { c->load_state(state); }, "has no tensor 'encoder.0.weight'");
+  expect_error([&] { load(o, feat({256, 2, 2}), state); }, "has no tensor 'encoder.0.weight'");
 }
 
 // ---------------------------------------------------------------- convae
 
 TEST(ConvaeCompressor, ChannelPlanSizesAndPadding) {
   {
-    auto o = opts("convae");
-    o.latent_channels = 8;
-    o.n_blocks = 2;
-    auto c = std::make_unique<ConvaeCompressor>(o, raw({3, 32, 32}));
+    const ConvaeOptions o{.latent_channels = 8, .n_blocks = 2};
+    auto c = std::make_unique<ConvaeCompressor>(o, CompressorContext{raw({3, 32, 32})});
     EXPECT_EQ(c->mid_channels(), 16);
     EXPECT_EQ(c->latent_shape(), (std::vector<int64_t>{8, 8, 8}));
-    EXPECT_EQ(c->item_bytes(), 4u * 8 * 8 * 8);
+    EXPECT_EQ(c->item_bytes().value_or(0), 4u * 8 * 8 * 8);
     // conv 3->16, conv 16->8, convT 8->16, convT 16->3
     int64_t p = (3 * 16 * 9 + 16) + (16 * 8 * 9 + 8) + (8 * 16 * 4 + 16) + (16 * 3 * 4 + 3);
     EXPECT_EQ(c->parameters(), p);
@@ -417,15 +432,14 @@ TEST(ConvaeCompressor, ChannelPlanSizesAndPadding) {
   }
   {
     auto o = opts("convae");
-    o.latent_channels = 40;  // mid = (40 + 1) / 2 = 20
-    o.n_blocks = 3;
-    o.pretrain_epochs = 1;
-    auto c = make(o, raw({1, 28, 28}));  // padded to 32: latent 4x4
+    o.set("latent_channels", 40);  // mid = (40 + 1) / 2 = 20
+    o.set("n_blocks", 3);
+    o.set("pretrain_epochs", 1);
+    EXPECT_EQ(design(o, raw({1, 28, 28})).item_bytes().value_or(0), 4u * 40 * 16);
+    auto c = fit(o, raw({1, 28, 28}), smooth(8, raw({1, 28, 28}), 11));  // padded to 32: latent 4x4
     auto* cv = dynamic_cast<ConvaeCompressor*>(c.get());
     EXPECT_EQ(cv->mid_channels(), 20);
     EXPECT_EQ(cv->latent_shape(), (std::vector<int64_t>{40, 4, 4}));
-    EXPECT_EQ(c->item_bytes(), 4u * 40 * 16);
-    c->fit(smooth(8, raw({1, 28, 28}), 11));
     int64_t counted = 0;
     for (auto& [name, t] : c->state()) counted += t.numel();
     EXPECT_EQ(counted, cv->parameters());
@@ -438,11 +452,10 @@ TEST(ConvaeCompressor, ChannelPlanSizesAndPadding) {
 TEST(ConvaeCompressor, LearnsSmoothImages) {
   Representation rep = raw({1, 16, 16});
   auto o = opts("convae");
-  o.latent_channels = 4;  // 4 x 4 x 4 = 64 floats for 256 pixels
-  o.n_blocks = 2;
-  o.pretrain_epochs = 25;  // 100 Adam steps
-  auto c = make(o, rep);
-  c->fit(smooth(512, rep, 13));
+  o.set("latent_channels", 4);  // 4 x 4 x 4 = 64 floats for 256 pixels
+  o.set("n_blocks", 2);
+  o.set("pretrain_epochs", 25);  // 100 Adam steps
+  auto c = fit(o, rep, smooth(512, rep, 13));
   auto x = smooth(128, rep, 14);  // unseen samples
   auto y = round_trip(*c, x);
   EXPECT_LT(mse(x, y), 0.5 * x.var().item<double>());
@@ -451,20 +464,17 @@ TEST(ConvaeCompressor, LearnsSmoothImages) {
 TEST(ConvaeCompressor, DeterministicForASeedAndRestoredFromState) {
   Representation rep = raw({3, 12, 12});
   auto o = opts("convae");
-  o.latent_channels = 2;
-  o.n_blocks = 2;
-  o.pretrain_epochs = 2;
+  o.set("latent_channels", 2);
+  o.set("n_blocks", 2);
+  o.set("pretrain_epochs", 2);
   o.seed = 5;
-  auto c = make(o, rep), again = make(o, rep), loaded = make(o, rep);
   auto x = smooth(20, rep, 14);
-  c->fit(smooth(200, rep, 13));
-  again->fit(smooth(200, rep, 13));
+  auto c = fit(o, rep, smooth(200, rep, 13)), again = fit(o, rep, smooth(200, rep, 13));
   EXPECT_EQ(again->compress(x), c->compress(x));
-  loaded->load_state(c->state());
+  auto loaded = load(o, rep, c->state());
   EXPECT_EQ(loaded->compress(x), c->compress(x));
   o.seed = 6;
-  auto other = make(o, rep);
-  other->fit(smooth(200, rep, 13));
+  auto other = fit(o, rep, smooth(200, rep, 13));
   EXPECT_NE(other->compress(x), c->compress(x));
 }
 
@@ -472,10 +482,10 @@ TEST(ConvaeCompressor, BadOptionsNameTheOption) {
   expect_error([&] { make(opts("convae"), feat({256, 2, 2})); },
                "compressor 'convae' works on raw images only");
   auto o = opts("convae");
-  o.latent_channels = 0;
+  o.set("latent_channels", 0);
   expect_error([&] { make(o, raw({3, 32, 32})); }, "latent_channels must be >= 1");
-  o.latent_channels = 4;
-  o.n_blocks = 0;
+  o.set("latent_channels", 4);
+  o.set("n_blocks", 0);
   expect_error([&] { make(o, raw({3, 32, 32})); }, "n_blocks must be in [1,");
 }
 
@@ -489,14 +499,14 @@ TEST(SparseCompressor, SizeFormulas) {
   for (auto cs : {Case{raw({1, 28, 28}), 64, 8, 16}, Case{raw({3, 32, 32}), 300, 5, 32},
                   Case{feat({256, 2, 2}), 128, 16, 16}, Case{feat({64, 8, 8}), 256, 4, 32}}) {
     auto o = opts("sparse");
-    o.atoms = cs.atoms;
-    o.nonzeros = cs.s;
-    o.coefficient_bits = cs.bits;
-    auto c = make(o, cs.rep);
-    EXPECT_TRUE(c->needs_fit());
+    o.set("atoms", cs.atoms);
+    o.set("nonzeros", cs.s);
+    o.set("coefficient_bits", cs.bits);
+    auto c = design(o, cs.rep);
+    EXPECT_TRUE(c.needs_fit());
     uint64_t index_bytes = cs.atoms <= 256 ? 1 : 2;
-    EXPECT_EQ(c->item_bytes(), static_cast<uint64_t>(cs.s) * (cs.bits / 8 + index_bytes));
-    EXPECT_EQ(c->fixed_bytes(), static_cast<uint64_t>(cs.rep.numel() * cs.atoms * cs.bits / 8) +
+    EXPECT_EQ(c.item_bytes().value_or(0), static_cast<uint64_t>(cs.s) * (cs.bits / 8 + index_bytes));
+    EXPECT_EQ(c.fixed_bytes(), static_cast<uint64_t>(cs.rep.numel() * cs.atoms * cs.bits / 8) +
                                     (cs.rep.raw_pixels ? 0 : 8));
   }
 }
@@ -506,12 +516,11 @@ TEST(SparseCompressor, RecoversExactlySparseSignals) {
     // Features only: a raw image (x / 255 in [0, 1]) is not a signed sparse combination.
     for (const auto& rep : {feat({64, 2, 2}), feat({16, 4, 4})}) {
       auto o = opts("sparse");
-      o.atoms = 64;
-      o.nonzeros = 4;
-      o.coefficient_bits = bits;
-      o.pretrain_epochs = 3;
-      auto c = make(o, rep);
-      c->fit(random_batch(300, rep, 15));
+      o.set("atoms", 64);
+      o.set("nonzeros", 4);
+      o.set("coefficient_bits", bits);
+      o.set("pretrain_epochs", 3);
+      auto c = fit(o, rep, random_batch(300, rep, 15));
       auto state = c->state();
       auto dict = state.at("dictionary");  // [N, K], the stored values
       auto norm = state.at("normalization");
@@ -539,21 +548,18 @@ TEST(SparseCompressor, ErrorFallsWithMoreNonzerosAndIsDeterministic) {
   double previous = 1e30;
   for (int64_t s : {1, 2, 4, 8, 16}) {
     auto o = opts("sparse");
-    o.atoms = 64;
-    o.nonzeros = s;
-    o.pretrain_epochs = 3;
+    o.set("atoms", 64);
+    o.set("nonzeros", s);
+    o.set("pretrain_epochs", 3);
     o.seed = 9;
-    auto c = make(o, rep);
-    c->fit(train);
+    auto c = fit(o, rep, train);
     double e = mse(x, round_trip(*c, x));
     EXPECT_LT(e, previous) << "nonzeros " << s;
     previous = e;
     if (s == 4) {
-      auto again = make(o, rep);
-      again->fit(train);
+      auto again = fit(o, rep, train);
       EXPECT_EQ(again->compress(x), c->compress(x));
-      auto loaded = make(o, rep);
-      loaded->load_state(c->state());
+      auto loaded = load(o, rep, c->state());
       EXPECT_EQ(loaded->compress(x), c->compress(x));
     }
   }
@@ -580,38 +586,35 @@ TEST(SparseCompressor, OmpIsVectorisedOverTheBatch) {
 
 TEST(SparseCompressor, BadOptionsNameTheOption) {
   auto o = opts("sparse");
-  o.atoms = 16;
-  o.nonzeros = 17;
+  o.set("atoms", 16);
+  o.set("nonzeros", 17);
   expect_error([&] { make(o, feat({256, 2, 2})); }, "nonzeros must be in [1, atoms = 16]");
-  o.nonzeros = 0;
+  o.set("nonzeros", 0);
   expect_error([&] { make(o, feat({256, 2, 2})); }, "nonzeros must be in [1, atoms = 16]");
-  o.atoms = 1;
-  o.nonzeros = 1;
+  o.set("atoms", 1);
+  o.set("nonzeros", 1);
   expect_error([&] { make(o, feat({256, 2, 2})); }, "atoms must be >= 2");
-  o.atoms = 16;
-  o.coefficient_bits = 8;
+  o.set("atoms", 16);
+  o.set("coefficient_bits", 8);
   expect_error([&] { make(o, feat({256, 2, 2})); }, "coefficient_bits must be 16");
-  o.coefficient_bits = 16;
-  auto c = make(o, feat({256, 2, 2}));
-  expect_error([&] { c->compress(torch::zeros({1, 256, 2, 2})); },
-               "compressor 'sparse' is not fitted");
+  o.set("coefficient_bits", 16);
+  expect_error([&] { make(o, feat({256, 2, 2})); }, "compressor 'sparse' is not fitted");
 }
 
-// ---------------------------------------------------------------- saved state through options.weights
+// ---------------------------------------------------------------- saved state through a file
 
-TEST(CompressorState, LoadsFromASafetensorsFileNamedByWeights) {
+TEST(CompressorState, LoadsFromASafetensorsFile) {
   Representation rep = feat({16, 2, 2});
   auto o = opts("sparse");
-  o.atoms = 16;
-  o.nonzeros = 3;
-  o.pretrain_epochs = 2;
-  auto c = make(o, rep);
-  c->fit(random_batch(100, rep, 20));
+  o.set("atoms", 16);
+  o.set("nonzeros", 3);
+  o.set("pretrain_epochs", 2);
+  auto c = fit(o, rep, random_batch(100, rep, 20));
   auto path = std::filesystem::temp_directory_path() / "nnc_test_sparse_state.safetensors";
   auto state = c->state();
   models::save_safetensors(models::TensorMap(state.begin(), state.end()), path.string());
-  o.weights = path.string();
-  auto loaded = make(o, rep);
+  auto tensors = models::load_safetensors(path.string());
+  auto loaded = load(o, rep, StateMap(tensors.begin(), tensors.end()));
   auto x = random_batch(10, rep, 21);
   EXPECT_EQ(loaded->compress(x), c->compress(x));
   std::filesystem::remove(path);
@@ -619,23 +622,22 @@ TEST(CompressorState, LoadsFromASafetensorsFileNamedByWeights) {
 
 TEST(CompressorDescribe, NamesSettingsAndBytes) {
   auto o = opts("quantization");
-  o.n_states = 16;
+  o.set("n_states", 16);
   auto c = make(o, feat({256, 2, 2}));
   auto d = c->describe();
   EXPECT_NE(d.find("n_states=16"), std::string::npos) << d;
   EXPECT_NE(d.find("520 B"), std::string::npos) << d;  // 8 + 1024 * 4 / 8
   o.name = "sparse";
-  EXPECT_NE(make(o, feat({256, 2, 2}))->describe().find("fixed 131,080 B"), std::string::npos)
-      << make(o, feat({256, 2, 2}))->describe();  // 1024 x 64 x 2 + 8
+  EXPECT_NE(design(o, feat({256, 2, 2})).describe().find("fixed 131,080 B"), std::string::npos)
+      << design(o, feat({256, 2, 2})).describe();  // 1024 x 64 x 2 + 8
 }
 
 // Timing check on CIFAR-sized batches (run with --gtest_also_run_disabled_tests).
 TEST(CompressorSpeed, DISABLED_ThousandsOfSamples) {
   Representation rep = raw({3, 32, 32});
   auto x = smooth(5000, rep, 30);
-  auto run = [&](CompressorOptions o, bool fit) {
-    auto c = make(o, rep);
-    if (fit) c->fit(smooth(2000, rep, 31));
+  auto run = [&](CompressorSpec o, bool fit) {
+    auto c = fit ? design(o, rep).fit(smooth(2000, rep, 31)) : make(o, rep);
     auto t0 = std::chrono::steady_clock::now();
     auto items = c->compress(x);
     auto t1 = std::chrono::steady_clock::now();
@@ -648,17 +650,17 @@ TEST(CompressorSpeed, DISABLED_ThousandsOfSamples) {
   auto t = opts("thinning");
   run(t, false);
   auto q = opts("quantization");
-  q.n_states = 32;
+  q.set("n_states", 32);
   run(q, false);
-  q.strategy = "transfer";
+  q.set("strategy", "transfer");
   run(q, true);
   auto f = opts("fcae");
-  f.pretrain_epochs = 1;
+  f.set("pretrain_epochs", 1);
   run(f, true);
   auto cv = opts("convae");
-  cv.pretrain_epochs = 1;
+  cv.set("pretrain_epochs", 1);
   run(cv, true);
   auto s = opts("sparse");
-  s.pretrain_epochs = 2;
+  s.set("pretrain_epochs", 2);
   run(s, true);
 }

@@ -38,27 +38,27 @@ struct Threads : ::testing::Environment {
 // ---------------------------------------------------------------- resize
 
 TEST(Resize, ItemBytesFollowTheFormula) {
-  auto bytes = [](CompressorOptions o, const Representation& rep) {
-    return make_compressor(o, rep)->item_bytes();
+  auto bytes = [](CompressorSpec o, const Representation& rep) {
+    return make_compressor(o, rep)->item_bytes().value_or(0);
   };
   auto o = opts("resize");
   EXPECT_EQ(bytes(o, raw({1, 28, 28})), 196u);  // 14x14 uint8
-  o.resize_bits = 4;
+  o.set("resize_bits", 4);
   EXPECT_EQ(bytes(o, raw({1, 28, 28})), 98u);
-  o.resize_bits = 3;
+  o.set("resize_bits", 3);
   EXPECT_EQ(bytes(o, raw({1, 28, 28})), 74u);  // ceil(196 * 3 / 8)
-  o.resize_bits = 8;
-  o.resize_factor = 4;
+  o.set("resize_bits", 8);
+  o.set("resize_factor", 4);
   EXPECT_EQ(bytes(o, raw({3, 32, 32})), 192u);  // "Smaller Is Better": 8x8 CIFAR, 192 B
-  o.resize_factor = 1.5;
+  o.set("resize_factor", 1.5);
   EXPECT_EQ(bytes(o, raw({1, 28, 28})), 18u * 18u);  // floor(28 / 1.5) = 18
-  o.resize_to = 7;                                     // resize_to wins over the factor
+  o.set("resize_to", 7);                                     // resize_to wins over the factor
   EXPECT_EQ(bytes(o, raw({1, 28, 28})), 49u);
   o = opts("resize");
   EXPECT_EQ(bytes(o, feat({256, 2, 2})), 8u + 256u);  // 1x1: range + 256 codes
-  o.resize_bits = 16;
+  o.set("resize_bits", 16);
   EXPECT_EQ(bytes(o, feat({256, 2, 2})), 512u);  // float16
-  o.resize_bits = 2;
+  o.set("resize_bits", 2);
   EXPECT_EQ(bytes(o, feat({64, 8, 8})), 8u + 64u * 16u * 2u / 8u);
   EXPECT_EQ(make_compressor(o, feat({64, 8, 8}))->fixed_bytes(), 0u);
 }
@@ -71,14 +71,14 @@ TEST(Resize, ExactOnConstantImages) {
   // float rounding (one ulp of 255 is 1.5e-5).
   for (double f : {1.0, 2.0, 3.0, 28.0}) {
     auto o = opts("resize");
-    o.resize_factor = f;
+    o.set("resize_factor", f);
     auto y = round_trip(*make_compressor(o, rep), x);
     if (f <= 2.0) EXPECT_TRUE(torch::equal(y, x)) << "factor " << f;
     EXPECT_LE((y - x).abs().max().item<float>(), 1e-4) << "factor " << f;
   }
   auto o = opts("resize");
-  o.resize_to = 5;
-  o.resize_bits = 4;  // 16 levels, multiples of 17: still exact
+  o.set("resize_to", 5);
+  o.set("resize_bits", 4);  // 16 levels, multiples of 17: still exact
   auto y = round_trip(*make_compressor(o, rep), x);
   EXPECT_LE((y - x).abs().max().item<float>(), 1e-4);
   // RGB and constant feature maps (per-sample range collapses to one value).
@@ -96,10 +96,10 @@ TEST(Resize, BoundedOnSmoothImages) {
   EXPECT_GE(y2.min().item<float>(), 0.f);
   EXPECT_LE(y2.max().item<float>(), 255.f);
   double p2 = psnr(y2, x);
-  o.resize_factor = 4;
+  o.set("resize_factor", 4);
   double p4 = psnr(round_trip(*make_compressor(o, rep), x), x);
-  o.resize_factor = 2;
-  o.resize_bits = 3;
+  o.set("resize_factor", 2);
+  o.set("resize_bits", 3);
   double p2q = psnr(round_trip(*make_compressor(o, rep), x), x);
   EXPECT_GT(p2, 33.0);   // a 4x4 field over 28x28 is smooth at 14x14
   EXPECT_GT(p4, 26.0);
@@ -108,7 +108,7 @@ TEST(Resize, BoundedOnSmoothImages) {
   EXPECT_GT(p2q, 20.0);
   // Factor 1 with 8 bits is the identity.
   o = opts("resize");
-  o.resize_factor = 1;
+  o.set("resize_factor", 1);
   EXPECT_TRUE(torch::equal(round_trip(*make_compressor(o, rep), x), x));
 }
 
@@ -118,10 +118,10 @@ TEST(Resize, FeatureMapsAreStoredAsRangeCodesOrFloat16) {
   auto x = smooth(8, rep, 5);
   auto mean = x.mean({2, 3}, true).expand_as(x);
   auto o = opts("resize");
-  o.resize_bits = 16;
+  o.set("resize_bits", 16);
   auto y16 = round_trip(*make_compressor(o, rep), x);
   EXPECT_LT((y16 - mean).abs().max().item<float>(), 2e-3);
-  o.resize_bits = 8;
+  o.set("resize_bits", 8);
   auto y8 = round_trip(*make_compressor(o, rep), x);
   // Error bound of the codes: half a level of the per-sample range.
   auto range = (x.mean({2, 3}).amax(1) - x.mean({2, 3}).amin(1)).view({8, 1, 1, 1});
@@ -135,21 +135,21 @@ TEST(Resize, BadParametersAreClearErrors) {
     set(o);
     return o;
   };
-  expect_error([&] { make_compressor(with([](auto& o) { o.resize_factor = 0.5; }), rep); },
+  expect_error([&] { make_compressor(with([](auto& o) { o.set("resize_factor", 0.5); }), rep); },
                "resize_factor must be >= 1");
-  expect_error([&] { make_compressor(with([](auto& o) { o.resize_factor = 29; }), rep); },
+  expect_error([&] { make_compressor(with([](auto& o) { o.set("resize_factor", 29); }), rep); },
                "resize_factor 29 leaves 0x0 pixels");
-  expect_error([&] { make_compressor(with([](auto& o) { o.resize_to = 40; }), rep); },
+  expect_error([&] { make_compressor(with([](auto& o) { o.set("resize_to", 40); }), rep); },
                "resize_to must be in [1, 28]");
-  expect_error([&] { make_compressor(with([](auto& o) { o.resize_to = -1; }), rep); },
+  expect_error([&] { make_compressor(with([](auto& o) { o.set("resize_to", -1); }), rep); },
                "resize_to must be >= 1");
-  expect_error([&] { make_compressor(with([](auto& o) { o.resize_bits = 0; }), rep); },
+  expect_error([&] { make_compressor(with([](auto& o) { o.set("resize_bits", 0); }), rep); },
                "resize_bits must be in 1..8 for raw pixels, got 0");
-  expect_error([&] { make_compressor(with([](auto& o) { o.resize_bits = 16; }), rep); },
+  expect_error([&] { make_compressor(with([](auto& o) { o.set("resize_bits", 16); }), rep); },
                "resize_bits must be in 1..8 for raw pixels, got 16");
-  expect_error([&] { make_compressor(with([](auto& o) { o.resize_bits = 12; }), feat({8, 4, 4})); },
+  expect_error([&] { make_compressor(with([](auto& o) { o.set("resize_bits", 12); }), feat({8, 4, 4})); },
                "or 16 (float16) for features, got 12");
-  expect_error([&] { make_compressor(with([](auto& o) { o.resize_factor = 3; }), feat({256, 2, 2})); },
+  expect_error([&] { make_compressor(with([](auto& o) { o.set("resize_factor", 3); }), feat({256, 2, 2})); },
                "leaves 0x0 pixels of the 2x2 samples");
   expect_error([&] { make_compressor(opts("resize"), feat({512})); }, "needs samples [C,H,W]");
 }
@@ -161,11 +161,11 @@ TEST(Jpeg, GrayRoundTripIsAJpegStreamWithHighPsnrAtQuality90) {
   for (std::string tables : {"shared", "per_item"}) {
     SCOPED_TRACE(tables);
     auto o = opts("jpeg");
-    o.jpeg_quality = 90;
-    o.jpeg_tables = tables;
+    o.set("jpeg_quality", 90);
+    o.set("jpeg_tables", tables);
     auto c = make_compressor(o, rep);
     const auto& header = dynamic_cast<const JpegCompressor&>(*c).shared_header();
-    EXPECT_EQ(c->item_bytes(), 0u);  // variable size
+    EXPECT_FALSE(c->item_bytes().has_value());  // variable size
     // The markers and tables of a 28x28 grayscale baseline JPEG (SOI, APP0, DQT, SOF0, 2 DHT, SOS).
     EXPECT_GT(header.size(), 250u);
     EXPECT_LT(header.size(), 400u);
@@ -221,7 +221,7 @@ TEST(Jpeg, SharedTablesMakeItemsSmallerByExactlyTheHeaderAndEoi) {
   auto x = smooth(20, rep, 13);
   auto o = opts("jpeg");
   auto shared = make_compressor(o, rep);
-  o.jpeg_tables = "per_item";
+  o.set("jpeg_tables", "per_item");
   auto files = make_compressor(o, rep);
   const uint64_t head = shared->fixed_bytes();
   auto a = shared->compress(x), b = files->compress(x);
@@ -230,7 +230,7 @@ TEST(Jpeg, SharedTablesMakeItemsSmallerByExactlyTheHeaderAndEoi) {
   // Items of one mode are refused by the other.
   expect_error([&] { shared->decompress(ptrs(b)); }, "is not JPEG scan data");
   expect_error([&] { files->decompress(ptrs(a)); }, "is not a JPEG stream");
-  o.jpeg_tables = "both";
+  o.set("jpeg_tables", "both");
   expect_error([&] { make_compressor(o, rep); }, "jpeg_tables must be shared or per_item, got 'both'");
 }
 
@@ -241,7 +241,7 @@ TEST(Jpeg, RgbRoundTripAndQualityTradesBytesForError) {
   uint64_t last_bytes = 0;
   for (int q : {10, 50, 90}) {
     auto o = opts("jpeg");
-    o.jpeg_quality = q;
+    o.set("jpeg_quality", q);
     auto c = make_compressor(o, rep);
     auto items = c->compress(x);
     uint64_t bytes = 0;
@@ -271,7 +271,7 @@ TEST(Jpeg, DeterministicAndBatchIndependent) {
 TEST(Jpeg, BadParametersAreClearErrors) {
   auto with_q = [](int64_t q) {
     auto o = opts("jpeg");
-    o.jpeg_quality = q;
+    o.set("jpeg_quality", q);
     return o;
   };
   expect_error([&] { make_compressor(with_q(0), raw({1, 28, 28})); },
@@ -283,7 +283,7 @@ TEST(Jpeg, BadParametersAreClearErrors) {
   expect_error([&] { make_compressor(opts("jpeg"), raw({2, 28, 28})); },
                "needs images [1,H,W] (grayscale) or [3,H,W] (RGB)");
   auto per_item = opts("jpeg");
-  per_item.jpeg_tables = "per_item";
+  per_item.set("jpeg_tables", "per_item");
   auto c = make_compressor(per_item, raw({1, 28, 28}));
   Packed junk(100, 7);
   expect_error([&] { c->decompress({&junk}); }, "is not a JPEG stream");
@@ -298,12 +298,11 @@ TEST(Jpeg, BadParametersAreClearErrors) {
   Packed marker = {0x12, 0xFF, 0xD9, 0x00};
   expect_error([&] { shared->decompress({&marker}); }, "is not JPEG scan data");
   // Variable-size items need a byte budget; the notebook arithmetic has no formula.
-  auto o = opts("jpeg");
-  expect_error([&] { plan_for_slots(10, *c, 0); }, "variable-size items");
-  auto plan = plan_for_bytes(100000, *c, o, raw({1, 28, 28}), "real", 0);
+  expect_error([&] { plan_for_slots(10, design(per_item, raw({1, 28, 28})), 0); }, "variable-size items");
+  auto plan = plan_for_bytes(100000, design(per_item, raw({1, 28, 28})), "real", 0);
   EXPECT_TRUE(plan.byte_mode());
   EXPECT_EQ(plan.fixed_bytes, 0u);  // per_item: nothing stored once
-  auto shared_plan = plan_for_bytes(100000, *shared, opts("jpeg"), raw({1, 28, 28}), "real", 0);
+  auto shared_plan = plan_for_bytes(100000, design(opts("jpeg"), raw({1, 28, 28})), "real", 0);
   EXPECT_EQ(shared_plan.fixed_bytes, shared->fixed_bytes());
 }
 
@@ -338,32 +337,61 @@ TEST(Jpeg, ByteMemoryWithRealJpegSizesNeverExceedsTheBudget) {
   EXPECT_EQ(c->decompress(stored).size(0), m.size());
 }
 
+// ---------------------------------------------------------------- half
+
+TEST(Half, TwoBytesPerValueRawPixelsExactFeaturesToFloat16) {
+  for (auto rep : {raw({1, 28, 28}), raw({3, 32, 32}), feat({256, 2, 2})}) {
+    auto c = make_compressor(opts("half"), rep);
+    EXPECT_EQ(c->item_bytes().value_or(0), 2u * static_cast<uint64_t>(rep.numel())) << rep.describe();
+    EXPECT_EQ(c->fixed_bytes(), 0u);
+    EXPECT_FALSE(c->needs_fit());
+    auto x = random_batch(5, rep, 3);
+    auto y = round_trip(*c, x);
+    if (rep.raw_pixels) {
+      EXPECT_TRUE(torch::equal(y, x)) << rep.describe();  // integers 0..255 are exact in float16
+    } else {
+      EXPECT_TRUE(torch::equal(y, x.to(torch::kFloat16).to(torch::kFloat32)));
+      EXPECT_LE(((y - x).abs() / x.abs().clamp_min(1e-3)).max().item<double>(), 1.0 / 2048);
+    }
+  }
+  // Beyond float16's range: clamped to +-65504, not inf.
+  auto c = make_compressor(opts("half"), feat({4}));
+  auto y = round_trip(*c, torch::tensor({{1e6f, -1e6f, 0.5f, 65504.f}}));
+  EXPECT_TRUE(torch::equal(y, torch::tensor({{65504.f, -65504.f, 0.5f, 65504.f}})));
+  // Through the registry like any other: listed, no options of its own, checks from the base.
+  EXPECT_TRUE(compressor_registry().contains("half"));
+  EXPECT_TRUE(compressor_registry().option_specs("half").empty());
+  expect_error([&] { c->compress(torch::zeros({1, 5})); }, "expected a batch [N,4]");
+  Packed short_item(7);
+  expect_error([&] { c->decompress({&short_item}); }, "has 7 bytes, expected 8");
+}
+
 // ---------------------------------------------------------------- pq
 
 namespace {
-CompressorOptions pq_opts(int64_t m, int64_t bits, uint64_t seed = 0) {
+CompressorSpec pq_opts(int64_t m, int64_t bits, uint64_t seed = 0) {
   auto o = opts("pq");
-  o.pq_subvectors = m;
-  o.pq_bits = bits;
+  o.set("pq_subvectors", m);
+  o.set("pq_bits", bits);
   o.seed = seed;
   return o;
 }
 }  // namespace
 
 TEST(Pq, ByteCountsFollowTheFormula) {
-  auto c = make_compressor(pq_opts(32, 8), feat({256, 2, 2}));
-  EXPECT_EQ(c->item_bytes(), 4u * 32u);                 // P=4 positions x 32 codes x 1 B
-  EXPECT_EQ(c->fixed_bytes(), 32u * 256u * 8u * 4u);    // M x K x d x float32 = 256 KiB
-  EXPECT_EQ(c->fixed_bytes(), 256u * 1024u);
-  c = make_compressor(pq_opts(32, 4), feat({256, 2, 2}));
-  EXPECT_EQ(c->item_bytes(), 64u);
-  EXPECT_EQ(c->fixed_bytes(), 16u * 256u * 4u);
-  c = make_compressor(pq_opts(16, 3), feat({64, 8, 8}));
-  EXPECT_EQ(c->item_bytes(), (64u * 16u * 3u + 7) / 8);  // 384
-  EXPECT_EQ(c->fixed_bytes(), 16u * 8u * 4u * 4u);       // 2,048
-  c = make_compressor(pq_opts(4, 12), feat({512}));      // [F]: one position
-  EXPECT_EQ(c->item_bytes(), 6u);
-  EXPECT_EQ(c->fixed_bytes(), 4096u * 512u * 4u);
+  auto c = design(pq_opts(32, 8), feat({256, 2, 2}));
+  EXPECT_EQ(c.item_bytes().value_or(0), 4u * 32u);                 // P=4 positions x 32 codes x 1 B
+  EXPECT_EQ(c.fixed_bytes(), 32u * 256u * 8u * 4u);    // M x K x d x float32 = 256 KiB
+  EXPECT_EQ(c.fixed_bytes(), 256u * 1024u);
+  c = design(pq_opts(32, 4), feat({256, 2, 2}));
+  EXPECT_EQ(c.item_bytes().value_or(0), 64u);
+  EXPECT_EQ(c.fixed_bytes(), 16u * 256u * 4u);
+  c = design(pq_opts(16, 3), feat({64, 8, 8}));
+  EXPECT_EQ(c.item_bytes().value_or(0), (64u * 16u * 3u + 7) / 8);  // 384
+  EXPECT_EQ(c.fixed_bytes(), 16u * 8u * 4u * 4u);       // 2,048
+  c = design(pq_opts(4, 12), feat({512}));      // [F]: one position
+  EXPECT_EQ(c.item_bytes().value_or(0), 6u);
+  EXPECT_EQ(c.fixed_bytes(), 4096u * 512u * 4u);
 }
 
 TEST(Pq, ErrorDecreasesWithBits) {
@@ -372,8 +400,7 @@ TEST(Pq, ErrorDecreasesWithBits) {
   auto x = smooth(100, rep, 2);
   double last = 1e30;
   for (int64_t bits : {1, 2, 3, 4, 6}) {
-    auto c = make_compressor(pq_opts(4, bits), rep);
-    c->fit(ref);
+    auto c = design(pq_opts(4, bits), rep).fit(ref);
     auto y = round_trip(*c, x);
     double e = mse(y, x);
     EXPECT_LT(e, last) << bits << " bits";
@@ -387,8 +414,7 @@ TEST(Pq, CodesAreDeterministicForASeed) {
   auto ref = smooth(300, rep, 4);
   auto x = smooth(20, rep, 5);
   auto fit = [&](uint64_t seed) {
-    auto c = make_compressor(pq_opts(8, 5, seed), rep);
-    c->fit(ref);
+    auto c = design(pq_opts(8, 5, seed), rep).fit(ref);
     return c;
   };
   auto a = fit(7), b = fit(7), d = fit(8);
@@ -399,12 +425,11 @@ TEST(Pq, CodesAreDeterministicForASeed) {
   EXPECT_EQ(a->compress(x), b->compress(x));
   EXPECT_FALSE(torch::equal(pa.codebooks(), pd.codebooks()));
   // Saved state reproduces the codebooks and the decoding.
-  auto e = make_compressor(pq_opts(8, 5), rep);
-  e->load_state(a->state());
+  auto e = design(pq_opts(8, 5), rep).load(a->state());
   auto items = a->compress(x);
   EXPECT_EQ(e->compress(x), items);
   EXPECT_TRUE(torch::equal(e->decompress(ptrs(items)), a->decompress(ptrs(items))));
-  expect_error([&] { make_compressor(pq_opts(4, 5), rep)->load_state(a->state()); },
+  expect_error([&] { design(pq_opts(4, 5), rep).load(a->state()); },
                "saved tensor 'codebooks' has shape [8,32,4], expected [4,32,8]");
 }
 
@@ -413,14 +438,12 @@ TEST(Pq, ExactWhenTheReferenceHasAtMostKDistinctSubVectors) {
   // 3 distinct samples -> at most 12 distinct sub-vectors per sub-space <= K = 16.
   auto base = torch::randn({3, 8, 2, 2});
   auto ref = base.repeat({20, 1, 1, 1});
-  auto c = make_compressor(pq_opts(2, 4), rep);
-  c->fit(ref);
+  auto c = design(pq_opts(2, 4), rep).fit(ref);
   EXPECT_TRUE(torch::allclose(round_trip(*c, base), base, 0, 1e-6));
   // Raw pixels work too (a learned quantiser), clamped to [0, 255].
   auto img = raw({3, 8, 8});
-  auto pc = make_compressor(pq_opts(1, 6), img);
   auto pix = smooth(50, img, 3);
-  pc->fit(pix);
+  auto pc = design(pq_opts(1, 6), img).fit(pix);
   auto y = round_trip(*pc, pix);
   EXPECT_GE(y.min().item<float>(), 0.f);
   EXPECT_LE(y.max().item<float>(), 255.f);
@@ -435,23 +458,22 @@ TEST(Pq, BadParametersAreClearErrors) {
   expect_error([&] { make_compressor(pq_opts(5, 8), rep); },
                "pq_subvectors must divide the 256 channels");
   expect_error([&] { make_compressor(pq_opts(0, 8), rep); }, "got 0");
-  auto c = make_compressor(pq_opts(32, 8), rep);
-  EXPECT_TRUE(c->needs_fit());
-  expect_error([&] { c->compress(torch::zeros({1, 256, 2, 2})); }, "is not fitted");
+  EXPECT_TRUE(design(pq_opts(32, 8), rep).needs_fit());
+  expect_error([&] { make_compressor(pq_opts(32, 8), rep); }, "is not fitted");  // no usable codec unfitted
 }
 
 TEST(Pq, BudgetsBelowTheCodebookCostAreRefused) {
   auto rep = feat({256, 2, 2});
   auto o = pq_opts(32, 8);
-  auto c = make_compressor(o, rep);  // fixed 262,144 B, item 128 B
-  expect_error([&] { plan_for_bytes(200000, *c, o, rep, "real", 0); },
+  auto c = design(o, rep);  // fixed 262,144 B, item 128 B
+  expect_error([&] { plan_for_bytes(200000, c, "real", 0); },
                "smaller than compressor 'pq''s fixed cost");
-  expect_error([&] { plan_for_bytes(262144, *c, o, rep, "real", 0); }, "fixed cost");
-  expect_error([&] { plan_for_bytes(262144 + 127, *c, o, rep, "real", 0); }, "fits no sample");
-  auto plan = plan_for_bytes(262144 + 10 * 128 + 5, *c, o, rep, "real", 0);
+  expect_error([&] { plan_for_bytes(262144, c, "real", 0); }, "fixed cost");
+  expect_error([&] { plan_for_bytes(262144 + 127, c, "real", 0); }, "fits no sample");
+  auto plan = plan_for_bytes(262144 + 10 * 128 + 5, c, "real", 0);
   EXPECT_EQ(plan.slots, 10);
   EXPECT_EQ(plan.fixed_bytes, 262144u);
-  expect_error([&] { plan_for_bytes(1 << 20, *c, o, rep, "notebook", 0); }, "no formula");
+  expect_error([&] { plan_for_bytes(1 << 20, c, "notebook", 0); }, "no formula");
 }
 
 // ---------------------------------------------------------------- byte-mode memory

@@ -65,13 +65,11 @@ class TorchvisionReference : public ::testing::TestWithParam<std::string> {
 TEST_P(TorchvisionReference, CutREncoderMatchesEveryCut) {
   const auto& images = ref_.at("images");
   for (std::string cut : {"1", "2", "2.5", "3", "3.5", "4"}) {
-    replay::EncoderOptions o;
-    o.name = arch_ == "resnet18" ? "cutr" : "cutr34";
-    o.block = std::stod(cut);
-    o.weights = weights_;
-    o.mean = as_vector(ref_.at("mean"));
-    o.std = as_vector(ref_.at("std"));
-    auto encoder = replay::make_encoder(o);
+    OptionValues o{{"encoder", std::string(arch_ == "resnet18" ? "cutr" : "cutr34")},
+                   {"encoding_block", std::stod(cut)},
+                   {"encoder_weights", weights_}};
+    auto encoder = replay::make_encoder(
+        o, replay::EncoderContext{as_vector(ref_.at("mean")), as_vector(ref_.at("std"))});
     const auto& want = ref_.at("features." + cut);
     auto shape = encoder->output(replay::Representation{images.sizes().slice(1).vec(), true}).shape;
     EXPECT_EQ(shape, want.sizes().slice(1).vec()) << "cut " << cut;

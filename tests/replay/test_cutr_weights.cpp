@@ -25,20 +25,15 @@ std::string saved_resnet(int64_t depth, int64_t channels, const std::string& nam
   return path;
 }
 
-replay::EncoderOptions cutr(const std::string& name, const std::string& weights) {
-  replay::EncoderOptions o;
-  o.name = name;
-  o.block = 3;
-  o.weights = weights;
-  o.mean = {0.5f, 0.5f, 0.5f};
-  o.std = {0.25f, 0.25f, 0.25f};
-  return o;
+/// A CutR encoder's options (as a config gives them), cut after block 3.
+OptionValues cutr(const std::string& name, const std::string& weights) {
+  return {{"encoder", name}, {"encoding_block", 3.0}, {"encoder_weights", weights}};
 }
 
 /// The message of the error make_encoder throws, or "" when it accepts the weights.
-std::string encoder_error(const replay::EncoderOptions& o) {
+std::string encoder_error(const OptionValues& o) {
   try {
-    replay::make_encoder(o);
+    replay::make_encoder(o, replay::EncoderContext{{0.5f, 0.5f, 0.5f}, {0.25f, 0.25f, 0.25f}});
   } catch (const Error& e) {
     return e.what();
   }

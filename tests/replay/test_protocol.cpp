@@ -13,11 +13,13 @@
 #include "data/fixtures.h"
 #include "data/loader.h"
 #include "replay/budget.h"
+#include "compressor_fixtures.h"
 #include "replay/checkpoint_log.h"
 #include "replay/protocol.h"
 
 using namespace nnc;
 using namespace nnc::replay;
+using namespace nnc::replay::testing;
 
 namespace {
 // A tiny CIFAR-10-format set whose classes differ in brightness: learnable in seconds.
@@ -48,14 +50,13 @@ std::pair<data::Dataset, data::Dataset> tiny_cifar() {
 TEST(ReplayProtocol, EndToEndOnTinyCifarFormatSet) {
   Progress::set_quiet(true);
   auto [train, test] = tiny_cifar();
-  EncoderOptions eo;
-  auto encoder = make_encoder(eo);
+  auto encoder = make_encoder({{"encoder", std::string("none")}}, EncoderContext{});
   Representation rep = encoder->output({train.sample_shape(), true});
-  CompressorOptions co;
+  CompressorSpec co;
   co.name = "quantization";
-  co.n_states = 4;
+  co.set("n_states", 4);
+  auto plan = plan_for_bytes(100 * 1024, design(co, rep), "real", train.size());
   auto compressor = make_compressor(co, rep);
-  auto plan = plan_for_bytes(100 * 1024, *compressor, co, rep, "real", train.size());
   auto memory = ReplayMemory::with_slots(plan.slots, 0);
   ReplayOptions ro;
   ro.backbone_width = 0.125;
@@ -65,7 +66,7 @@ TEST(ReplayProtocol, EndToEndOnTinyCifarFormatSet) {
   ASSERT_EQ(r.tasks.size(), 1u);  // stream: one training at the end
   // GDumb's rule caps each class at slots // classes: 131 slots hold 13 x 10.
   EXPECT_EQ(memory.size(), plan.slots / 10 * 10);
-  EXPECT_LE(static_cast<uint64_t>(memory.size()) * plan.item_bytes + plan.fixed_bytes, 100u * 1024);
+  EXPECT_LE(static_cast<uint64_t>(memory.size()) * *plan.item_bytes + plan.fixed_bytes, 100u * 1024);
   EXPECT_EQ(r.tasks[0].test_samples, 200);
   // Brightness classes are easy: well above the 10% chance level.
   EXPECT_GT(r.final_accuracy, 0.3);
@@ -90,8 +91,8 @@ bool ends_with(const std::string& s, const std::string& tail) {
 TEST(ReplayProtocol, PerTaskTrainsAFreshBackboneAfterEveryTask) {
   Progress::set_quiet(true);
   auto [train, test] = tiny_cifar();
-  auto encoder = make_encoder(EncoderOptions());
-  CompressorOptions co;
+  auto encoder = make_encoder({{"encoder", std::string("none")}}, EncoderContext{});
+  CompressorSpec co;
   auto compressor = make_compressor(co, {train.sample_shape(), true});
   auto memory = ReplayMemory::with_slots(50, 0);
   ReplayOptions ro;
@@ -177,8 +178,8 @@ TEST(ReplayMetrics, AverageAccuracyIsTheMeanOverTasks) {
 TEST(ReplayProtocol, StreamWithLastBatchOfOne) {
   Progress::set_quiet(true);
   auto [train, test] = tiny_cifar();
-  auto encoder = make_encoder(EncoderOptions());
-  CompressorOptions co;
+  auto encoder = make_encoder({{"encoder", std::string("none")}}, EncoderContext{});
+  CompressorSpec co;
   auto compressor = make_compressor(co, {train.sample_shape(), true});
   auto memory = ReplayMemory::with_slots(33, 0);  // 33 = 2 batches of 16 + 1
   ReplayOptions ro;

@@ -190,6 +190,27 @@ TEST(ReplayPoints, SettingsOfTheNewerCompressorsAreNotAveragedAsSeeds) {
   EXPECT_NE(points[2].parameter, points[3].parameter);
 }
 
+TEST(ReplayPoints, ACompressorsOwnTagsNameAndGroupItsPoints) {
+  // A compressor the report has never heard of: its run records its line, display name and
+  // parameter (from its own options), and the report shows and groups by them.
+  auto tagged = [](std::string id, std::string parameter, int seed, double accuracy) {
+    auto r = replay_run({.id = id, .compressor = "half", .accuracy = accuracy, .seed = seed});
+    r.tags["compressor_line"] = "half";
+    r.tags["compressor_display"] = "Half Precision";
+    r.tags["compressor_parameter"] = parameter;
+    return r;
+  };
+  auto points = replay_points({tagged("a", "fp16", 0, 0.6), tagged("b", "fp16", 1, 0.8),
+                               tagged("c", "bf16", 0, 0.5)});
+  ASSERT_EQ(points.size(), 2u);
+  EXPECT_EQ(points[0].compressor, "half");
+  EXPECT_EQ(points[0].compressor_name, "Half Precision");
+  EXPECT_EQ(points[0].method(), "Half Precision fp16");
+  EXPECT_EQ(points[0].run_ids.size(), 2u);  // seeds averaged
+  EXPECT_NEAR(points[0].accuracy, 0.7, 1e-12);
+  EXPECT_EQ(points[1].parameter, "bf16");  // another setting: its own point
+}
+
 TEST(Series, SortByXMovesEveryColumnAndKeepsTiesInOrder) {
   Series s("s");
   s.point(3, 0.3, "c", "hc").point(1, 0.1, "a", "ha").point(2, 0.2, "b1", "hb1").point(2, 0.25, "b2", "hb2");

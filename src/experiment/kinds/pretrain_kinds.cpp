@@ -4,7 +4,6 @@
 #include <torch/torch.h>
 
 #include <filesystem>
-#include <set>
 
 #include "core/error.h"
 #include "core/file_io.h"
@@ -53,19 +52,14 @@ void run_pretrain_compressor(RunContext& ctx) {
   prepare_runtime(c);
   auto [fit_set, unused] = load_data(c);
   NNC_CHECK(fit_set.is_image(), "pretrain-compressor needs an image dataset; '{}' has none", fit_set.name);
-  auto encoder = replay::make_encoder(encoder_options_from(c, fit_set));
+  auto encoder = encoder_from(c, fit_set);
   auto rep = encoder->output(replay::Representation{fit_set.sample_shape(), true});
-  auto copts = compressor_options_from(c);
-  auto compressor = replay::make_compressor(copts, rep);
-  std::vector<torch::Tensor> parts;
-  for (int64_t i = 0; i < fit_set.size(); i += 512)
-    parts.push_back(encoder->encode(fit_set.inputs.slice(0, i, std::min(fit_set.size(), i + 512))));
-  compressor->fit(torch::cat(parts));
+  auto compressor = compressor_design(c, rep).fit(replay::encode_in_chunks(*encoder, fit_set.inputs));
   fmt::print(stderr, "[pretrain-compressor] {}\n", compressor->describe());
   ctx.record.metrics["fixed_bytes"] = static_cast<double>(compressor->fixed_bytes());
-  ctx.record.metrics["item_bytes"] = static_cast<double>(compressor->item_bytes());
+  ctx.record.metrics["item_bytes"] = static_cast<double>(compressor->item_bytes().value_or(0));  // 0: variable
   auto path = ctx.artifact("weights", "compressor.safetensors");
-  models::save_safetensors(compressor->state(), path, {{"compressor", copts.name}, {"dataset", fit_set.name}});
+  models::save_safetensors(compressor->state(), path, {{"compressor", compressor->name()}, {"dataset", fit_set.name}});
   copy_to(path, c.get_string("save_to"));
 }
 
@@ -93,14 +87,9 @@ ExperimentKind pretrain_compressor_kind() {
   k.name = "pretrain-compressor";
   k.help = "Fit a replay compressor (range, dictionary, autoencoder) on a dataset and save it";
   k.options = data_options("mnist-digits");
-  for (auto& s : replay_options()) {
-    static const std::set<std::string> keep = {
-        "encoder", "encoding_block", "encoder_weights", "compressor", "compression_factor",
-        "strategy", "n_states", "latent_channels", "n_blocks", "bottleneck_neurons", "atoms",
-        "nonzeros", "coefficient_bits", "pretrain_epochs", "resize_factor", "resize_to",
-        "resize_bits", "jpeg_quality", "jpeg_tables", "pq_subvectors", "pq_bits", "compressor_weights"};
-    if (keep.count(s.key)) k.options.push_back(s);
-  }
+  // What builds the encoder and the compressor (every compressor's own options, from the registry).
+  for (auto& specs : {encoder_option_specs(), compressor_option_specs()})
+    k.options.insert(k.options.end(), specs.begin(), specs.end());
   k.options.push_back(save_to_option());
   k.run = run_pretrain_compressor;
   return k;

@@ -3,6 +3,7 @@
 // `python3 src/main.py` replaced by `nncompress replay`.
 #include <torch/torch.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "core/bytes.h"
@@ -17,83 +18,56 @@
 namespace nnc::experiment {
 namespace {
 
-/// The original's argparse order (general, encoder, compressor, backbone, sampler).
-const char* kNamespaceOrder[] = {
-    "data_dir", "log_dir", "exp_name", "dataset", "num_classes_per_task", "num_tasks", "seed",
-    "memory_size", "num_passes", "encoder", "encoding_block", "compressor", "compression_factor",
-    "strategy", "n_states", "latent_channels", "n_blocks", "bottleneck_neurons",
-    // nncompress's own compressors (after the original's compressor options)
-    "atoms", "nonzeros", "coefficient_bits", "resize_factor", "resize_to", "resize_bits",
-    "jpeg_quality", "jpeg_tables", "pq_subvectors", "pq_bits", "backbone", "backbone_block", "sampler"};
+/// The original's argparse order (general, encoder, compressor, backbone, sampler); the
+/// selected compressor's own options that the original lacks follow its compressor options.
+const char* kOriginalGeneral[] = {"data_dir", "log_dir", "exp_name", "dataset", "num_classes_per_task",
+                                  "num_tasks", "seed", "memory_size", "num_passes", "encoder",
+                                  "encoding_block", "compressor", "compression_factor", "strategy",
+                                  "n_states", "latent_channels", "n_blocks", "bottleneck_neurons"};
+const char* kOriginalBackbone[] = {"backbone", "backbone_block", "sampler"};
 
-/// Capacity: bytes (real packed sizes, or the notebooks' arithmetic) or slots. Checked before
-/// the compressor is fitted (fixed and item sizes do not depend on the fit), so an impossible
-/// budget fails at once.
-replay::BudgetPlan budget_plan(const RunConfig& c, const ReplaySetup& setup) {
-  NNC_CHECK(c.get_int("memory_size") >= 0,
-            "option 'memory_size': expected a number of slots >= 1 (or 0 to give the budget with "
-            "--memory-bytes), got {}", c.get_int("memory_size"));
-  if (c.get_int("memory_size") > 0) {
-    NNC_CHECK(c.get_string("memory_bytes").empty(),
-              "give either --memory-size (slots) or --memory-bytes, not both");
-    return replay::plan_for_slots(c.get_int("memory_size"), *setup.compressor, setup.stream_size);
-  }
-  NNC_CHECK(!c.get_string("memory_bytes").empty(),
-            "no memory budget: pass --memory-bytes (e.g. 10MiB) or --memory-size (slots)");
-  return replay::plan_for_bytes(parse_bytes(c.get_string("memory_bytes"), "memory_bytes"),
-                                *setup.compressor, setup.compressor_options, setup.representation,
-                                c.get_string("accounting"), setup.stream_size);
+/// checkpoint.log's Namespace(...): the original's keys, with the memory in slots and the
+/// passes under the original's names.
+std::vector<std::pair<std::string, OptionValue>> log_namespace(const RunConfig& c,
+                                                               const replay::MemoryBudget& budget) {
+  std::vector<std::pair<std::string, OptionValue>> ns;
+  auto add = [&](const std::string& key) {
+    if (key == "memory_size") ns.emplace_back(key, OptionValue(budget.slots));
+    else if (key == "num_passes") ns.emplace_back(key, c.values().at("epochs"));
+    else ns.emplace_back(key, c.values().at(key));
+  };
+  for (auto* key : kOriginalGeneral) add(key);
+  const auto& registry = replay::compressor_registry();
+  for (auto& spec : registry.option_specs(registry.selected(c.values())))
+    if (std::find_if(ns.begin(), ns.end(), [&](auto& kv) { return kv.first == spec.key; }) == ns.end())
+      add(spec.key);
+  for (auto* key : kOriginalBackbone) add(key);
+  return ns;
 }
 
-/// `replay --plan-only`: the budget plan a run would use (the data are read for the sample
+replay::BudgetRequest budget_request(const RunConfig& c) {
+  return {c.get_int("memory_size"), c.get_string("memory_bytes"), c.get_string("accounting")};
+}
+
+/// `replay --plan-only`: the budget a run would use (the data are read for the sample
 /// shape and stream size; nothing is fitted or written).
 void print_budget_plan(const RunConfig& c) {
   auto [train_set, test_set] = load_data(c);
-  auto setup = build_replay_setup(c, std::move(train_set), std::move(test_set), "", /*fit=*/false);
-  fmt::print("{}\n{}\n{}\n", setup.encoder->describe(), setup.compressor->describe(),
-             budget_plan(c, setup).describe());
+  auto setup = build_replay_setup(c, std::move(train_set), std::move(test_set));
+  fmt::print("{}\n{}\n{}\n", setup.encoder->describe(), setup.design->describe(),
+             replay::plan_budget(budget_request(c), *setup.design, setup.stream_size).describe());
 }
 
-void run_replay_kind(RunContext& ctx) {
+std::string checkpoint_log_path(RunContext& ctx) {
   const auto& c = ctx.config;
-  prepare_runtime(c);
-  auto [train_set, test_set] = load_data(c);
-  auto setup = build_replay_setup(c, std::move(train_set), std::move(test_set), ctx.out_dir,
-                                  /*fit=*/false);
-  const auto plan = budget_plan(c, setup);
-  fit_replay_compressor(c, setup, ctx.out_dir);
-  auto memory = plan.byte_mode()
-                    ? replay::ReplayMemory::with_bytes(plan.budget_bytes - plan.fixed_bytes,
-                                                       setup.per_item_header, c.get_int("seed"))
-                    : replay::ReplayMemory::with_slots(plan.slots, c.get_int("seed"));
-  fmt::print(stderr, "[replay] {}\n[replay] {}\n[replay] {}\n", setup.encoder->describe(),
-             setup.compressor->describe(), plan.describe());
+  if (c.get_string("log_dir").empty()) return ctx.artifact("checkpoint_log", "checkpoint.log");
+  return (std::filesystem::path(c.get_string("log_dir")) /
+          (c.get_string("exp_name").empty() ? ctx.record.id : c.get_string("exp_name")) / "checkpoint.log")
+      .string();
+}
 
-  // checkpoint.log in the original format (log_dir/exp_name, or the run directory).
-  std::string log_path = c.get_string("log_dir").empty()
-                             ? ctx.artifact("checkpoint_log", "checkpoint.log")
-                             : (std::filesystem::path(c.get_string("log_dir")) /
-                                (c.get_string("exp_name").empty() ? ctx.record.id : c.get_string("exp_name")) /
-                                "checkpoint.log").string();
-  replay::CheckpointLog log(log_path);
-  std::vector<std::pair<std::string, Value>> ns;
-  for (auto* key : kNamespaceOrder) {
-    if (std::string(key) == "memory_size") ns.emplace_back(key, Value(plan.slots));
-    else if (std::string(key) == "num_passes") ns.emplace_back(key, c.values().at("epochs"));
-    else ns.emplace_back(key, c.values().at(key));
-  }
-  log.options(ns);
-
-  replay::ReplayObserver observer;
-  observer.on_epoch = [&](int64_t, const train::EpochLog& e) { log.epoch(e.epoch, e.lr, e.seconds, e.loss); };
-  observer.on_task = [&](const replay::TaskResult& t) {  // the final model of each task, tested once
-    log.test(static_cast<int64_t>(t.history.size()) - 1, t.test_seconds, t.test_loss, t.accuracy,
-             t.task_accuracy);
-  };
-  auto result = replay::run_replay(setup.train, setup.test, *setup.encoder, *setup.compressor,
-                                   memory, setup.options, observer);
-  log.completed(result.final_accuracy);
-
+void record_metrics(RunContext& ctx, const replay::MemoryBudget& plan, const replay::ReplayMemory& memory,
+                    const replay::ReplayResult& result) {
   auto& m = ctx.record.metrics;
   m["final_accuracy"] = result.final_accuracy;
   m["final_task_accuracy"] = result.final_task_accuracy;
@@ -103,27 +77,55 @@ void run_replay_kind(RunContext& ctx) {
     ctx.record.series["task_accuracy"].push_back(t.accuracy);
     for (auto& h : t.history) ctx.record.series["epoch_loss"].push_back(h.loss);
   }
-  uint64_t used = memory.bytes_used() + plan.fixed_bytes;
+  uint64_t used = plan.used_bytes(memory);
   m["memory_slots"] = static_cast<double>(plan.slots);
   m["memory_items"] = static_cast<double>(memory.size());
   m["memory_budget_bytes"] = static_cast<double>(plan.budget_bytes);
   m["memory_used_bytes"] = static_cast<double>(used);
   m["memory_used_mib"] = static_cast<double>(used) / (1024.0 * 1024.0);
   m["fixed_bytes"] = static_cast<double>(plan.fixed_bytes);
-  m["item_bytes"] = static_cast<double>(plan.item_bytes);
+  m["item_bytes"] = static_cast<double>(plan.item_bytes.value_or(0));  // 0: variable size
   m["compressed_items"] = static_cast<double>(result.compressed_items);
   m["stream_seconds"] = result.stream_seconds;
   m["train_seconds"] = result.train_seconds;
   m["test_seconds"] = result.test_seconds;
-  m["num_passes"] = static_cast<double>(c.get_int("epochs"));
-  ctx.record.tags["encoder"] = setup.encoder_label;
-  ctx.record.tags["compressor"] = setup.compressor_label;
-  ctx.record.tags["method"] = setup.encoder_label + " + " + setup.compressor_label;
+  m["num_passes"] = static_cast<double>(ctx.config.get_int("epochs"));
+}
+
+void record_tags(RunContext& ctx, const ReplaySetup& setup, const replay::ReplayResult& result) {
+  auto& tags = ctx.record.tags;
+  tags["encoder"] = setup.encoder_label;
+  tags["compressor"] = setup.compressor_label;
+  tags["method"] = setup.encoder_label + " + " + setup.compressor_label;
+  // The compressor's report line, display name and parameter, from its own options.
+  for (auto& [key, value] : replay::compressor_registry().tags(ctx.config.values()))
+    tags["compressor_" + key] = value;
   std::string per_class;
   for (auto& [cls, n] : result.items_per_class)
-    per_class += fmt::format("{}{}:{}/{}B", per_class.empty() ? "" : " ", cls, n, result.bytes_per_class[cls]);
-  ctx.record.tags["memory_per_class"] = per_class;
+    per_class += fmt::format("{}{}:{}/{}B", per_class.empty() ? "" : " ", cls, n, result.bytes_per_class.at(cls));
+  tags["memory_per_class"] = per_class;
   fmt::print(stderr, "[replay] memory per class (items/bytes): {}\n", per_class);
+}
+
+void run_replay_kind(RunContext& ctx) {
+  const auto& c = ctx.config;
+  prepare_runtime(c);
+  auto [train_set, test_set] = load_data(c);
+  auto setup = build_replay_setup(c, std::move(train_set), std::move(test_set));
+  // The budget needs only the compressor's sizes: an impossible one fails before fitting.
+  const auto plan = replay::plan_budget(budget_request(c), *setup.design, setup.stream_size);
+  const auto compressor = fit_replay_compressor(c, setup, ctx.out_dir);
+  auto memory = plan.make_memory(c.get_int("seed"));
+  fmt::print(stderr, "[replay] {}\n[replay] {}\n[replay] {}\n", setup.encoder->describe(),
+             compressor->describe(), plan.describe());
+  // checkpoint.log in the original format (log_dir/exp_name, or the run directory).
+  replay::CheckpointLog log(checkpoint_log_path(ctx));
+  log.options(log_namespace(c, plan));
+  auto result = replay::run_replay(setup.train, setup.test, *setup.encoder, *compressor, memory,
+                                   setup.options, log.observer());
+  log.completed(result.final_accuracy);
+  record_metrics(ctx, plan, memory, result);
+  record_tags(ctx, setup, result);
 }
 
 }  // namespace

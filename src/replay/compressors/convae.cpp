@@ -52,19 +52,46 @@ torch::Tensor ConvaeNet::decode(const torch::Tensor& z) {
   return y;
 }
 
-ConvaeCompressor::ConvaeCompressor(const CompressorOptions& o, const Representation& rep)
-    : rep_(rep), lc_(o.latent_channels), blocks_(o.n_blocks), epochs_(o.pretrain_epochs),
-      seed_(o.seed) {
+const OptionFields<ConvaeOptions>& ConvaeOptions::fields() {
+  static const auto f =
+      OptionFields<ConvaeOptions>()
+          .add("latent_channels", &ConvaeOptions::latent_channels, "convae latent channels")
+          .add("n_blocks", &ConvaeOptions::n_blocks, "convae blocks")
+          .add("pretrain_epochs", &ConvaeOptions::pretrain_epochs,
+               "epochs/iterations fitting autoencoders and dictionaries");
+  return f;
+}
+
+void ConvaeOptions::validate() const {
+  NNC_CHECK(latent_channels >= 1, "compressor 'convae': latent_channels must be >= 1, got {}",
+            latent_channels);
+  NNC_CHECK(n_blocks >= 1 && n_blocks <= kMaxBlocks,
+            "compressor 'convae': n_blocks must be in [1, {}], got {}", kMaxBlocks, n_blocks);
+  NNC_CHECK(pretrain_epochs >= 1, "compressor 'convae': pretrain_epochs must be >= 1, got {}",
+            pretrain_epochs);
+}
+
+std::string ConvaeOptions::label() const {
+  return fmt::format("convae {}x{}", latent_channels, n_blocks);
+}
+
+std::map<std::string, std::string> ConvaeOptions::tags() const {
+  // The notebooks' parameter is the latent channels (their autoencoders have 2 blocks).
+  return {{"line", "convae"}, {"display", "Conv. Autoencoder"},
+          {"parameter", n_blocks == 2 ? std::to_string(latent_channels)
+                                      : fmt::format("{}x{}", latent_channels, n_blocks)}};
+}
+
+ConvaeCompressor::ConvaeCompressor(const Options& o, const CompressorContext& ctx)
+    : Compressor(ctx), lc_(o.latent_channels), blocks_(o.n_blocks), epochs_(o.pretrain_epochs),
+      seed_(ctx.seed), device_(ctx.device) {
   NNC_CHECK(rep_.raw_pixels,
             "compressor 'convae' works on raw images only, not on encoded features ({}); use "
             "encoder none, or compressor fcae / quantization / thinning / sparse",
             rep_.describe());
   NNC_CHECK(rep_.shape.size() == 3, "compressor 'convae': expected images [C,H,W], got {}",
             detail::shape_str(rep_.shape));
-  NNC_CHECK(lc_ >= 1, "compressor 'convae': latent_channels must be >= 1, got {}", lc_);
-  NNC_CHECK(blocks_ >= 1 && blocks_ <= kMaxBlocks,
-            "compressor 'convae': n_blocks must be in [1, {}], got {}", kMaxBlocks, blocks_);
-  NNC_CHECK(epochs_ >= 1, "compressor 'convae': pretrain_epochs must be >= 1, got {}", epochs_);
+  o.validate();
   c_ = rep_.shape[0];
   h_ = rep_.shape[1];
   w_ = rep_.shape[2];
@@ -88,19 +115,26 @@ int64_t ConvaeCompressor::parameters() const {
   return p;
 }
 
-uint64_t ConvaeCompressor::item_bytes() const {
+std::optional<uint64_t> ConvaeCompressor::item_bytes() const {
   return 4 * static_cast<uint64_t>(lc_ * lat_h_ * lat_w_);
+}
+
+std::optional<int64_t> ConvaeCompressor::notebook_slots(uint64_t budget_bytes) const {
+  const double latent = static_cast<double>(*item_bytes()) / 4.0;
+  return detail::floor_div(
+      static_cast<double>(budget_bytes) - static_cast<double>(fixed_bytes()) / (1024.0 * 1024.0),
+      latent * 4.0);
 }
 
 std::shared_ptr<ConvaeNet> ConvaeCompressor::make_net() const {
   return std::make_shared<ConvaeNet>(c_, mid_, lc_, blocks_, h_, w_);
 }
 
-void ConvaeCompressor::fit(const torch::Tensor& reference) {
+void ConvaeCompressor::learn(const torch::Tensor& reference) {
   detail::check_reference(name(), reference, rep_, 2);
   detail::ReconstructionSource source(reference.to(torch::kFloat32).contiguous(), norm_,
                                       /*flatten=*/false);
-  auto options = detail::pretrain_options(name(), epochs_, seed_);
+  auto options = detail::pretrain_options(name(), epochs_, seed_, device_);
   // The original's bottleneck ends in a ReLU: with few latent channels it can die (every
   // latent 0 for every image, seen for latent_channels 1-2 with some seeds), and the memory
   // then holds identical images. A dead bottleneck is detected on the reference set and
@@ -113,6 +147,7 @@ void ConvaeCompressor::fit(const torch::Tensor& reference) {
     net_ = make_net();
     train::Trainer(options).fit(
         *net_, [this](const torch::Tensor& x) { return net_->forward(x); }, source);
+    net_->to(torch::kCPU);  // the memory's items are packed and unpacked on the CPU
     net_->eval();
     torch::NoGradGuard no_grad;
     const bool alive = net_->encode(norm_.to_model(probe)).gt(0).any().item<bool>();
@@ -124,15 +159,11 @@ void ConvaeCompressor::fit(const torch::Tensor& reference) {
     fmt::print(stderr, "[convae] dead bottleneck (all latents 0) after pre-training: re-initialising ({}/{})\n",
                attempt + 1, kAttempts - 1);
   }
-  fitted_ = true;
 }
 
-std::vector<Packed> ConvaeCompressor::compress(const torch::Tensor& batch) const {
-  detail::check_fitted(name(), fitted_);
-  detail::check_input(name(), batch, rep_);
+std::vector<Packed> ConvaeCompressor::pack(const torch::Tensor& batch) const {
   int64_t n = batch.size(0);
-  auto out = detail::empty_items(n, item_bytes());
-  if (n == 0) return out;
+  auto out = empty_items(n);
   torch::NoGradGuard no_grad;
   auto z = detail::chunked(batch, kConvaeImagesPerPass, [&](const torch::Tensor& x) {
     return net_->encode(norm_.to_model(x)).flatten(1);
@@ -141,11 +172,8 @@ std::vector<Packed> ConvaeCompressor::compress(const torch::Tensor& batch) const
   return out;
 }
 
-torch::Tensor ConvaeCompressor::decompress(const std::vector<const Packed*>& items) const {
-  detail::check_fitted(name(), fitted_);
-  detail::check_items(name(), items, item_bytes());
+torch::Tensor ConvaeCompressor::unpack(const std::vector<const Packed*>& items) const {
   int64_t n = static_cast<int64_t>(items.size());
-  if (n == 0) return torch::zeros({0, c_, h_, w_});
   torch::NoGradGuard no_grad;
   auto z = detail::read_floats(items, 0, lc_ * lat_h_ * lat_w_, 4).view({n, lc_, lat_h_, lat_w_});
   return detail::chunked(z, kConvaeImagesPerPass, [&](const torch::Tensor& zz) {
@@ -156,28 +184,26 @@ torch::Tensor ConvaeCompressor::decompress(const std::vector<const Packed*>& ite
 std::string ConvaeCompressor::describe() const {
   return fmt::format(
       "convae(latent_channels={}, n_blocks={}, mid channels {}, latent [{},{},{}]{}, {} "
-      "parameters, pretrain_epochs={}, seed={}{}; {}; item {} = {} x float32; fixed {} = {} "
+      "parameters, pretrain_epochs={}, seed={}; {}; item {} = {} x float32; fixed {} = {} "
       "parameters x 4 B)",
       lc_, blocks_, mid_, lc_, lat_h_, lat_w_,
       (lat_h_ << blocks_) != h_ || (lat_w_ << blocks_) != w_
           ? fmt::format(" (input padded to {}x{})", lat_h_ << blocks_, lat_w_ << blocks_)
           : std::string(),
-      parameters(), epochs_, seed_, fitted_ ? "" : ", not fitted", rep_.describe(),
-      detail::bytes_str(item_bytes()), lc_ * lat_h_ * lat_w_, detail::bytes_str(fixed_bytes()),
+      parameters(), epochs_, seed_, rep_.describe(),
+      detail::bytes_str(*item_bytes()), lc_ * lat_h_ * lat_w_, detail::bytes_str(fixed_bytes()),
       parameters());
 }
 
 std::map<std::string, torch::Tensor> ConvaeCompressor::state() const {
-  if (!fitted_) return {};
   return detail::module_state(*net_);
 }
 
-void ConvaeCompressor::load_state(const std::map<std::string, torch::Tensor>& state) {
+void ConvaeCompressor::restore(const StateMap& state) {
   auto net = make_net();
   detail::load_module_state(name(), *net, state);
   net->eval();
   net_ = net;
-  fitted_ = true;
 }
 
 }  // namespace nnc::replay

@@ -34,32 +34,47 @@ class ConvaeNet : public torch::nn::Module {
   torch::nn::Sequential encoder_{nullptr}, decoder_{nullptr};
 };
 
+struct ConvaeOptions {
+  int64_t latent_channels = 8;  ///< lc, channels of the float32 latent map
+  int64_t n_blocks = 2;         ///< n, each halves the sides (1..8)
+  int64_t pretrain_epochs = 5;  ///< epochs of pre-training on the transfer dataset
+  static const OptionFields<ConvaeOptions>& fields();
+  void validate() const;
+  std::string label() const;  ///< "convae 8x2"
+  std::map<std::string, std::string> tags() const;  ///< report line, display name, parameter
+};
+
 class ConvaeCompressor : public Compressor {
  public:
-  ConvaeCompressor(const CompressorOptions& options, const Representation& rep);
+  using Options = ConvaeOptions;
+  ConvaeCompressor(const Options& options, const CompressorContext& ctx);
   std::string name() const override { return "convae"; }
   uint64_t fixed_bytes() const override { return 4 * static_cast<uint64_t>(parameters()); }
-  uint64_t item_bytes() const override;
-  void fit(const torch::Tensor& reference) override;
+  std::optional<uint64_t> item_bytes() const override;
+  /// Seed 000: floor((B - fixed / MiB) / item): it subtracts the autoencoder size in MiB
+  /// from a budget in bytes (a quirk kept).
+  std::optional<int64_t> notebook_slots(uint64_t budget_bytes) const override;
   bool needs_fit() const override { return true; }
-  std::vector<Packed> compress(const torch::Tensor& batch) const override;
-  torch::Tensor decompress(const std::vector<const Packed*>& items) const override;
   std::string describe() const override;
   std::map<std::string, torch::Tensor> state() const override;
-  void load_state(const std::map<std::string, torch::Tensor>& state) override;
 
   int64_t parameters() const;
   int64_t mid_channels() const { return mid_; }
   std::vector<int64_t> latent_shape() const { return {lc_, lat_h_, lat_w_}; }
 
+ protected:
+  void learn(const torch::Tensor& reference) override;
+  void restore(const StateMap& state) override;
+  std::vector<Packed> pack(const torch::Tensor& batch) const override;
+  torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
+
  private:
   std::shared_ptr<ConvaeNet> make_net() const;
-  Representation rep_;
   int64_t lc_, blocks_, epochs_, mid_, c_, h_, w_, lat_h_, lat_w_;
   uint64_t seed_;
+  torch::Device device_;
   std::shared_ptr<ConvaeNet> net_;
   detail::Normalizer norm_;
-  bool fitted_ = false;
 };
 
 }  // namespace nnc::replay

@@ -52,14 +52,35 @@ FcaeNet::FcaeNet(const std::vector<int64_t>& widths) {
 torch::Tensor FcaeNet::encode(const torch::Tensor& x) { return encoder_->forward(x); }
 torch::Tensor FcaeNet::decode(const torch::Tensor& z) { return decoder_->forward(z); }
 
-FcaeCompressor::FcaeCompressor(const CompressorOptions& o, const Representation& rep)
-    : rep_(rep), b_(o.bottleneck_neurons), epochs_(o.pretrain_epochs), seed_(o.seed) {
+const OptionFields<FcaeOptions>& FcaeOptions::fields() {
+  static const auto f =
+      OptionFields<FcaeOptions>()
+          .add("bottleneck_neurons", &FcaeOptions::bottleneck_neurons, "fcae bottleneck")
+          .add("pretrain_epochs", &FcaeOptions::pretrain_epochs,
+               "epochs/iterations fitting autoencoders and dictionaries");
+  return f;
+}
+
+void FcaeOptions::validate() const {
+  NNC_CHECK(pretrain_epochs >= 1, "compressor 'fcae': pretrain_epochs must be >= 1, got {}",
+            pretrain_epochs);
+}
+
+std::string FcaeOptions::label() const { return fmt::format("fcae {}", bottleneck_neurons); }
+
+std::map<std::string, std::string> FcaeOptions::tags() const {
+  return {{"line", "fcae"}, {"display", "FC Autoencoder"}, {"parameter", std::to_string(bottleneck_neurons)}};
+}
+
+FcaeCompressor::FcaeCompressor(const Options& o, const CompressorContext& ctx)
+    : Compressor(ctx), b_(o.bottleneck_neurons), epochs_(o.pretrain_epochs), seed_(ctx.seed),
+      device_(ctx.device) {
   int64_t n = rep_.numel();
   NNC_CHECK(b_ >= 1 && b_ <= n,
             "compressor 'fcae': bottleneck_neurons must be in [1, {}] (values per sample of {}), "
             "got {}",
             n, rep_.describe(), b_);
-  NNC_CHECK(epochs_ >= 1, "compressor 'fcae': pretrain_epochs must be >= 1, got {}", epochs_);
+  o.validate();
   widths_ = fcae_widths(n, b_, kLayersPerSide);
   norm_.stored = !rep_.raw_pixels;  // the size is known before fit()
 }
@@ -76,25 +97,27 @@ uint64_t FcaeCompressor::fixed_bytes() const {
   return 4 * static_cast<uint64_t>(parameters()) + norm_.bytes();
 }
 
-void FcaeCompressor::fit(const torch::Tensor& reference) {
+std::optional<int64_t> FcaeCompressor::notebook_slots(uint64_t budget_bytes) const {
+  return detail::floor_div(static_cast<double>(budget_bytes) - static_cast<double>(fixed_bytes()),
+                           4.0 * static_cast<double>(b_));
+}
+
+void FcaeCompressor::learn(const torch::Tensor& reference) {
   detail::check_reference(name(), reference, rep_, 2);
   auto ref = reference.to(torch::kFloat32).contiguous();
   norm_ = detail::Normalizer::for_representation(rep_, ref);
   torch::manual_seed(derive_seed(seed_, "fcae"));
   net_ = std::make_shared<FcaeNet>(widths_);
   detail::ReconstructionSource source(ref, norm_, /*flatten=*/true);
-  train::Trainer(detail::pretrain_options(name(), epochs_, seed_)).fit(
+  train::Trainer(detail::pretrain_options(name(), epochs_, seed_, device_)).fit(
       *net_, [this](const torch::Tensor& x) { return net_->forward(x); }, source);
+  net_->to(torch::kCPU);  // the memory's items are packed and unpacked on the CPU
   net_->eval();
-  fitted_ = true;
 }
 
-std::vector<Packed> FcaeCompressor::compress(const torch::Tensor& batch) const {
-  detail::check_fitted(name(), fitted_);
-  detail::check_input(name(), batch, rep_);
+std::vector<Packed> FcaeCompressor::pack(const torch::Tensor& batch) const {
   int64_t n = batch.size(0);
-  auto out = detail::empty_items(n, item_bytes());
-  if (n == 0) return out;
+  auto out = empty_items(n);
   torch::NoGradGuard no_grad;
   auto z = detail::chunked(batch.reshape({n, -1}), kFcaeRowsPerPass, [&](const torch::Tensor& x) {
     return net_->encode(norm_.to_model(x));
@@ -103,12 +126,9 @@ std::vector<Packed> FcaeCompressor::compress(const torch::Tensor& batch) const {
   return out;
 }
 
-torch::Tensor FcaeCompressor::decompress(const std::vector<const Packed*>& items) const {
-  detail::check_fitted(name(), fitted_);
-  detail::check_items(name(), items, item_bytes());
+torch::Tensor FcaeCompressor::unpack(const std::vector<const Packed*>& items) const {
   int64_t n = static_cast<int64_t>(items.size());
   auto shape = rep_.batch_shape(n);
-  if (n == 0) return torch::zeros(shape);
   torch::NoGradGuard no_grad;
   auto z = detail::read_floats(items, 0, b_, 4);
   auto x = detail::chunked(z, kFcaeRowsPerPass, [&](const torch::Tensor& zz) {
@@ -122,26 +142,24 @@ std::string FcaeCompressor::describe() const {
   for (size_t i = 0; i < widths_.size(); ++i) widths += (i ? "-" : "") + std::to_string(widths_[i]);
   return fmt::format(
       "fcae(bottleneck_neurons={}, encoder {} + mirrored decoder, {} parameters, pretrain_epochs={}, "
-      "seed={}{}; {}; item {} = {} x float32; fixed {} = {} parameters x 4 B{})",
-      b_, widths, parameters(), epochs_, seed_, fitted_ ? "" : ", not fitted", rep_.describe(),
-      detail::bytes_str(item_bytes()), b_, detail::bytes_str(fixed_bytes()), parameters(),
+      "seed={}; {}; item {} = {} x float32; fixed {} = {} parameters x 4 B{})",
+      b_, widths, parameters(), epochs_, seed_, rep_.describe(),
+      detail::bytes_str(*item_bytes()), b_, detail::bytes_str(fixed_bytes()), parameters(),
       norm_.stored ? " + 8 B mean/std" : "");
 }
 
 std::map<std::string, torch::Tensor> FcaeCompressor::state() const {
-  if (!fitted_) return {};
   auto s = detail::module_state(*net_);
   s["normalization"] = norm_.as_tensor();
   return s;
 }
 
-void FcaeCompressor::load_state(const std::map<std::string, torch::Tensor>& state) {
+void FcaeCompressor::restore(const StateMap& state) {
   auto net = std::make_shared<FcaeNet>(widths_);
   detail::load_module_state(name(), *net, state);
   norm_.load(detail::state_tensor(name(), state, "normalization", {2}), rep_.raw_pixels);
   net->eval();
   net_ = net;
-  fitted_ = true;
 }
 
 }  // namespace nnc::replay

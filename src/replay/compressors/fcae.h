@@ -45,31 +45,44 @@ class FcaeNet : public torch::nn::Module {
   torch::nn::Sequential encoder_{nullptr}, decoder_{nullptr};
 };
 
+struct FcaeOptions {
+  int64_t bottleneck_neurons = 32;  ///< b, float32 values stored per sample
+  int64_t pretrain_epochs = 5;      ///< epochs of pre-training on the transfer dataset
+  static const OptionFields<FcaeOptions>& fields();
+  void validate() const;
+  std::string label() const;  ///< "fcae 32"
+  std::map<std::string, std::string> tags() const;  ///< report line, display name, parameter
+};
+
 class FcaeCompressor : public Compressor {
  public:
-  FcaeCompressor(const CompressorOptions& options, const Representation& rep);
+  using Options = FcaeOptions;
+  FcaeCompressor(const Options& options, const CompressorContext& ctx);
   std::string name() const override { return "fcae"; }
   uint64_t fixed_bytes() const override;
-  uint64_t item_bytes() const override { return 4 * static_cast<uint64_t>(b_); }
-  void fit(const torch::Tensor& reference) override;
+  std::optional<uint64_t> item_bytes() const override { return 4 * static_cast<uint64_t>(b_); }
+  /// The notebooks: floor((B - fixed) / 4b).
+  std::optional<int64_t> notebook_slots(uint64_t budget_bytes) const override;
   bool needs_fit() const override { return true; }
-  std::vector<Packed> compress(const torch::Tensor& batch) const override;
-  torch::Tensor decompress(const std::vector<const Packed*>& items) const override;
   std::string describe() const override;
   std::map<std::string, torch::Tensor> state() const override;
-  void load_state(const std::map<std::string, torch::Tensor>& state) override;
 
   int64_t parameters() const;
   const std::vector<int64_t>& widths() const { return widths_; }
 
+ protected:
+  void learn(const torch::Tensor& reference) override;
+  void restore(const StateMap& state) override;
+  std::vector<Packed> pack(const torch::Tensor& batch) const override;
+  torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
+
  private:
-  Representation rep_;
   int64_t b_, epochs_;
   uint64_t seed_;
+  torch::Device device_;
   std::vector<int64_t> widths_;
   std::shared_ptr<FcaeNet> net_;
   detail::Normalizer norm_;
-  bool fitted_ = false;
 };
 
 }  // namespace nnc::replay

@@ -61,19 +61,43 @@ Handle make_handle(bool compress) {
 }
 }  // namespace
 
-JpegCompressor::JpegCompressor(const CompressorOptions& o, const Representation& rep)
-    : rep_(rep), quality_(static_cast<int>(o.jpeg_quality)), shared_(o.jpeg_tables == "shared") {
+const OptionFields<JpegOptions>& JpegOptions::fields() {
+  static const auto f =
+      OptionFields<JpegOptions>()
+          .add("jpeg_quality", &JpegOptions::jpeg_quality, "jpeg: quality 1..100 (raw images only)")
+          .add("jpeg_tables", &JpegOptions::jpeg_tables,
+               "jpeg: shared = the headers/tables stored once (JPEG abbreviated format), per_item = "
+               "every item a complete JPEG file",
+               {"shared", "per_item"});
+  return f;
+}
+
+void JpegOptions::validate() const {
+  NNC_CHECK(jpeg_quality >= 1 && jpeg_quality <= 100,
+            "compressor 'jpeg': jpeg_quality must be in 1..100, got {}", jpeg_quality);
+  NNC_CHECK(jpeg_tables == "shared" || jpeg_tables == "per_item",
+            "compressor 'jpeg': jpeg_tables must be shared or per_item, got '{}'", jpeg_tables);
+}
+
+std::string JpegOptions::label() const {
+  return fmt::format("jpeg q{}{}", jpeg_quality, jpeg_tables == "per_item" ? " files" : "");
+}
+
+std::map<std::string, std::string> JpegOptions::tags() const {
+  return {{"line", "jpeg"}, {"display", "JPEG"},
+          {"parameter", fmt::format("q{}{}", jpeg_quality, jpeg_tables == "per_item" ? " files" : "")}};
+}
+
+JpegCompressor::JpegCompressor(const Options& o, const CompressorContext& ctx)
+    : Compressor(ctx), quality_(static_cast<int>(o.jpeg_quality)), shared_(o.jpeg_tables == "shared") {
   NNC_CHECK(rep_.raw_pixels,
             "compressor 'jpeg': JPEG codes raw uint8 images only, but the encoder gives float "
             "features {}: use --encoder none, or resize / quantization / pq for features",
             rep_.describe());
-  NNC_CHECK(o.jpeg_quality >= 1 && o.jpeg_quality <= 100,
-            "compressor 'jpeg': jpeg_quality must be in 1..100, got {}", o.jpeg_quality);
+  o.validate();
   NNC_CHECK(rep_.shape.size() == 3 && (rep_.shape[0] == 1 || rep_.shape[0] == 3),
             "compressor 'jpeg': needs images [1,H,W] (grayscale) or [3,H,W] (RGB), got {}",
             rep_.describe());
-  NNC_CHECK(o.jpeg_tables == "shared" || o.jpeg_tables == "per_item",
-            "compressor 'jpeg': jpeg_tables must be shared or per_item, got '{}'", o.jpeg_tables);
   c_ = rep_.shape[0];
   h_ = rep_.shape[1];
   w_ = rep_.shape[2];
@@ -102,11 +126,9 @@ std::span<const unsigned char> JpegCompressor::encode_one(void* handle, const ui
   return {dst, size};
 }
 
-std::vector<Packed> JpegCompressor::compress(const torch::Tensor& batch) const {
-  detail::check_input(name(), batch, rep_);
+std::vector<Packed> JpegCompressor::pack(const torch::Tensor& batch) const {
   int64_t n = batch.size(0);
-  auto out = detail::empty_items(n, 0);  // variable size: nothing to reserve
-  if (n == 0) return out;
+  auto out = empty_items(n);  // variable size: nothing to reserve
   // Interleaved uint8 HWC, as TurboJPEG reads it.
   auto pixels = batch.round().clamp(0, 255).to(torch::kUInt8).permute({0, 2, 3, 1}).contiguous();
   const uint8_t* src = pixels.data_ptr<uint8_t>();
@@ -133,10 +155,8 @@ std::vector<Packed> JpegCompressor::compress(const torch::Tensor& batch) const {
   return out;
 }
 
-torch::Tensor JpegCompressor::decompress(const std::vector<const Packed*>& items) const {
+torch::Tensor JpegCompressor::unpack(const std::vector<const Packed*>& items) const {
   int64_t n = static_cast<int64_t>(items.size());
-  for (int64_t i = 0; i < n; ++i)
-    NNC_CHECK(items[i] != nullptr && !items[i]->empty(), "compressor 'jpeg': item {} is empty", i);
   auto pixels = torch::empty({n, h_, w_, c_}, torch::kUInt8);
   uint8_t* dst = pixels.data_ptr<uint8_t>();
   const int64_t image = h_ * w_ * c_;

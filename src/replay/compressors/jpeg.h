@@ -12,9 +12,9 @@
 //   jpeg_tables = shared (default): the tables are stored ONCE, as JPEG's own abbreviated
 //     format does (ITU-T T.81 B.4/B.5: a tables-only stream plus abbreviated images); an item
 //     is the entropy-coded scan only (between the SOS header and EOI).
-//       item_bytes = 0 (variable size), fixed_bytes = the shared header (~330 B)
+//       item_bytes = variable size, fixed_bytes = the shared header (~330 B)
 //   jpeg_tables = per_item: an item IS the complete JPEG file (SOI .. EOI), as a folder of
-//     .jpg files would store it.   item_bytes = 0 (variable size), fixed_bytes = 0
+//     .jpg files would store it.   item_bytes = variable size, fixed_bytes = 0
 // The replay memory then runs in byte mode (per-item length header charged by the setup).
 // Decompression: tjDecompress2 in batches (shared: header + scan + EOI reassembled in a
 // scratch buffer), one TurboJPEG handle per worker, parallel over items with
@@ -25,14 +25,22 @@
 
 namespace nnc::replay {
 
+struct JpegOptions {
+  int64_t jpeg_quality = 50;           ///< libjpeg quality 1..100
+  std::string jpeg_tables = "shared";  ///< shared (headers stored once) | per_item
+  static const OptionFields<JpegOptions>& fields();
+  void validate() const;
+  std::string label() const;  ///< "jpeg q50" (+ " files" for per_item)
+  std::map<std::string, std::string> tags() const;  ///< report line, display name, parameter
+};
+
 class JpegCompressor : public Compressor {
  public:
-  JpegCompressor(const CompressorOptions& options, const Representation& rep);
+  using Options = JpegOptions;
+  JpegCompressor(const Options& options, const CompressorContext& ctx);
   std::string name() const override { return "jpeg"; }
   uint64_t fixed_bytes() const override { return shared_ ? header_.size() : 0; }
-  uint64_t item_bytes() const override { return 0; }
-  std::vector<Packed> compress(const torch::Tensor& batch) const override;
-  torch::Tensor decompress(const std::vector<const Packed*>& items) const override;
+  std::optional<uint64_t> item_bytes() const override { return std::nullopt; }  ///< variable
   std::string describe() const override;
 
   int quality() const { return quality_; }
@@ -40,8 +48,11 @@ class JpegCompressor : public Compressor {
   /// jpeg_tables = shared.
   const std::vector<uint8_t>& shared_header() const { return header_; }
 
+ protected:
+  std::vector<Packed> pack(const torch::Tensor& batch) const override;
+  torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
+
  private:
-  Representation rep_;
   int quality_;
   bool shared_;
   int64_t c_, h_, w_;

@@ -9,16 +9,28 @@
 
 namespace nnc::replay {
 
-NoneCompressor::NoneCompressor(const CompressorOptions&, const Representation& rep) : rep_(rep) {}
+std::map<std::string, std::string> NoneOptions::tags() const {
+  return {{"line", "none"}, {"display", "No Compression"}, {"parameter", ""}};
+}
 
-uint64_t NoneCompressor::item_bytes() const {
+const OptionFields<NoneOptions>& NoneOptions::fields() {
+  static const OptionFields<NoneOptions> f;
+  return f;
+}
+
+NoneCompressor::NoneCompressor(const Options&, const CompressorContext& ctx) : Compressor(ctx) {}
+
+std::optional<uint64_t> NoneCompressor::item_bytes() const {
   return static_cast<uint64_t>(rep_.numel() * rep_.value_bytes());
 }
 
-std::vector<Packed> NoneCompressor::compress(const torch::Tensor& batch) const {
-  detail::check_input(name(), batch, rep_);
+std::optional<int64_t> NoneCompressor::notebook_slots(uint64_t budget_bytes) const {
+  return detail::floor_div(static_cast<double>(budget_bytes), static_cast<double>(*item_bytes()));
+}
+
+std::vector<Packed> NoneCompressor::pack(const torch::Tensor& batch) const {
   int64_t n = batch.size(0), m = rep_.numel();
-  auto out = detail::empty_items(n, item_bytes());
+  auto out = empty_items(n);
   auto flat = batch.reshape({n, m});
   if (rep_.raw_pixels) {
     auto bytes = flat.round().clamp(0, 255).to(torch::kUInt8).contiguous();
@@ -30,8 +42,7 @@ std::vector<Packed> NoneCompressor::compress(const torch::Tensor& batch) const {
   return out;
 }
 
-torch::Tensor NoneCompressor::decompress(const std::vector<const Packed*>& items) const {
-  detail::check_items(name(), items, item_bytes());
+torch::Tensor NoneCompressor::unpack(const std::vector<const Packed*>& items) const {
   int64_t n = static_cast<int64_t>(items.size()), m = rep_.numel();
   auto shape = rep_.batch_shape(n);
   if (!rep_.raw_pixels) return detail::read_floats(items, 0, m, 4).reshape(shape);
@@ -43,7 +54,7 @@ torch::Tensor NoneCompressor::decompress(const std::vector<const Packed*>& items
 
 std::string NoneCompressor::describe() const {
   return fmt::format("none({}; item {} = {} x {} B; fixed 0 B)", rep_.describe(),
-                     detail::bytes_str(item_bytes()), rep_.numel(), rep_.value_bytes());
+                     detail::bytes_str(*item_bytes()), rep_.numel(), rep_.value_bytes());
 }
 
 }  // namespace nnc::replay

@@ -7,18 +7,27 @@
 
 namespace nnc::replay {
 
+/// `none` has no options.
+struct NoneOptions {
+  static const OptionFields<NoneOptions>& fields();
+  void validate() const {}
+  std::map<std::string, std::string> tags() const;  ///< report line, display name, parameter
+};
+
 class NoneCompressor : public Compressor {
  public:
-  NoneCompressor(const CompressorOptions& options, const Representation& rep);
+  using Options = NoneOptions;
+  NoneCompressor(const Options& options, const CompressorContext& ctx);
   std::string name() const override { return "none"; }
   uint64_t fixed_bytes() const override { return 0; }
-  uint64_t item_bytes() const override;
-  std::vector<Packed> compress(const torch::Tensor& batch) const override;
-  torch::Tensor decompress(const std::vector<const Packed*>& items) const override;
+  std::optional<uint64_t> item_bytes() const override;
+  /// The notebooks: floor(B / (N * value_bytes)), i.e. the same item size.
+  std::optional<int64_t> notebook_slots(uint64_t budget_bytes) const override;
   std::string describe() const override;
 
- private:
-  Representation rep_;
+ protected:
+  std::vector<Packed> pack(const torch::Tensor& batch) const override;
+  torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
 };
 
 }  // namespace nnc::replay

@@ -113,11 +113,31 @@ std::string divisors(int64_t c) {
 }
 }  // namespace
 
-PqCompressor::PqCompressor(const CompressorOptions& o, const Representation& rep)
-    : rep_(rep), m_(o.pq_subvectors), bits_(o.pq_bits), seed_(o.seed) {
-  NNC_CHECK(bits_ >= 1 && bits_ <= 16,
+const OptionFields<PqOptions>& PqOptions::fields() {
+  static const auto f =
+      OptionFields<PqOptions>()
+          .add("pq_subvectors", &PqOptions::pq_subvectors,
+               "pq: sub-vectors per channel vector (must divide the channels)")
+          .add("pq_bits", &PqOptions::pq_bits,
+               "pq: bits per code, 2^bits k-means centroids per sub-space (1..16)");
+  return f;
+}
+
+void PqOptions::validate() const {
+  NNC_CHECK(pq_bits >= 1 && pq_bits <= 16,
             "compressor 'pq': pq_bits must be in 1..16 (2^pq_bits centroids per sub-space), got {}",
-            bits_);
+            pq_bits);
+}
+
+std::string PqOptions::label() const { return fmt::format("pq {}x{}b", pq_subvectors, pq_bits); }
+
+std::map<std::string, std::string> PqOptions::tags() const {
+  return {{"line", "pq"}, {"display", "Product Quantization"}, {"parameter", fmt::format("{}x{}b", pq_subvectors, pq_bits)}};
+}
+
+PqCompressor::PqCompressor(const Options& o, const CompressorContext& ctx)
+    : Compressor(ctx), m_(o.pq_subvectors), bits_(o.pq_bits), seed_(ctx.seed) {
+  o.validate();
   c_ = rep_.shape.at(0);
   p_ = rep_.numel() / c_;
   NNC_CHECK(m_ >= 1 && c_ % m_ == 0,
@@ -128,7 +148,7 @@ PqCompressor::PqCompressor(const CompressorOptions& o, const Representation& rep
   d_ = c_ / m_;
 }
 
-uint64_t PqCompressor::item_bytes() const {
+std::optional<uint64_t> PqCompressor::item_bytes() const {
   return (static_cast<uint64_t>(p_ * m_ * bits_) + 7) / 8;
 }
 
@@ -145,7 +165,7 @@ torch::Tensor PqCompressor::sub_vectors(const torch::Tensor& batch) const {
       .contiguous();
 }
 
-void PqCompressor::fit(const torch::Tensor& reference) {
+void PqCompressor::learn(const torch::Tensor& reference) {
   detail::check_reference(name(), reference, rep_, 1);
   torch::NoGradGuard no_grad;
   auto gen = at::detail::createCPUGenerator(derive_seed(seed_, "pq"));
@@ -205,32 +225,29 @@ void PqCompressor::fit(const torch::Tensor& reference) {
     ++iterations_run_;
   }
   codebooks_ = cent.contiguous();
-  fitted_ = true;
 }
 
 torch::Tensor PqCompressor::encode(const torch::Tensor& batch) const {
-  detail::check_fitted(name(), fitted_);
   detail::check_input(name(), batch, rep_);
-  torch::NoGradGuard no_grad;
-  int64_t n = batch.size(0);
-  if (n == 0) return torch::empty({0, p_, m_}, torch::kInt64);
-  return nearest(sub_vectors(batch), codebooks_).t().reshape({n, p_, m_});
+  if (batch.size(0) == 0) return torch::empty({0, p_, m_}, torch::kInt64);
+  return codes_of(batch);
 }
 
-std::vector<Packed> PqCompressor::compress(const torch::Tensor& batch) const {
-  auto codes = encode(batch);
-  int64_t n = codes.size(0);
-  auto out = detail::empty_items(n, item_bytes());
-  if (n > 0) detail::append_codes(out, codes.reshape({n, p_ * m_}), static_cast<int>(bits_));
+torch::Tensor PqCompressor::codes_of(const torch::Tensor& batch) const {
+  torch::NoGradGuard no_grad;
+  return nearest(sub_vectors(batch), codebooks_).t().reshape({batch.size(0), p_, m_});
+}
+
+std::vector<Packed> PqCompressor::pack(const torch::Tensor& batch) const {
+  int64_t n = batch.size(0);
+  auto out = empty_items(n);
+  detail::append_codes(out, codes_of(batch).reshape({n, p_ * m_}), static_cast<int>(bits_));
   return out;
 }
 
-torch::Tensor PqCompressor::decompress(const std::vector<const Packed*>& items) const {
-  detail::check_fitted(name(), fitted_);
-  detail::check_items(name(), items, item_bytes());
+torch::Tensor PqCompressor::unpack(const std::vector<const Packed*>& items) const {
   int64_t n = static_cast<int64_t>(items.size());
   auto shape = rep_.batch_shape(n);
-  if (n == 0) return torch::zeros(shape);
   torch::NoGradGuard no_grad;
   auto codes = detail::read_codes(items, 0, p_ * m_, static_cast<int>(bits_));  // < 2^bits = K
   auto flat = (codes.view({n * p_, m_}) + torch::arange(m_, torch::kInt64) * k_).reshape({-1});
@@ -242,25 +259,23 @@ torch::Tensor PqCompressor::decompress(const std::vector<const Packed*>& items) 
 std::string PqCompressor::describe() const {
   return fmt::format(
       "pq(pq_subvectors={}, pq_bits={}: {} centroids of {} values per sub-space, k-means ({} "
-      "init, <= {} Lloyd iterations{}) on <= {} reference vectors, seed={}{}; {}; item {} = "
+      "init, <= {} Lloyd iterations{}) on <= {} reference vectors, seed={}; {}; item {} = "
       "ceil({} positions x {} codes x {} bits / 8); fixed {} = {} codebooks x {} x {} x 4 B)",
       m_, bits_, k_, d_, k_ <= kPlusPlusMaxK ? "k-means++" : "random",
-      kIterations, fitted_ ? fmt::format(", ran {}", iterations_run_) : std::string(),
-      kMaxFitVectors, seed_, fitted_ ? "" : ", not fitted", rep_.describe(),
-      detail::bytes_str(item_bytes()), p_, m_, bits_, detail::bytes_str(fixed_bytes()), m_, k_,
+      kIterations, iterations_run_ > 0 ? fmt::format(", ran {}", iterations_run_) : std::string(),
+      kMaxFitVectors, seed_, rep_.describe(),
+      detail::bytes_str(*item_bytes()), p_, m_, bits_, detail::bytes_str(fixed_bytes()), m_, k_,
       d_);
 }
 
 std::map<std::string, torch::Tensor> PqCompressor::state() const {
-  if (!fitted_) return {};
   return {{"codebooks", codebooks_.clone()}};
 }
 
-void PqCompressor::load_state(const std::map<std::string, torch::Tensor>& state) {
+void PqCompressor::restore(const StateMap& state) {
   codebooks_ = detail::state_tensor(name(), state, "codebooks", {m_, k_, d_}).contiguous();
   NNC_CHECK(torch::isfinite(codebooks_).all().item<bool>(),
             "compressor 'pq': the saved codebooks hold NaN or inf values");
-  fitted_ = true;
 }
 
 }  // namespace nnc::replay

@@ -24,22 +24,29 @@
 // Usable on raw images too (a learned per-pixel/per-colour quantiser; decompressed pixels
 // are clamped to [0, 255]), though it is meant for CutR features.
 #include "replay/compressor.h"
+#include "replay/compressors/util.h"
 
 namespace nnc::replay {
 
+struct PqOptions {
+  int64_t pq_subvectors = 32;  ///< M sub-vectors per channel vector (M divides C)
+  int64_t pq_bits = 8;         ///< bits per code: 2^bits centroids per sub-space (1..16)
+  static const OptionFields<PqOptions>& fields();
+  void validate() const;
+  std::string label() const;  ///< "pq 32x8b"
+  std::map<std::string, std::string> tags() const;  ///< report line, display name, parameter
+};
+
 class PqCompressor : public Compressor {
  public:
-  PqCompressor(const CompressorOptions& options, const Representation& rep);
+  using Options = PqOptions;
+  PqCompressor(const Options& options, const CompressorContext& ctx);
   std::string name() const override { return "pq"; }
   uint64_t fixed_bytes() const override;
-  uint64_t item_bytes() const override;
-  void fit(const torch::Tensor& reference) override;
+  std::optional<uint64_t> item_bytes() const override;
   bool needs_fit() const override { return true; }
-  std::vector<Packed> compress(const torch::Tensor& batch) const override;
-  torch::Tensor decompress(const std::vector<const Packed*>& items) const override;
   std::string describe() const override;
   std::map<std::string, torch::Tensor> state() const override;
-  void load_state(const std::map<std::string, torch::Tensor>& state) override;
 
   /// The codebooks [M, K, d] (float32, as stored).
   const torch::Tensor& codebooks() const { return codebooks_; }
@@ -50,13 +57,18 @@ class PqCompressor : public Compressor {
   static constexpr int kIterations = 20;
   static constexpr int64_t kPlusPlusMaxK = 1024;
 
+ protected:
+  void learn(const torch::Tensor& reference) override;
+  void restore(const StateMap& state) override;
+  std::vector<Packed> pack(const torch::Tensor& batch) const override;
+  torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
+
  private:
   torch::Tensor sub_vectors(const torch::Tensor& batch) const;  ///< [M, N*P, d]
-  Representation rep_;
+  torch::Tensor codes_of(const torch::Tensor& batch) const;     ///< encode() of a checked batch
   int64_t m_, bits_, k_, c_, d_, p_;
   uint64_t seed_;
   torch::Tensor codebooks_;
-  bool fitted_ = false;
   int iterations_run_ = 0;
 };
 

@@ -14,26 +14,58 @@ namespace {
 constexpr int64_t kMaxStates = 65536;  // 16 bits; more is no compression of a float32
 }
 
-QuantizationCompressor::QuantizationCompressor(const CompressorOptions& o,
-                                               const Representation& rep)
-    : rep_(rep), n_states_(o.n_states) {
-  NNC_CHECK(n_states_ >= 2 && n_states_ <= kMaxStates,
-            "compressor 'quantization': n_states must be in [2, {}], got {}", kMaxStates,
-            n_states_);
-  NNC_CHECK(o.strategy == "local" || o.strategy == "transfer",
-            "compressor 'quantization': strategy must be 'local' or 'transfer', got '{}'",
-            o.strategy);
-  bits_ = bits_for(static_cast<uint64_t>(n_states_));
-  transfer_ = o.strategy == "transfer";
+const OptionFields<QuantizationOptions>& QuantizationOptions::fields() {
+  static const auto f =
+      OptionFields<QuantizationOptions>()
+          .add("n_states", &QuantizationOptions::n_states, "quantization levels")
+          .add("strategy", &QuantizationOptions::strategy,
+               "quantization: local | transfer (tiny_imagenet_transfer = transfer)",
+               {"local", "transfer", "tiny_imagenet_transfer"})
+          .canonical("strategy", [](const std::string& s) {
+            return s == "tiny_imagenet_transfer" ? std::string("transfer") : s;
+          });
+  return f;
 }
 
-uint64_t QuantizationCompressor::item_bytes() const {
+void QuantizationOptions::validate() const {
+  NNC_CHECK(n_states >= 2 && n_states <= kMaxStates,
+            "compressor 'quantization': n_states must be in [2, {}], got {}", kMaxStates, n_states);
+  NNC_CHECK(strategy == "local" || transfer(),
+            "compressor 'quantization': strategy must be 'local' or 'transfer', got '{}'", strategy);
+}
+
+std::string QuantizationOptions::label() const {
+  return fmt::format("quantization {} {}", transfer() ? "transfer" : "local", n_states);
+}
+
+std::map<std::string, std::string> QuantizationOptions::tags() const {
+  const std::string s = transfer() ? "transfer" : "local";
+  return {{"line", "quantization " + s}, {"display", "Quantization (" + s + ")"},
+          {"parameter", std::to_string(n_states)}};
+}
+
+QuantizationCompressor::QuantizationCompressor(const Options& o, const CompressorContext& ctx)
+    : Compressor(ctx), n_states_(o.n_states) {
+  o.validate();
+  bits_ = bits_for(static_cast<uint64_t>(n_states_));
+  transfer_ = o.transfer();
+}
+
+std::optional<uint64_t> QuantizationCompressor::item_bytes() const {
   uint64_t packed = (static_cast<uint64_t>(rep_.numel()) * bits_ + 7) / 8;
   return packed + (transfer_ ? 0 : 8);
 }
 
-void QuantizationCompressor::fit(const torch::Tensor& reference) {
-  if (!transfer_) return;
+std::optional<int64_t> QuantizationCompressor::notebook_slots(uint64_t budget_bytes) const {
+  const double B = static_cast<double>(budget_bytes), n = static_cast<double>(n_states_);
+  const int bits = static_cast<int>(std::ceil(std::log2(n)));  // the notebook's expression
+  const double packed = std::ceil(static_cast<double>(rep_.numel() * bits) / 8.0);
+  if (!transfer_) return detail::floor_div(B, packed + n * (rep_.raw_pixels ? 1 : 4));
+  return detail::floor_div(B - 4.0 * n, packed);
+}
+
+
+void QuantizationCompressor::learn(const torch::Tensor& reference) {
   NNC_CHECK(reference.defined() && reference.numel() > 0,
             "compressor 'quantization' (transfer): fit() needs a non-empty reference set");
   auto v = reference.reshape({-1}).to(torch::kFloat32);
@@ -50,15 +82,11 @@ void QuantizationCompressor::fit(const torch::Tensor& reference) {
             lo);
   lo_ = lo;
   hi_ = hi;
-  fitted_ = true;
 }
 
-std::vector<Packed> QuantizationCompressor::compress(const torch::Tensor& batch) const {
-  detail::check_input(name(), batch, rep_);
-  if (transfer_) detail::check_fitted("quantization (transfer)", fitted_);
+std::vector<Packed> QuantizationCompressor::pack(const torch::Tensor& batch) const {
   int64_t n = batch.size(0), m = rep_.numel();
-  auto out = detail::empty_items(n, item_bytes());
-  if (n == 0) return out;
+  auto out = empty_items(n);
   auto flat = batch.reshape({n, m}).to(torch::kFloat32);
   torch::Tensor lo, hi;
   if (transfer_) {
@@ -89,9 +117,7 @@ std::vector<Packed> QuantizationCompressor::compress(const torch::Tensor& batch)
   return out;
 }
 
-torch::Tensor QuantizationCompressor::decompress(const std::vector<const Packed*>& items) const {
-  if (transfer_) detail::check_fitted("quantization (transfer)", fitted_);
-  detail::check_items(name(), items, item_bytes());
+torch::Tensor QuantizationCompressor::unpack(const std::vector<const Packed*>& items) const {
   int64_t n = static_cast<int64_t>(items.size()), m = rep_.numel();
   size_t header = transfer_ ? 0 : 8;
   auto index = torch::empty({n, m}, torch::kInt32);
@@ -117,30 +143,27 @@ torch::Tensor QuantizationCompressor::decompress(const std::vector<const Packed*
 }
 
 std::string QuantizationCompressor::describe() const {
-  std::string range = transfer_ ? (fitted_ ? fmt::format(", range [{}, {}]", lo_, hi_)
-                                           : std::string(", range not fitted"))
-                                : std::string();
+  // A fitted range is never empty (learn() and restore() check it).
+  std::string range = transfer_ && hi_ > lo_ ? fmt::format(", range [{}, {}]", lo_, hi_) : std::string();
   return fmt::format(
       "quantization(strategy={}, n_states={}, {} bits per value{}; {}; item {} = {}ceil({} x {} "
       "/ 8) B; fixed {})",
       transfer_ ? "transfer" : "local", n_states_, bits_, range, rep_.describe(),
-      detail::bytes_str(item_bytes()), transfer_ ? "" : "8 B range + ", rep_.numel(), bits_,
+      detail::bytes_str(*item_bytes()), transfer_ ? "" : "8 B range + ", rep_.numel(), bits_,
       detail::bytes_str(fixed_bytes()));
 }
 
 std::map<std::string, torch::Tensor> QuantizationCompressor::state() const {
-  if (!transfer_ || !fitted_) return {};
+  if (!transfer_) return {};
   return {{"range", torch::tensor({lo_, hi_})}};
 }
 
-void QuantizationCompressor::load_state(const std::map<std::string, torch::Tensor>& state) {
-  if (!transfer_) return;
+void QuantizationCompressor::restore(const StateMap& state) {
   auto r = detail::state_tensor("quantization", state, "range", {2});
   float lo = r[0].item<float>(), hi = r[1].item<float>();
   NNC_CHECK(hi > lo, "compressor 'quantization': saved range [{}, {}] is empty", lo, hi);
   lo_ = lo;
   hi_ = hi;
-  fitted_ = true;
 }
 
 }  // namespace nnc::replay

@@ -20,30 +20,44 @@
 
 namespace nnc::replay {
 
+struct QuantizationOptions {
+  int64_t n_states = 8;          ///< levels per value, 2..65536
+  std::string strategy = "local";  ///< local | transfer (tiny_imagenet_transfer = transfer, the seeds' name)
+  static const OptionFields<QuantizationOptions>& fields();
+  void validate() const;
+  bool transfer() const { return strategy == "transfer" || strategy == "tiny_imagenet_transfer"; }
+  std::string label() const;  ///< "quantization local 8"
+  std::map<std::string, std::string> tags() const;  ///< report line, display name, parameter
+};
+
 class QuantizationCompressor : public Compressor {
  public:
-  QuantizationCompressor(const CompressorOptions& options, const Representation& rep);
+  using Options = QuantizationOptions;
+  QuantizationCompressor(const Options& options, const CompressorContext& ctx);
   std::string name() const override { return "quantization"; }
   uint64_t fixed_bytes() const override { return transfer_ ? 8 : 0; }
-  uint64_t item_bytes() const override;
-  void fit(const torch::Tensor& reference) override;
+  std::optional<uint64_t> item_bytes() const override;
+  /// The notebooks: local charged n centres per sample (4n B for features, n B for raw
+  /// images) + the packed indices; transfer subtracts 4n B once.
+  std::optional<int64_t> notebook_slots(uint64_t budget_bytes) const override;
   bool needs_fit() const override { return transfer_; }
-  std::vector<Packed> compress(const torch::Tensor& batch) const override;
-  torch::Tensor decompress(const std::vector<const Packed*>& items) const override;
   std::string describe() const override;
   std::map<std::string, torch::Tensor> state() const override;
-  void load_state(const std::map<std::string, torch::Tensor>& state) override;
 
   int bits() const { return bits_; }
   /// The transfer range (after fit or load_state).
   std::pair<float, float> range() const { return {lo_, hi_}; }
 
+ protected:
+  void learn(const torch::Tensor& reference) override;
+  void restore(const StateMap& state) override;
+  std::vector<Packed> pack(const torch::Tensor& batch) const override;
+  torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
+
  private:
-  Representation rep_;
   int64_t n_states_;
   int bits_;
   bool transfer_;
-  bool fitted_ = false;
   float lo_ = 0.f, hi_ = 0.f;
 };
 

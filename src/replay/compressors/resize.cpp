@@ -14,8 +14,31 @@ namespace {
 namespace F = torch::nn::functional;
 }  // namespace
 
-ResizeCompressor::ResizeCompressor(const CompressorOptions& o, const Representation& rep)
-    : rep_(rep), factor_(o.resize_factor), to_(o.resize_to), bits_(static_cast<int>(o.resize_bits)) {
+const OptionFields<ResizeOptions>& ResizeOptions::fields() {
+  static const auto f =
+      OptionFields<ResizeOptions>()
+          .add("resize_factor", &ResizeOptions::resize_factor,
+               "resize: divide each side by this factor (>= 1; 2 = 28x28 -> 14x14)")
+          .add("resize_to", &ResizeOptions::resize_to, "resize: target side in pixels (0 = use resize_factor)")
+          .add("resize_bits", &ResizeOptions::resize_bits,
+               "resize: bits per stored value (1..8; 16 = float16, features only)");
+  return f;
+}
+
+void ResizeOptions::validate() const {}  // every limit depends on the samples: checked when built
+
+std::string ResizeOptions::label() const {
+  return resize_to > 0 ? fmt::format("resize to {} {}b", resize_to, resize_bits)
+                       : fmt::format("resize /{} {}b", resize_factor, resize_bits);
+}
+
+std::map<std::string, std::string> ResizeOptions::tags() const {
+  const std::string side = resize_to > 0 ? fmt::format("{}px", resize_to) : fmt::format("/{}", resize_factor);
+  return {{"line", "resize"}, {"display", "Resize"}, {"parameter", fmt::format("{} {}b", side, resize_bits)}};
+}
+
+ResizeCompressor::ResizeCompressor(const Options& o, const CompressorContext& ctx)
+    : Compressor(ctx), factor_(o.resize_factor), to_(o.resize_to), bits_(static_cast<int>(o.resize_bits)) {
   NNC_CHECK(rep_.shape.size() == 3,
             "compressor 'resize': needs samples [C,H,W] (images or feature maps), got {}",
             rep_.describe());
@@ -51,17 +74,15 @@ ResizeCompressor::ResizeCompressor(const CompressorOptions& o, const Representat
   }
 }
 
-uint64_t ResizeCompressor::item_bytes() const {
+std::optional<uint64_t> ResizeCompressor::item_bytes() const {
   auto n = static_cast<uint64_t>(stored_values());
   if (float16()) return n * 2;
   return (n * static_cast<uint64_t>(bits_) + 7) / 8 + (has_range() ? 8 : 0);
 }
 
-std::vector<Packed> ResizeCompressor::compress(const torch::Tensor& batch) const {
-  detail::check_input(name(), batch, rep_);
+std::vector<Packed> ResizeCompressor::pack(const torch::Tensor& batch) const {
   int64_t n = batch.size(0), m = stored_values();
-  auto out = detail::empty_items(n, item_bytes());
-  if (n == 0) return out;
+  auto out = empty_items(n);
   torch::NoGradGuard no_grad;
   auto x = batch.to(torch::kFloat32);
   if (rep_.raw_pixels) x = x.round();
@@ -89,11 +110,9 @@ std::vector<Packed> ResizeCompressor::compress(const torch::Tensor& batch) const
   return out;
 }
 
-torch::Tensor ResizeCompressor::decompress(const std::vector<const Packed*>& items) const {
-  detail::check_items(name(), items, item_bytes());
+torch::Tensor ResizeCompressor::unpack(const std::vector<const Packed*>& items) const {
   int64_t n = static_cast<int64_t>(items.size()), m = stored_values(), c = rep_.shape[0];
   auto shape = rep_.batch_shape(n);
-  if (n == 0) return torch::zeros(shape);
   torch::NoGradGuard no_grad;
   torch::Tensor small;
   if (float16()) {
@@ -133,7 +152,7 @@ std::string ResizeCompressor::describe() const {
       "resize({}, {}x{} -> {}x{} by area, bilinear back; {}; {}; item {} = {}; fixed 0 B)",
       to_ > 0 ? fmt::format("resize_to={}", to_) : fmt::format("resize_factor={}", factor_),
       rep_.shape[1], rep_.shape[2], h_, w_, storage, rep_.describe(),
-      detail::bytes_str(item_bytes()), formula);
+      detail::bytes_str(*item_bytes()), formula);
 }
 
 }  // namespace nnc::replay

@@ -20,24 +20,36 @@
 
 namespace nnc::replay {
 
+struct ResizeOptions {
+  double resize_factor = 2.0;  ///< side divisor (H' = floor(H / f), >= 1)
+  int64_t resize_to = 0;       ///< target side H' = W' (0 = use resize_factor)
+  int64_t resize_bits = 8;     ///< bits per stored value (1..8; 16 = float16 features)
+  static const OptionFields<ResizeOptions>& fields();
+  void validate() const;
+  std::string label() const;  ///< "resize /2 8b" or "resize to 14 8b"
+  std::map<std::string, std::string> tags() const;  ///< report line, display name, parameter
+};
+
 class ResizeCompressor : public Compressor {
  public:
-  ResizeCompressor(const CompressorOptions& options, const Representation& rep);
+  using Options = ResizeOptions;
+  ResizeCompressor(const Options& options, const CompressorContext& ctx);
   std::string name() const override { return "resize"; }
   uint64_t fixed_bytes() const override { return 0; }
-  uint64_t item_bytes() const override;
-  std::vector<Packed> compress(const torch::Tensor& batch) const override;
-  torch::Tensor decompress(const std::vector<const Packed*>& items) const override;
+  std::optional<uint64_t> item_bytes() const override;
   std::string describe() const override;
 
   /// The stored spatial size (h, w).
   std::pair<int64_t, int64_t> stored_size() const { return {h_, w_}; }
 
+ protected:
+  std::vector<Packed> pack(const torch::Tensor& batch) const override;
+  torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
+
  private:
   bool float16() const { return !rep_.raw_pixels && bits_ == 16; }
   bool has_range() const { return !rep_.raw_pixels && bits_ != 16; }
   int64_t stored_values() const { return rep_.shape[0] * h_ * w_; }
-  Representation rep_;
   double factor_;
   int64_t to_;
   int bits_;

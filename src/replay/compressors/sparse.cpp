@@ -19,8 +19,8 @@ torch::Tensor omp_chunk(const torch::Tensor& y, const torch::Tensor& dict,
   int64_t b = y.size(0), n = y.size(1), k = dict.size(1);
   auto proj = y.mm(dict).to(torch::kFloat64);  // D^T y, [b, K]
   auto residual = y;
-  auto used = torch::zeros({b, k}, torch::kBool);
-  auto sel = torch::empty({b, 0}, torch::kInt64);
+  auto used = torch::zeros({b, k}, y.options().dtype(torch::kBool));
+  auto sel = torch::empty({b, 0}, y.options().dtype(torch::kInt64));
   torch::Tensor coef;
   for (int64_t t = 0; t < s; ++t) {
     auto corr = residual.mm(dict).abs().masked_fill(used, -1.0);
@@ -28,7 +28,7 @@ torch::Tensor omp_chunk(const torch::Tensor& y, const torch::Tensor& dict,
     used.scatter_(1, idx, true);
     sel = torch::cat({sel, idx}, 1);
     auto g = gram.index({sel.unsqueeze(2), sel.unsqueeze(1)});  // [b, t+1, t+1]
-    g = g + kRidge * torch::eye(t + 1, torch::kFloat64);
+    g = g + kRidge * torch::eye(t + 1, g.options());
     auto rhs = proj.gather(1, sel).unsqueeze(2);  // [b, t+1, 1]
     auto chol = torch::linalg_cholesky(g);
     coef = torch::cholesky_solve(rhs, chol).squeeze(2);  // [b, t+1] float64
@@ -65,24 +65,52 @@ std::pair<torch::Tensor, torch::Tensor> omp(const torch::Tensor& y, const torch:
   return {torch::cat(idx_parts, 0), torch::cat(coef_parts, 0)};
 }
 
-SparseCompressor::SparseCompressor(const CompressorOptions& o, const Representation& rep)
-    : rep_(rep), atoms_(o.atoms), s_(o.nonzeros), epochs_(o.pretrain_epochs), seed_(o.seed) {
-  NNC_CHECK(atoms_ >= 2, "compressor 'sparse': atoms must be >= 2, got {}", atoms_);
-  NNC_CHECK(s_ >= 1 && s_ <= atoms_,
-            "compressor 'sparse': nonzeros must be in [1, atoms = {}], got {}", atoms_, s_);
+const OptionFields<SparseOptions>& SparseOptions::fields() {
+  static const auto f =
+      OptionFields<SparseOptions>()
+          .add("atoms", &SparseOptions::atoms, "sparse: dictionary atoms")
+          .add("nonzeros", &SparseOptions::nonzeros, "sparse: OMP nonzeros per sample")
+          .add("coefficient_bits", &SparseOptions::coefficient_bits,
+               "sparse: bits per stored coefficient (16 or 32)")
+          .add("pretrain_epochs", &SparseOptions::pretrain_epochs,
+               "epochs/iterations fitting autoencoders and dictionaries");
+  return f;
+}
+
+void SparseOptions::validate() const {
+  NNC_CHECK(atoms >= 2, "compressor 'sparse': atoms must be >= 2, got {}", atoms);
+  NNC_CHECK(nonzeros >= 1 && nonzeros <= atoms,
+            "compressor 'sparse': nonzeros must be in [1, atoms = {}], got {}", atoms, nonzeros);
+  NNC_CHECK(coefficient_bits == 16 || coefficient_bits == 32,
+            "compressor 'sparse': coefficient_bits must be 16 (float16) or 32 (float32), got {}",
+            coefficient_bits);
+  NNC_CHECK(pretrain_epochs >= 1, "compressor 'sparse': pretrain_epochs must be >= 1, got {}",
+            pretrain_epochs);
+}
+
+std::string SparseOptions::label() const {
+  return fmt::format("sparse {}/{}", nonzeros, atoms);
+}
+
+std::map<std::string, std::string> SparseOptions::tags() const {
+  return {{"line", "sparse"}, {"display", "Sparse Coding"},
+          {"parameter", fmt::format("{}/{}{}", nonzeros, atoms,
+                                    coefficient_bits == 16 ? "" : fmt::format(" f{}", coefficient_bits))}};
+}
+
+SparseCompressor::SparseCompressor(const Options& o, const CompressorContext& ctx)
+    : Compressor(ctx), atoms_(o.atoms), s_(o.nonzeros), epochs_(o.pretrain_epochs), seed_(ctx.seed),
+      device_(ctx.device) {
+  o.validate();
   NNC_CHECK(s_ <= rep_.numel(),
             "compressor 'sparse': nonzeros must not exceed the {} values per sample, got {}",
             rep_.numel(), s_);
-  NNC_CHECK(o.coefficient_bits == 16 || o.coefficient_bits == 32,
-            "compressor 'sparse': coefficient_bits must be 16 (float16) or 32 (float32), got {}",
-            o.coefficient_bits);
-  NNC_CHECK(epochs_ >= 1, "compressor 'sparse': pretrain_epochs must be >= 1, got {}", epochs_);
   coef_bytes_ = static_cast<int>(o.coefficient_bits / 8);
   index_bytes_ = (bits_for(static_cast<uint64_t>(atoms_)) + 7) / 8;
   norm_.stored = !rep_.raw_pixels;
 }
 
-uint64_t SparseCompressor::item_bytes() const {
+std::optional<uint64_t> SparseCompressor::item_bytes() const {
   return static_cast<uint64_t>(s_ * (coef_bytes_ + index_bytes_));
 }
 
@@ -95,7 +123,7 @@ torch::Tensor SparseCompressor::round_stored(const torch::Tensor& x) const {
   return x.to(torch::kFloat32).clamp(-detail::kFloat16Max, detail::kFloat16Max).to(torch::kFloat16).to(torch::kFloat32);
 }
 
-void SparseCompressor::fit(const torch::Tensor& reference) {
+void SparseCompressor::learn(const torch::Tensor& reference) {
   detail::check_reference(name(), reference, rep_, 1);
   torch::NoGradGuard no_grad;
   int64_t n = rep_.numel(), k = atoms_;
@@ -107,20 +135,23 @@ void SparseCompressor::fit(const torch::Tensor& reference) {
   }
   ref = ref.to(torch::kFloat32).contiguous();
   norm_ = detail::Normalizer::for_representation(rep_, ref);
-  auto y = norm_.to_model(ref);  // [M, N]
+  // Learned on the run's device; the random draws stay on the CPU generator (the same
+  // numbers whatever the device).
+  auto y = norm_.to_model(ref).to(device_);  // [M, N]
   int64_t m = y.size(0);
+  const auto f64 = y.options().dtype(torch::kFloat64);
 
   // Init: K random reference vectors (plus a little noise so equal vectors differ).
-  auto d_t = torch::randn({k, n}, gen, torch::kFloat32);
+  auto d_t = torch::randn({k, n}, gen, torch::kFloat32).to(device_);
   int64_t from_data = std::min(k, m);
-  auto rows = torch::randperm(m, gen, torch::kInt64).slice(0, 0, from_data);
+  auto rows = torch::randperm(m, gen, torch::kInt64).slice(0, 0, from_data).to(device_);
   d_t.slice(0, 0, from_data).mul_(1e-3).add_(y.index_select(0, rows));
   d_t = d_t / d_t.norm(2, 1, true).clamp_min(1e-12);
 
   for (int64_t it = 0; it < epochs_; ++it) {
     auto [idx, coef] = omp(y, d_t.t(), s_);
-    auto x = torch::zeros({m, k}, torch::kFloat64).scatter_(1, idx, coef.to(torch::kFloat64));
-    auto a = x.t().mm(x) + kRidge * torch::eye(k, torch::kFloat64);
+    auto x = torch::zeros({m, k}, f64).scatter_(1, idx, coef.to(torch::kFloat64));
+    auto a = x.t().mm(x) + kRidge * torch::eye(k, f64);
     auto rhs = x.t().mm(y.to(torch::kFloat64));  // [K, N]
     auto next = torch::linalg_solve(a, rhs);      // D^T = (X^T X)^-1 X^T Y
     auto usage = x.ne(0).sum(0);                  // vectors using each atom
@@ -133,7 +164,7 @@ void SparseCompressor::fit(const torch::Tensor& reference) {
       auto worst = std::get<1>(err.sort(/*stable=*/true, 0, /*descending=*/true));
       // A zero residual (perfect fit) gives no direction, nor do missing vectors when
       // K > M: those atoms restart from random directions.
-      auto fresh = torch::randn({dead.numel(), n}, gen, torch::kFloat64);
+      auto fresh = torch::randn({dead.numel(), n}, gen, torch::kFloat64).to(device_);
       int64_t r = std::min(dead.numel(), m);
       auto rows_r = residual.index_select(0, worst.slice(0, 0, r));
       auto head = fresh.slice(0, 0, r);
@@ -143,16 +174,12 @@ void SparseCompressor::fit(const torch::Tensor& reference) {
     next = next / next.norm(2, 1, true).clamp_min(1e-12);
     d_t = next.to(torch::kFloat32);
   }
-  dict_ = round_stored(d_t.t().contiguous()).contiguous();  // [N, K] as stored
-  fitted_ = true;
+  dict_ = round_stored(d_t.t().contiguous()).to(torch::kCPU).contiguous();  // [N, K] as stored
 }
 
-std::vector<Packed> SparseCompressor::compress(const torch::Tensor& batch) const {
-  detail::check_fitted(name(), fitted_);
-  detail::check_input(name(), batch, rep_);
+std::vector<Packed> SparseCompressor::pack(const torch::Tensor& batch) const {
   int64_t n = batch.size(0);
-  auto out = detail::empty_items(n, item_bytes());
-  if (n == 0) return out;
+  auto out = empty_items(n);
   auto y = norm_.to_model(batch.reshape({n, -1}));
   auto [idx, coef] = omp(y, dict_, s_);
   detail::append_floats(out, coef.clamp(-detail::kFloat16Max, detail::kFloat16Max), coef_bytes_);
@@ -160,12 +187,9 @@ std::vector<Packed> SparseCompressor::compress(const torch::Tensor& batch) const
   return out;
 }
 
-torch::Tensor SparseCompressor::decompress(const std::vector<const Packed*>& items) const {
-  detail::check_fitted(name(), fitted_);
-  detail::check_items(name(), items, item_bytes());
+torch::Tensor SparseCompressor::unpack(const std::vector<const Packed*>& items) const {
   int64_t n = static_cast<int64_t>(items.size());
   auto shape = rep_.batch_shape(n);
-  if (n == 0) return torch::zeros(shape);
   torch::NoGradGuard no_grad;
   auto coef = detail::read_floats(items, 0, s_, coef_bytes_);
   auto idx = detail::read_uints(items, static_cast<size_t>(s_ * coef_bytes_), s_, index_bytes_);
@@ -182,24 +206,22 @@ torch::Tensor SparseCompressor::decompress(const std::vector<const Packed*>& ite
 std::string SparseCompressor::describe() const {
   return fmt::format(
       "sparse(atoms={}, nonzeros={}, coefficient_bits={}, pretrain_epochs={} (MOD + OMP), "
-      "seed={}{}; {}; item {} = {} x ({} B coefficient + {} B atom index); fixed {} = "
+      "seed={}; {}; item {} = {} x ({} B coefficient + {} B atom index); fixed {} = "
       "dictionary {}x{} x {} B{})",
-      atoms_, s_, coef_bytes_ * 8, epochs_, seed_, fitted_ ? "" : ", not fitted",
-      rep_.describe(), detail::bytes_str(item_bytes()), s_, coef_bytes_, index_bytes_,
+      atoms_, s_, coef_bytes_ * 8, epochs_, seed_,
+      rep_.describe(), detail::bytes_str(*item_bytes()), s_, coef_bytes_, index_bytes_,
       detail::bytes_str(fixed_bytes()), rep_.numel(), atoms_, coef_bytes_,
       norm_.stored ? " + 8 B mean/std" : "");
 }
 
 std::map<std::string, torch::Tensor> SparseCompressor::state() const {
-  if (!fitted_) return {};
   return {{"dictionary", dict_.clone()}, {"normalization", norm_.as_tensor()}};
 }
 
-void SparseCompressor::load_state(const std::map<std::string, torch::Tensor>& state) {
+void SparseCompressor::restore(const StateMap& state) {
   auto d = detail::state_tensor(name(), state, "dictionary", {rep_.numel(), atoms_});
   norm_.load(detail::state_tensor(name(), state, "normalization", {2}), rep_.raw_pixels);
   dict_ = round_stored(d).contiguous();
-  fitted_ = true;
 }
 
 }  // namespace nnc::replay

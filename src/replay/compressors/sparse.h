@@ -29,34 +29,47 @@ namespace nnc::replay {
 std::pair<torch::Tensor, torch::Tensor> omp(const torch::Tensor& y, const torch::Tensor& dict,
                                             int64_t s);
 
+struct SparseOptions {
+  int64_t atoms = 64;             ///< K, dictionary size (>= 2)
+  int64_t nonzeros = 8;           ///< s, OMP nonzeros per sample (1..K)
+  int64_t coefficient_bits = 16;  ///< 16 (float16) or 32 (float32) per coefficient and atom value
+  int64_t pretrain_epochs = 5;    ///< MOD iterations of dictionary learning
+  static const OptionFields<SparseOptions>& fields();
+  void validate() const;
+  std::string label() const;  ///< "sparse 8/64"
+  std::map<std::string, std::string> tags() const;  ///< report line, display name, parameter
+};
+
 class SparseCompressor : public Compressor {
  public:
-  SparseCompressor(const CompressorOptions& options, const Representation& rep);
+  using Options = SparseOptions;
+  SparseCompressor(const Options& options, const CompressorContext& ctx);
   std::string name() const override { return "sparse"; }
   uint64_t fixed_bytes() const override;
-  uint64_t item_bytes() const override;
-  void fit(const torch::Tensor& reference) override;
+  std::optional<uint64_t> item_bytes() const override;
   bool needs_fit() const override { return true; }
-  std::vector<Packed> compress(const torch::Tensor& batch) const override;
-  torch::Tensor decompress(const std::vector<const Packed*>& items) const override;
   std::string describe() const override;
   std::map<std::string, torch::Tensor> state() const override;
-  void load_state(const std::map<std::string, torch::Tensor>& state) override;
 
   /// The stored dictionary [N, K] (float32 holding the stored values).
   const torch::Tensor& dictionary() const { return dict_; }
   /// Dictionary learning uses at most this many reference vectors.
   static constexpr int64_t kMaxFitVectors = 5000;
 
+ protected:
+  void learn(const torch::Tensor& reference) override;
+  void restore(const StateMap& state) override;
+  std::vector<Packed> pack(const torch::Tensor& batch) const override;
+  torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
+
  private:
   torch::Tensor round_stored(const torch::Tensor& x) const;
-  Representation rep_;
   int64_t atoms_, s_, epochs_;
   int coef_bytes_, index_bytes_;
   uint64_t seed_;
+  torch::Device device_;  ///< where the dictionary is learned
   torch::Tensor dict_;
   detail::Normalizer norm_;
-  bool fitted_ = false;
 };
 
 }  // namespace nnc::replay

@@ -11,10 +11,26 @@
 
 namespace nnc::replay {
 
-ThinningCompressor::ThinningCompressor(const CompressorOptions& o, const Representation& rep)
-    : rep_(rep), cf_(o.compression_factor) {
-  NNC_CHECK(cf_ >= 0 && cf_ < 1,
-            "compressor 'thinning': compression_factor must be in [0, 1), got {}", cf_);
+const OptionFields<ThinningOptions>& ThinningOptions::fields() {
+  static const auto f = OptionFields<ThinningOptions>().add(
+      "compression_factor", &ThinningOptions::compression_factor, "thinning: fraction of values dropped");
+  return f;
+}
+
+void ThinningOptions::validate() const {
+  NNC_CHECK(compression_factor >= 0 && compression_factor < 1,
+            "compressor 'thinning': compression_factor must be in [0, 1), got {}", compression_factor);
+}
+
+std::string ThinningOptions::label() const { return fmt::format("thinning {}", compression_factor); }
+
+std::map<std::string, std::string> ThinningOptions::tags() const {
+  return {{"line", "thinning"}, {"display", "Thinning"}, {"parameter", fmt::format("{}", compression_factor)}};
+}
+
+ThinningCompressor::ThinningCompressor(const Options& o, const CompressorContext& ctx)
+    : Compressor(ctx), cf_(o.compression_factor) {
+  o.validate();
   int64_t n = rep_.numel();
   // Same expression as the seed notebook: floor(N * (1 - cf)) in double precision.
   k_ = static_cast<int64_t>(std::floor(static_cast<double>(n) * (1.0 - cf_)));
@@ -25,15 +41,19 @@ ThinningCompressor::ThinningCompressor(const CompressorOptions& o, const Represe
   coord_bytes_ = (bits_for(static_cast<uint64_t>(n)) + 7) / 8;
 }
 
-uint64_t ThinningCompressor::item_bytes() const {
+std::optional<uint64_t> ThinningCompressor::item_bytes() const {
   return static_cast<uint64_t>(k_ * (rep_.value_bytes() + coord_bytes_));
 }
 
-std::vector<Packed> ThinningCompressor::compress(const torch::Tensor& batch) const {
-  detail::check_input(name(), batch, rep_);
+std::optional<int64_t> ThinningCompressor::notebook_slots(uint64_t budget_bytes) const {
+  // The notebook's k (same expression as k_) with 2-byte coordinates whatever N.
+  return detail::floor_div(static_cast<double>(budget_bytes),
+                           static_cast<double>(k_ * rep_.value_bytes() + k_ * 2));
+}
+
+std::vector<Packed> ThinningCompressor::pack(const torch::Tensor& batch) const {
   int64_t n = batch.size(0), m = rep_.numel();
-  auto out = detail::empty_items(n, item_bytes());
-  if (n == 0) return out;
+  auto out = empty_items(n);
   auto flat = batch.reshape({n, m}).to(torch::kFloat32);
   if (rep_.raw_pixels) flat = flat.round();
   // Stable descending sort by magnitude: ties keep the lower coordinate.
@@ -51,8 +71,7 @@ std::vector<Packed> ThinningCompressor::compress(const torch::Tensor& batch) con
   return out;
 }
 
-torch::Tensor ThinningCompressor::decompress(const std::vector<const Packed*>& items) const {
-  detail::check_items(name(), items, item_bytes());
+torch::Tensor ThinningCompressor::unpack(const std::vector<const Packed*>& items) const {
   int64_t n = static_cast<int64_t>(items.size()), m = rep_.numel();
   torch::Tensor values;
   if (rep_.raw_pixels) {
@@ -65,7 +84,7 @@ torch::Tensor ThinningCompressor::decompress(const std::vector<const Packed*>& i
   }
   auto coords = detail::read_uints(items, static_cast<size_t>(k_ * rep_.value_bytes()), k_,
                                    coord_bytes_);
-  NNC_CHECK(n == 0 || coords.max().item<int64_t>() < m,
+  NNC_CHECK(coords.max().item<int64_t>() < m,
             "compressor 'thinning': a stored coordinate is out of range (corrupt item?)");
   auto out = torch::zeros({n, m}, torch::kFloat32).scatter_(1, coords, values);
   auto shape = rep_.batch_shape(n);
@@ -76,7 +95,7 @@ std::string ThinningCompressor::describe() const {
   return fmt::format(
       "thinning(compression_factor={}, keeps {} of {} values by magnitude; {}; item {} = {} x "
       "({} B value + {} B coordinate); fixed 0 B)",
-      cf_, k_, rep_.numel(), rep_.describe(), detail::bytes_str(item_bytes()), k_,
+      cf_, k_, rep_.numel(), rep_.describe(), detail::bytes_str(*item_bytes()), k_,
       rep_.value_bytes(), coord_bytes_);
 }
 

@@ -14,21 +14,33 @@
 
 namespace nnc::replay {
 
+struct ThinningOptions {
+  double compression_factor = 0.9;  ///< fraction of values dropped, in [0, 1)
+  static const OptionFields<ThinningOptions>& fields();
+  void validate() const;
+  std::string label() const;  ///< "thinning 0.9"
+  std::map<std::string, std::string> tags() const;  ///< report line, display name, parameter
+};
+
 class ThinningCompressor : public Compressor {
  public:
-  ThinningCompressor(const CompressorOptions& options, const Representation& rep);
+  using Options = ThinningOptions;
+  ThinningCompressor(const Options& options, const CompressorContext& ctx);
   std::string name() const override { return "thinning"; }
   uint64_t fixed_bytes() const override { return 0; }
-  uint64_t item_bytes() const override;
-  std::vector<Packed> compress(const torch::Tensor& batch) const override;
-  torch::Tensor decompress(const std::vector<const Packed*>& items) const override;
+  std::optional<uint64_t> item_bytes() const override;
+  /// The notebooks: floor(B / (k * value_bytes + 2k)).
+  std::optional<int64_t> notebook_slots(uint64_t budget_bytes) const override;
   std::string describe() const override;
 
   int64_t kept() const { return k_; }
   int coord_bytes() const { return coord_bytes_; }
 
+ protected:
+  std::vector<Packed> pack(const torch::Tensor& batch) const override;
+  torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
+
  private:
-  Representation rep_;
   double cf_;
   int64_t k_;
   int coord_bytes_;

@@ -47,13 +47,6 @@ void check_values(const std::string& compressor, const torch::Tensor& batch,
   }
 }
 
-void check_fitted(const std::string& compressor, bool fitted) {
-  NNC_CHECK(fitted,
-            "compressor '{}' is not fitted: call fit(reference) on another dataset first, or "
-            "load a pre-trained state (option weights)",
-            compressor);
-}
-
 void check_input(const std::string& compressor, const torch::Tensor& batch,
                  const Representation& rep) {
   check_batch(compressor, batch, rep);
@@ -75,8 +68,10 @@ std::vector<Packed> empty_items(int64_t n, uint64_t item_bytes) {
   return items;
 }
 
-train::TrainOptions pretrain_options(const std::string& compressor, int64_t epochs, uint64_t seed) {
+train::TrainOptions pretrain_options(const std::string& compressor, int64_t epochs, uint64_t seed,
+                                     const torch::Device& device) {
   return train::TrainOptions()
+      .device(device.str())
       .optimizer("adam")
       .lr(1e-3)
       .epochs(epochs)
@@ -271,6 +266,8 @@ torch::Tensor read_codes(const std::vector<const Packed*>& items, size_t offset,
   }
   return out;
 }
+
+int64_t floor_div(double a, double b) { return static_cast<int64_t>(std::floor(a / b)); }
 
 std::string bytes_str(uint64_t bytes) {
   std::string digits = std::to_string(bytes), out;

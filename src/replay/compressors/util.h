@@ -23,8 +23,6 @@ void check_batch(const std::string& compressor, const torch::Tensor& batch,
 /// Raw pixels must lie in [0, 255]; features must be finite.
 void check_values(const std::string& compressor, const torch::Tensor& batch,
                   const Representation& rep);
-/// Throws a clear error when a compressor that needs fit() is used before it.
-void check_fitted(const std::string& compressor, bool fitted);
 /// What compress() and fit() check first: check_batch, then check_values.
 void check_input(const std::string& compressor, const torch::Tensor& batch,
                  const Representation& rep);
@@ -72,8 +70,10 @@ class ReconstructionSource : public train::BatchSource {
 };
 
 /// The pre-training settings of the learned compressors (Adam, lr 1e-3, batch 128, as the
-/// originals): data order seeded from derive_seed(seed, "<compressor>-data").
-train::TrainOptions pretrain_options(const std::string& compressor, int64_t epochs, uint64_t seed);
+/// originals): data order seeded from derive_seed(seed, "<compressor>-data"), trained on
+/// `device` (the run's; the Trainer moves the network and the batches there).
+train::TrainOptions pretrain_options(const std::string& compressor, int64_t epochs, uint64_t seed,
+                                     const torch::Device& device);
 /// A module's parameters by name (detached copies), for Compressor::state().
 std::map<std::string, torch::Tensor> module_state(const torch::nn::Module& module);
 /// Copies saved parameters into `module`; every parameter must be in `state` with its shape.
@@ -109,6 +109,9 @@ torch::Tensor chunked(const torch::Tensor& x, int64_t rows, Fn fn) {
   for (int64_t i = 0; i < x.size(0); i += rows) parts.push_back(fn(x.slice(0, i, i + rows)));
   return torch::cat(parts, 0);
 }
+
+/// floor(a / b) as the seed notebooks compute slot counts (in double precision).
+int64_t floor_div(double a, double b);
 
 /// "1,234 B" style sizes for describe().
 std::string bytes_str(uint64_t bytes);
