@@ -12,9 +12,10 @@ import torch  # noqa: F401  (loads libtorch and its Python bindings before the e
 
 from . import _nncompress
 from ._nncompress import Error, kinds
-from . import results
+from . import replay, results
 
-__all__ = ["Error", "kinds", "run", "report", "results"]
+__version__ = "0.1.0"  # nncompress --version
+__all__ = ["Error", "kinds", "run", "report", "replay", "results"]
 
 
 def run(kind, out="results", rerun=False, **options):

@@ -6,5 +6,7 @@ namespace nnc::python {
 
 /// run(kind, out, options) -> record dict; kinds() -> names; report(out) -> files.
 void bind_run(pybind11::module_& m);
+/// ReplayMemory (wrapped by nncompress/replay.py), compressors(), encoders().
+void bind_replay(pybind11::module_& m);
 
 }  // namespace nnc::python

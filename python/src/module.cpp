@@ -20,4 +20,5 @@ PYBIND11_MODULE(_nncompress, m) {
   });
   nnc::experiment::register_builtin_kinds();
   nnc::python::bind_run(m);
+  nnc::python::bind_replay(m);
 }

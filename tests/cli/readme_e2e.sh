@@ -14,12 +14,14 @@
 #   torchvision_to_safetensors.py without --state-dict downloads ImageNet weights: run with
 #                             --random-init (same layout, no internet); the .pth a --state-dict
 #                             line names is made first from a randomly initialised torchvision model;
+#   PYTHONPATH=build/python   the build under test's Python module (examples/python with --quick);
 #   everything else           run exactly as written.
 # Usage: readme_e2e.sh NNCOMPRESS
 set -uo pipefail
 source "$(dirname "$0")/../support/e2e.sh"
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
 NNC=$(cd "$(dirname "$NNC")" && pwd)/$(basename "$NNC")
+BUILD=$(cd "$(dirname "$NNC")/../.." && pwd)  # <build>/src/cli/nncompress
 PY=/usr/bin/python3
 
 W=$T/w && mkdir -p "$W/data"
@@ -27,9 +29,9 @@ for d in examples scripts tests third_party src docs; do ln -s "$SRC/$d" "$W/$d"
 for e in "$SRC"/data/*; do ln -s "$e" "$W/data/$(basename "$e")"; done
 cd "$W"
 
-# The README's ```sh blocks, one command per line (backslash continuations joined,
+# The README's ```sh blocks (not ```python ones), one command per line (backslash continuations joined,
 # trailing comments dropped).
-mapfile -t lines < <(awk '/^```/{ inb = !inb; next } inb' "$SRC/README.md" \
+mapfile -t lines < <(awk '/^```sh/{ inb = 1; next } /^```/{ inb = 0; next } inb' "$SRC/README.md" \
   | sed -e ':a' -e '/\\$/N; s/\\\n *//; ta' | sed -e 's/[[:space:]]\{1,\}#.*$//' -e '/^#/d' -e '/^[[:space:]]*$/d')
 [ "${#lines[@]}" -ge 25 ] && ok "${#lines[@]} commands found in README.md" || bad "only ${#lines[@]} commands in README.md"
 
@@ -38,6 +40,14 @@ TINY=(--limit-train 400 --limit-test 200)
 adapt() {
   local line=$1
   read -r -a CMD <<<"$line"
+  # PYTHONPATH=build/python ...: the Python module of the build under test; example scripts
+  # with --quick (small data, one pass).
+  if [[ "${CMD[0]}" == PYTHONPATH=build/python ]]; then
+    CMD=(env "PYTHONPATH=$BUILD/python" "${CMD[@]:1}")
+    [[ "$line" == *examples/python/* ]] && CMD+=(--quick)
+    return
+  fi
+  if [[ "$line" == *scripts/build_wheel.py\ build* ]]; then CMD=("$PY" "$SRC/scripts/build_wheel.py" "$BUILD"); return; fi
   local kind=${CMD[1]:-}
   if [ "${CMD[0]}" = "$PY" ] && [[ "$line" == *torchvision_to_safetensors.py* ]]; then
     [[ "$line" == *--state-dict* ]] || CMD+=(--random-init --seed 0)
