@@ -130,6 +130,16 @@ int run(Args& a, CLI::App* app) {
                           : fmt::format("{} runs", ex.runs.size());
   fmt::print(stderr, "sweep {}: kind {}, {}, out {}\n", a.plan, plan.kind, scope, out);
 
+  // Every run's values checked as its start would (registry names, ranges, budgets), before
+  // anything is listed, emitted or run: a plan whose runs would all fail is refused here.
+  if (kind.check)
+    for (auto& r : ex.runs) {
+      try {
+        kind.check(r.config);
+      } catch (const Error& e) {
+        fail("{}: run {}: {}", a.plan, r.id, e.what());
+      }
+    }
   bool emit_only = a.dry_run || !a.emit_commands.empty() || !a.emit_slurm.empty();
   if (!a.emit_slurm.empty()) {
     a.slurm.binary = self_executable();

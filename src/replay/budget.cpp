@@ -36,16 +36,22 @@ int64_t notebook_slots(uint64_t budget, const CompressorDesign& c) {
 }
 }  // namespace
 
-MemoryBudget plan_budget(const BudgetRequest& r, const CompressorDesign& compressor, int64_t stream_size) {
+void check_budget_request(const BudgetRequest& r) {
   NNC_CHECK(r.memory_size >= 0,
             "option 'memory_size': expected a number of slots >= 1 (or 0 to give the budget with "
             "--memory-bytes), got {}", r.memory_size);
   if (r.memory_size > 0) {
     NNC_CHECK(r.memory_bytes.empty(), "give either --memory-size (slots) or --memory-bytes, not both");
-    return plan_for_slots(r.memory_size, compressor, stream_size);
+    return;
   }
   NNC_CHECK(!r.memory_bytes.empty(),
             "no memory budget: pass --memory-bytes (e.g. 10MiB) or --memory-size (slots)");
+  parse_bytes(r.memory_bytes, "memory_bytes");
+}
+
+MemoryBudget plan_budget(const BudgetRequest& r, const CompressorDesign& compressor, int64_t stream_size) {
+  check_budget_request(r);
+  if (r.memory_size > 0) return plan_for_slots(r.memory_size, compressor, stream_size);
   return plan_for_bytes(parse_bytes(r.memory_bytes, "memory_bytes"), compressor, r.accounting,
                         stream_size);
 }

@@ -44,6 +44,9 @@ struct MemoryBudget {
   std::string describe() const;
 };
 
+/// The checks of a request that need no compressor (given once, in slots or in parseable
+/// bytes); plan_budget does them too. Errors name the option.
+void check_budget_request(const BudgetRequest& request);
 /// The budget a request gives for `compressor` (its sizes only: it need not be fitted).
 /// Errors name the option: no budget, both given, a budget that fits no sample, or one that
 /// holds more samples than the stream has (`stream_size`; 0 = unchecked).

@@ -57,6 +57,18 @@ for f in "${files[@]}"; do
   else bad "$f: no rule (not a sweep plan, not under examples/<kind>/ or examples/quant/)"; fi
 done
 
+# --dry-run checks option VALUES as a run's start would (registry names, ranges, budgets),
+# for single runs and for every run of a plan.
+expect_error "dry run: jpeg_quality out of range" "^error: compressor 'jpeg': jpeg_quality must be in 1..100, got 0" \
+  "$NNC" replay --compressor jpeg --jpeg-quality 0 --memory-bytes 1MiB --dry-run
+expect_error "dry run: a budget that does not parse" "memory_bytes: unknown unit 'XB'" "$NNC" replay --memory-bytes 10XB --dry-run
+expect_error "dry run: a pruner's own option" "option 'initial_p_value': must be in \\[0, 1\\]" \
+  "$NNC" prune --procedure pmmp --initial-p-value -3 --dry-run
+expect_error "dry run: an unknown model" "option 'model': unknown model 'lenet6'" "$NNC" train --model lenet6 --dry-run
+printf 'kind = "replay"\n[fixed]\nmemory_bytes = "1MiB"\ncompressor = "jpeg"\n[grid]\njpeg_quality = [50, 0]\n' >"$T/bad_plan.toml"
+expect_error "sweep --dry-run: a plan with one bad run is refused, naming it" "bad_plan.toml: run [0-9a-f]{16}: compressor 'jpeg': jpeg_quality" \
+  "$NNC" sweep "$T/bad_plan.toml" --dry-run
+
 # Every example file the documentation names exists (README.md, docs/, src/**/README.md, the examples).
 missing=""
 for f in $(grep -rhoE "examples/[A-Za-z0-9_./-]+\.toml" README.md docs src examples --include='*.md' --include='*.toml' | sort -u); do

@@ -55,6 +55,8 @@ std::pair<data::Dataset, data::Dataset> load_data(const RunConfig& c) {
   return data::load_dataset(o);
 }
 
+void check_training(const RunConfig& c) { training_from(c).validate(); }
+
 train::TrainOptions training_from(const RunConfig& c) {
   return train::TrainOptions()
       .optimizer(c.get_string("optimizer"))

@@ -19,6 +19,8 @@ std::vector<OptionSpec> data_options(const std::string& default_dataset = "fashi
 std::vector<OptionSpec> training_options(const train::TrainOptions& defaults);
 std::pair<data::Dataset, data::Dataset> load_data(const RunConfig& c);
 train::TrainOptions training_from(const RunConfig& c);
+/// The training options of `c`, validated (a kind's dry-run check; errors name the option).
+void check_training(const RunConfig& c);
 /// Model options matching a dataset's sample shape and class count.
 models::ModelOptions model_options_for(const data::Dataset& d);
 /// The thread count of option `key` (0 = all cores): negative refused; more than 4 per

@@ -79,6 +79,7 @@ ExperimentKind pretrain_encoder_kind() {
   auto t = training_options(train::TrainOptions().optimizer("adam").lr(1e-3).epochs(3).batch_size(128));
   k.options.insert(k.options.end(), t.begin(), t.end());
   k.run = run_pretrain_encoder;
+  k.check = check_training;
   return k;
 }
 
@@ -92,6 +93,7 @@ ExperimentKind pretrain_compressor_kind() {
     k.options.insert(k.options.end(), specs.begin(), specs.end());
   k.options.push_back(save_to_option());
   k.run = run_pretrain_compressor;
+  k.check = [](const RunConfig& c) { replay::compressor_registry().validate(c.values()); };
   return k;
 }
 

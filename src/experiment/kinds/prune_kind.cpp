@@ -131,6 +131,7 @@ ExperimentKind prune_kind() {
   k.options.push_back({"experiment_name", std::string("prune"), "runs.csv experiment_name column", {}, false});
   k.options.push_back({"save_weights", true, "write the final masked weights as safetensors", {}, false});
   k.run = run_prune;
+  k.check = [](const RunConfig& c) { prune::prune_setup_from(c.values(), static_cast<uint64_t>(c.get_int("seed"))); };
   return k;
 }
 

@@ -139,6 +139,12 @@ ExperimentKind replay_kind() {
   k.options.insert(k.options.end(), more.begin(), more.end());
   k.run = run_replay_kind;
   k.plan = print_budget_plan;
+  k.check = [](const RunConfig& c) {  // what a run refuses at its start, without data
+    replay::encoder_registry().validate(c.values());
+    replay::compressor_registry().validate(c.values());
+    replay::check_budget_request(budget_request(c));
+    check_training(c);
+  };
   return k;
 }
 

@@ -45,6 +45,11 @@ ExperimentKind train_kind() {
   auto t = training_options(train::TrainOptions().optimizer("adam").lr(1e-3).epochs(2).batch_size(128));
   k.options.insert(k.options.end(), t.begin(), t.end());
   k.run = run_train;
+  k.check = [](const RunConfig& c) {
+    NNC_CHECK(models::model_registry().contains(c.get_string("model")), "option 'model': unknown model '{}': "
+              "expected one of {}", shown(c.get_string("model")), models::model_registry().joined_names());
+    check_training(c);
+  };
   return k;
 }
 
