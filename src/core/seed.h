@@ -4,6 +4,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "core/hash.h"
+
 namespace nnc {
 
 inline uint64_t splitmix64(uint64_t x) {
@@ -15,9 +17,7 @@ inline uint64_t splitmix64(uint64_t x) {
 
 /// derive_seed(seed, "split") != derive_seed(seed, "init"), stable across runs and platforms.
 inline uint64_t derive_seed(uint64_t seed, std::string_view stream) {
-  uint64_t h = 1469598103934665603ULL;  // FNV-1a of the stream name
-  for (unsigned char c : stream) h = (h ^ c) * 1099511628211ULL;
-  return splitmix64(seed ^ splitmix64(h));
+  return splitmix64(seed ^ splitmix64(fnv1a64(stream)));
 }
 
 }  // namespace nnc

@@ -6,6 +6,7 @@
 #include <toml++/toml.h>
 
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/toml_parse.h"
 
 namespace nnc::experiment {
@@ -13,12 +14,6 @@ namespace {
 
 /// Longest accepted string option (PATH_MAX): see RunConfig::set.
 constexpr size_t kMaxStringOption = 4096;
-
-uint64_t fnv1a64(const std::string& s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
-  return h;
-}
 
 size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);

@@ -7,17 +7,12 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/hash.h"
 #include "experiment/experiment_kind.h"
 
 namespace nnc::experiment {
 namespace import_detail {
 namespace {
-
-uint64_t fnv1a64(const std::string& s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
-  return h;
-}
 
 /// The kind's option spelled `key` in the original (L1_alpha -> l1_alpha, num-passes -> ...).
 const OptionSpec* find_spec(const std::vector<OptionSpec>& specs, const std::string& key) {

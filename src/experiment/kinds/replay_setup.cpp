@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "core/error.h"
+#include "core/hash.h"
 #include "core/seed.h"
 #include "data/loader.h"
 #include "experiment/kinds/common.h"
@@ -116,12 +117,6 @@ std::string transfer_dataset_for(const RunConfig& c, const std::string& dataset)
 
 namespace {
 
-uint64_t fnv1a(const std::string& s) {
-  uint64_t h = 1469598103934665603ULL;
-  for (unsigned char ch : s) h = (h ^ ch) * 1099511628211ULL;
-  return h;
-}
-
 }  // namespace
 
 namespace {
@@ -147,7 +142,7 @@ replay::CompressorPtr fit_replay_compressor(const RunConfig& c, ReplaySetup& s, 
                                 c.get_int("seed"), transfer, s.encoder->describe(),
                                 s.representation.describe(), c.get_string("device"));
   auto cache = std::filesystem::path(out_dir) / "cache" /
-               fmt::format("compressor-{}-{:016x}.safetensors", name, fnv1a(key));
+               fmt::format("compressor-{}-{:016x}.safetensors", name, fnv1a64(key));
   if (std::filesystem::exists(cache)) {
     fmt::print(stderr, "[replay] compressor state from cache {}\n", cache.string());
     return std::move(design).load(load_state(cache.string()));
