@@ -5,6 +5,8 @@
 #include <pybind11/stl.h>
 #include <torch/extension.h>
 
+#include <fmt/ranges.h>
+
 #include <optional>
 #include <random>
 
