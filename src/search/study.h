@@ -15,21 +15,14 @@
 #include <string_view>
 #include <vector>
 
+#include "search/ask_tell.h"
 #include "search/objective.h"
 #include "search/sampler.h"
+#include "search/study_result.h"
 #include "search/search_space.h"
 #include "search/trial.h"
 
 namespace nnc::search {
-
-/// What to do when a sampler proposes a configuration that was already tried.
-enum class Dedup {
-  kAllow,     ///< evaluate it again (Optuna's behaviour; right for noisy objectives)
-  kCache,     ///< do not evaluate: copy the earlier complete trial's values (duplicate_of set)
-  kResample,  ///< ask again, up to max_resample times; then cache. Stops when the space is used up.
-};
-Dedup parse_dedup(std::string_view text);  ///< "allow" | "cache" | "resample"
-std::string to_string(Dedup d);
 
 /// Passed to StudyOptions::on_trial after each trial.
 struct StudyProgress {
@@ -58,24 +51,6 @@ struct StudyOptions {
 
   void validate() const;
   void describe(std::ostream& os) const;
-};
-
-struct StudyResult {
-  ObjectiveSpec spec;
-  std::string sampler;
-  std::vector<Trial> trials;  ///< every trial, in order (trials[i].number == i)
-  bool timed_out = false;     ///< stopped by timeout_s
-  bool exhausted = false;     ///< stopped early: no unseen configuration left
-  double seconds = 0;         ///< wall time of the study
-  double sampler_seconds = 0; ///< total time spent in Sampler::ask
-
-  size_t n_complete() const;
-  /// Best complete trial of a single-objective study (ties: the earliest). Fails for a
-  /// multi-objective study (use pareto_front()) or when no trial completed.
-  const Trial& best() const;
-  /// Indices into `trials` of the complete, non-dominated trials w.r.t. the objectives and
-  /// their directions (one objective: every trial tied at the best value).
-  std::vector<size_t> pareto_front() const;
 };
 
 /// Runs a study with the sampler named in options (built with its seed and sampler_options).
