@@ -6,16 +6,17 @@
     nncompress.report("results/py")                  # HTML + PNG + CSV
 
 Submodules: ``results`` (runs as a DataFrame), ``replay`` (a byte-budgeted replay memory for
-any PyTorch loop). Errors raise ``nncompress.Error`` (a ValueError) with the CLI's one line.
+any PyTorch loop), ``search`` (the samplers, ask/tell with a Python objective), ``cgp`` (the
+circuit-evolution engine on int8 arrays). Errors raise ``nncompress.Error`` (a ValueError) with the CLI's one line.
 """
 import torch  # noqa: F401  (loads libtorch and its Python bindings before the extension)
 
 from . import _nncompress
 from ._nncompress import Error, kinds
-from . import replay, results
+from . import cgp, replay, results, search
 
 __version__ = "0.1.0"  # nncompress --version
-__all__ = ["Error", "kinds", "run", "report", "replay", "results"]
+__all__ = ["Error", "kinds", "run", "report", "replay", "results", "search", "cgp"]
 
 
 def run(kind, out="results", rerun=False, **options):

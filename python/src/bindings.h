@@ -8,5 +8,9 @@ namespace nnc::python {
 void bind_run(pybind11::module_& m);
 /// ReplayMemory (wrapped by nncompress/replay.py), compressors(), encoders().
 void bind_replay(pybind11::module_& m);
+/// Study (ask/tell, wrapped by nncompress/search.py), samplers().
+void bind_search(pybind11::module_& m);
+/// cgp_evolve, cgp_outputs (wrapped by nncompress/cgp.py).
+void bind_cgp(pybind11::module_& m);
 
 }  // namespace nnc::python

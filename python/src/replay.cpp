@@ -14,6 +14,7 @@
 #include "core/error.h"
 #include "experiment/run_config.h"
 #include "python/src/bindings.h"
+#include "python/src/options.h"
 #include "replay/budget.h"
 #include "replay/compressor.h"
 #include "replay/encoder.h"
@@ -42,28 +43,12 @@ std::vector<OptionSpec> plugin_specs() {
 }
 
 /// Keyword arguments as plug-in options: the CLI's names (jpeg_quality), or a compressor's
-/// option without its prefix (quality= for jpeg). Unknown names are refused with a hint.
+/// option without its prefix (quality= for jpeg).
 OptionValues plugin_options(const std::string& encoder, const std::string& compressor, const py::dict& kwargs) {
-  OptionValues v{{"encoder", encoder}, {"compressor", compressor}};
-  const auto specs = plugin_specs();
-  for (auto& [k, value] : kwargs) {
-    std::string key = py::str(k);
-    auto known = [&](const std::string& name) {
-      return std::any_of(specs.begin(), specs.end(), [&](auto& s) { return s.key == name; });
-    };
-    if (!known(key) && known(compressor + "_" + key)) key = compressor + "_" + key;
-    if (!known(key)) {
-      std::string hint = experiment::closest_key(key, specs);
-      fail("replay.Memory: unknown option '{}'{}", key,
-           hint.empty() ? std::string(" (see nncompress replay --help)") : fmt::format(" (did you mean '{}'?)", hint));
-    }
-    auto spec = std::find_if(specs.begin(), specs.end(), [&](auto& s) { return s.key == key; });
-    OptionValue given = py::isinstance<py::bool_>(value)    ? OptionValue(value.cast<bool>())
-                        : py::isinstance<py::int_>(value)   ? OptionValue(value.cast<int64_t>())
-                        : py::isinstance<py::float_>(value) ? OptionValue(value.cast<double>())
-                                                            : OptionValue(py::str(value).cast<std::string>());
-    v[key] = coerce_like(spec->default_value, given, key);
-  }
+  OptionValues v = keyword_options(plugin_specs(), compressor, kwargs, "replay.Memory",
+                                   "nncompress replay --help");
+  v["encoder"] = encoder;
+  v["compressor"] = compressor;
   return v;
 }
 

@@ -8,22 +8,13 @@
 #include "experiment/results_store.h"
 #include "experiment/runner.h"
 #include "python/src/bindings.h"
+#include "python/src/options.h"
 #include "report/report.h"
 
 namespace py = pybind11;
 
 namespace nnc::python {
 namespace {
-
-/// A Python value (bool, int, float, str) as an option value; anything else names the option.
-OptionValue option_value(const std::string& key, const py::handle& v) {
-  if (py::isinstance<py::bool_>(v)) return v.cast<bool>();
-  if (py::isinstance<py::int_>(v)) return v.cast<int64_t>();
-  if (py::isinstance<py::float_>(v)) return v.cast<double>();
-  if (py::isinstance<py::str>(v)) return v.cast<std::string>();
-  fail("option '{}': expected a bool, int, float or str, got a Python {}", key,
-       py::str(v.get_type().attr("__name__")).cast<std::string>());
-}
 
 py::dict record_dict(const experiment::RunRecord& r, bool skipped) {
   py::dict d;
