@@ -6,6 +6,8 @@ namespace nnc::python {
 
 /// run(kind, out, options) -> record dict; kinds() -> names; report(out) -> files.
 void bind_run(pybind11::module_& m);
+/// sweep(plan, out) -> records.
+void bind_sweep(pybind11::module_& m);
 /// ReplayMemory (wrapped by nncompress/replay.py), compressors(), encoders().
 void bind_replay(pybind11::module_& m);
 /// Study (ask/tell, wrapped by nncompress/search.py), samplers().

@@ -20,6 +20,7 @@ PYBIND11_MODULE(_nncompress, m) {
   });
   nnc::experiment::register_builtin_kinds();
   nnc::python::bind_run(m);
+  nnc::python::bind_sweep(m);
   nnc::python::bind_replay(m);
   nnc::python::bind_search(m);
   nnc::python::bind_cgp(m);

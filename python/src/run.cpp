@@ -9,18 +9,19 @@
 #include "experiment/runner.h"
 #include "python/src/bindings.h"
 #include "python/src/options.h"
+#include "python/src/record.h"
 #include "report/report.h"
 
 namespace py = pybind11;
 
 namespace nnc::python {
-namespace {
 
 py::dict record_dict(const experiment::RunRecord& r, bool skipped) {
   py::dict d;
   d["id"] = r.id;
   d["kind"] = r.kind;
   d["status"] = std::string(experiment::to_string(r.status));
+  d["error"] = r.error;  // why it failed (empty when completed)
   d["config"] = py::module_::import("json").attr("loads")(r.config_json.empty() ? "{}" : r.config_json);
   d["metrics"] = r.metrics;
   d["tags"] = r.tags;
@@ -31,6 +32,8 @@ py::dict record_dict(const experiment::RunRecord& r, bool skipped) {
   d["skipped"] = skipped;  // already completed in `out`: the stored record, nothing run
   return d;
 }
+
+namespace {
 
 py::dict run(const std::string& kind_name, const std::string& out, const py::dict& options, bool rerun) {
   const auto kind = experiment::kind_registry().create(kind_name);

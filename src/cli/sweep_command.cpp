@@ -13,6 +13,7 @@
 #include "experiment/run_command.h"
 #include "experiment/sharding.h"
 #include "experiment/slurm.h"
+#include "experiment/planned_runs.h"
 #include "experiment/sweep_plan.h"
 #include "experiment/sweep_runner.h"
 
@@ -100,11 +101,7 @@ int run(Args& a, CLI::App* app) {
     if (it != plan.fixed.end()) it->second = Value(value);
     else plan.fixed.emplace_back(key, Value(value));
   }
-  auto& registry = kind_registry();
-  NNC_CHECK(registry.contains(plan.kind), "{}: unknown experiment kind '{}': expected one of {}",
-            a.plan, plan.kind, registry.joined_names());
-  ExperimentKind kind = registry.create(plan.kind);
-  auto ex = expand(plan, kind.options);
+  auto ex = plan_runs(plan).expansion;  // every run's values checked before anything happens
   if (ex.duplicates > 0)
     fmt::print(stderr, "note: {} configuration(s) repeat an earlier one (same run id) and run once\n",
                ex.duplicates);
@@ -130,16 +127,6 @@ int run(Args& a, CLI::App* app) {
                           : fmt::format("{} runs", ex.runs.size());
   fmt::print(stderr, "sweep {}: kind {}, {}, out {}\n", a.plan, plan.kind, scope, out);
 
-  // Every run's values checked as its start would (registry names, ranges, budgets), before
-  // anything is listed, emitted or run: a plan whose runs would all fail is refused here.
-  if (kind.check)
-    for (auto& r : ex.runs) {
-      try {
-        kind.check(r.config);
-      } catch (const Error& e) {
-        fail("{}: run {}: {}", a.plan, r.id, e.what());
-      }
-    }
   bool emit_only = a.dry_run || !a.emit_commands.empty() || !a.emit_slurm.empty();
   if (!a.emit_slurm.empty()) {
     a.slurm.binary = self_executable();
