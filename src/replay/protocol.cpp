@@ -2,21 +2,17 @@
 
 #include <torch/torch.h>
 
-#include <chrono>
 
 #include "core/error.h"
 #include "core/seed.h"
 #include "models/resnet.h"
+#include "core/stopwatch.h"
 #include "models/resnet_gdumb.h"
 #include "replay/memory_source.h"
 #include "train/evaluate.h"
 
 namespace nnc::replay {
 namespace {
-
-double seconds_since(std::chrono::steady_clock::time_point t0) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-}
 
 /// Encodes images (and compresses + decompresses them, for compress_test).
 torch::Tensor to_storage(const torch::Tensor& images, const Encoder& encoder,
@@ -129,11 +125,11 @@ ReplayResult run_replay(const data::Dataset& train_all, const data::Dataset& tes
   ReplayResult result;
 
   // The test set in the stored representation, once.
-  auto t_test = std::chrono::steady_clock::now();
+  const Stopwatch t_test;
   auto test_storage = to_storage(test.inputs, encoder, o.compress_test ? &compressor : nullptr);
   // On the device once: every task's test pass slices it there.
   auto test_inputs = to_model_input(test_storage, rep, train.mean, train.std).to(device);
-  result.test_seconds += seconds_since(t_test);
+  result.test_seconds += t_test.seconds();
 
   // Stream order: one shuffled pass (stream) or task by task (per-task).
   auto labels = train.targets.contiguous();
@@ -148,7 +144,7 @@ ReplayResult run_replay(const data::Dataset& train_all, const data::Dataset& tes
   }
 
   for (size_t seg = 0; seg < segments.size(); ++seg) {
-    auto t_stream = std::chrono::steady_clock::now();
+    const Stopwatch t_stream;
     const auto& ids = segments[seg];
     if (!memory.byte_mode()) {
       // Admission depends on labels only: compress just the samples that stay.
@@ -165,7 +161,7 @@ ReplayResult run_replay(const data::Dataset& train_all, const data::Dataset& tes
         for (size_t k = 0; k < batch.size(); ++k) memory.offer(y[batch[k]], batch[k], std::move(packed[k]));
       }
     }
-    result.stream_seconds += seconds_since(t_stream);
+    result.stream_seconds += t_stream.seconds();
 
     // Train a FRESH backbone on the decompressed memory, then test on the classes seen.
     int64_t task = o.protocol == "stream" ? o.num_tasks - 1 : static_cast<int64_t>(seg);
@@ -180,7 +176,7 @@ ReplayResult run_replay(const data::Dataset& train_all, const data::Dataset& tes
     if (observer.on_epoch)
       for (auto& h : fit.history) observer.on_epoch(task, h);
 
-    auto t_eval = std::chrono::steady_clock::now();
+    const Stopwatch t_eval;
     int64_t seen_classes = (task + 1) * o.classes_per_task;
     auto mask = test.targets.lt(seen_classes);
     auto idx = mask.nonzero().view(-1);
@@ -200,7 +196,7 @@ ReplayResult run_replay(const data::Dataset& train_all, const data::Dataset& tes
     tr.history = fit.history;
     tr.train_seconds = fit.seconds;
     result.train_seconds += fit.seconds;
-    tr.test_seconds = seconds_since(t_eval);
+    tr.test_seconds = t_eval.seconds();
     result.test_seconds += tr.test_seconds;
     if (observer.on_task) observer.on_task(tr);
     result.tasks.push_back(tr);

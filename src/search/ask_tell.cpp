@@ -1,10 +1,10 @@
 #include "search/ask_tell.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 
 #include "core/error.h"
+#include "core/stopwatch.h"
 #include "search/pareto.h"
 
 namespace nnc::search {
@@ -24,15 +24,6 @@ std::string to_string(Dedup d) {
   }
   return "?";
 }
-
-namespace {
-
-using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
-}  // namespace
 
 AskTell::AskTell(const SearchSpace& space, const ObjectiveSpec& spec, Sampler& sampler,
                  Dedup dedup, int max_resample)
@@ -69,13 +60,13 @@ std::optional<Trial> AskTell::ask() {
 /// The sampler's proposal (asked again while Dedup::kResample rejects repeats); false when no
 /// unseen configuration is left.
 bool AskTell::propose(Trial& trial) {
-  const auto t0 = Clock::now();
+  const Stopwatch watch;
   trial.index = sampler_.ask(space_, result_.trials);
   space_.check_index(trial.index);
   if (dedup_ == Dedup::kResample && check_dups_ && seen_.count(trial.index)) {
     if (seen_.size() >= space_.cardinality()) {
       result_.exhausted = true;
-      result_.sampler_seconds += seconds_since(t0);
+      result_.sampler_seconds += watch.seconds();
       return false;
     }
     for (int k = 0; k < max_resample_ && seen_.count(trial.index); ++k) {
@@ -83,7 +74,7 @@ bool AskTell::propose(Trial& trial) {
       space_.check_index(trial.index);
     }
   }
-  trial.sampler_seconds = seconds_since(t0);
+  trial.sampler_seconds = watch.seconds();
   result_.sampler_seconds += trial.sampler_seconds;
   trial.params = space_.decode(trial.index);
   return true;

@@ -1,11 +1,11 @@
 #include "search/study.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <ostream>
 
 #include "core/error.h"
+#include "core/stopwatch.h"
 
 namespace nnc::search {
 
@@ -36,11 +36,6 @@ StudyResult optimize(const SearchSpace& space, const ObjectiveSpec& spec,
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-double seconds_since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
-
 /// Runs the objective on a trial: its values, or nullopt with `error` set when it threw and
 /// errors are caught.
 std::optional<std::vector<double>> evaluate(const ObjectiveFn& objective, const Trial& trial,
@@ -65,9 +60,9 @@ StudyResult optimize(const SearchSpace& space, const ObjectiveSpec& spec,
   int n_planned = options.n_trials;
   if (auto cap = study.max_trials())
     n_planned = static_cast<int>(std::min<uint64_t>(*cap, static_cast<uint64_t>(n_planned)));
-  const auto t0 = Clock::now();
+  const Stopwatch watch;
   for (int n = 0; n < n_planned; ++n) {
-    if (options.timeout_s > 0 && seconds_since(t0) >= options.timeout_s) {
+    if (options.timeout_s > 0 && watch.seconds() >= options.timeout_s) {
       study.result().timed_out = true;
       break;
     }
@@ -77,18 +72,18 @@ StudyResult optimize(const SearchSpace& space, const ObjectiveSpec& spec,
     if (trial->duplicate_of >= 0) {
       done = &study.tell(trial->number, trial->values);
     } else {
-      const auto te = Clock::now();
+      const Stopwatch objective_watch;
       std::string error;
       auto values = evaluate(objective, *trial, options.catch_errors, error);
-      const double took = seconds_since(te);
+      const double took = objective_watch.seconds();
       done = values ? &study.tell(trial->number, std::move(*values), took)
                     : &study.tell_failed(trial->number, std::move(error), took);
     }
     if (options.on_trial)
-      options.on_trial({*done, n + 1, n_planned, study.best(), study.front().size(), seconds_since(t0)});
+      options.on_trial({*done, n + 1, n_planned, study.best(), study.front().size(), watch.seconds()});
   }
   StudyResult result = std::move(study.result());
-  result.seconds = seconds_since(t0);
+  result.seconds = watch.seconds();
   return result;
 }
 
