@@ -79,6 +79,25 @@ bool OptionSpec::in_effect(const OptionValues& values) const {
   });
 }
 
+std::vector<std::string> inert_options(const std::vector<OptionSpec>& specs, const OptionValues& values) {
+  std::vector<std::string> out;
+  for (const OptionSpec& s : specs) {
+    auto it = values.find(s.key);
+    if (it == values.end() || s.in_effect(values) || it->second == s.default_value) continue;
+    std::string owners, selected;
+    for (const auto& o : s.owners) {
+      owners += (owners.empty() ? "" : " or ") + o.plugin;
+      if (selected.empty()) {
+        auto sel = values.find(o.selector);
+        selected = o.selector + " is " + (sel == values.end() ? "unset" : value_to_string(sel->second));
+      }
+    }
+    out.push_back(fmt::format("option '{}' has no effect: it applies to {} {} only, and the {}", s.key,
+                              s.owners.front().selector, owners, selected));
+  }
+  return out;
+}
+
 void merge_option_specs(std::vector<OptionSpec>& specs, const std::vector<OptionSpec>& more) {
   for (auto& m : more) {
     auto it = std::find_if(specs.begin(), specs.end(), [&](const OptionSpec& s) { return s.key == m.key; });

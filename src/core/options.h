@@ -66,6 +66,11 @@ struct OptionSpec {
   bool in_effect(const OptionValues& values) const;
 };
 
+/// One line per option of `values` that is set away from its default although none of its
+/// owners is selected, so it changes nothing (nor the run id): "option 'jpeg_quality' has no
+/// effect: it applies to compressor jpeg only, and the compressor is thinning".
+std::vector<std::string> inert_options(const std::vector<OptionSpec>& specs, const OptionValues& values);
+
 /// Appends `more` to `specs`; an option already there (same key, e.g. pretrain_epochs of
 /// several compressors) gains the new owners. Fails when the two disagree on type or default.
 void merge_option_specs(std::vector<OptionSpec>& specs, const std::vector<OptionSpec>& more);

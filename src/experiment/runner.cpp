@@ -33,6 +33,10 @@ RunOutcome run_one(const ExperimentKind& kind, const RunConfig& config, ResultsS
       return outcome;
     }
   }
+  // A plug-in's option given for a run that selects another plug-in does nothing: say so,
+  // rather than refuse (seed lines carry options of plug-ins they do not use).
+  for (const auto& note : inert_options(kind.options, config.values()))
+    fmt::print(stderr, "note: {}\n", note);
   r.kind = kind.name;
   r.config_json = config.to_json();
   r.started_at = now_iso8601();

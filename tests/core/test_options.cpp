@@ -116,6 +116,18 @@ TEST(PluginRegistry, OptionSpecsAreOwnedAndSharedKeysMerged) {
   EXPECT_TRUE(kinds_own.in_effect(plain));
 }
 
+TEST(PluginRegistry, OptionsOfAnotherMemberSetAwayFromDefaultAreNamedInert) {
+  auto specs = make_things().option_specs();
+  OptionValues plain{{"thing", std::string("plain")}, {"codec_quality", int64_t{20}}};
+  EXPECT_EQ(inert_options(specs, plain),
+            std::vector<std::string>{"option 'codec_quality' has no effect: it applies to thing codec only, "
+                                     "and the thing is plain"});
+  plain["codec_quality"] = CodecOptions::fields().specs()[0].default_value;  // at its default: silent
+  EXPECT_TRUE(inert_options(specs, plain).empty());
+  OptionValues codec{{"thing", std::string("codec")}, {"codec_quality", int64_t{20}}};
+  EXPECT_TRUE(inert_options(specs, codec).empty());  // selected: in effect
+}
+
 TEST(PluginRegistry, CreatesValidatesAndLabelsFromTheMembersOwnOptions) {
   auto r = make_things();
   OptionValues v{{"thing", std::string("encoder")}, {"codec_quality", int64_t{20}}};  // alias, any case

@@ -152,7 +152,10 @@ if run_nnc "replay none/jpeg per-task" replay "${TINY[@]}" --compressor jpeg --m
 fi
 
 # --- per-task in slot mode; compress_test ---------------------------------------------------
-if run_nnc "replay none/resize per-task" replay "${TINY[@]}" "${ONE[@]}" --compressor resize --memory-size $SLOTS --protocol per-task; then
+# (--jpeg-quality is another compressor's option: a note says it does nothing here)
+if run_nnc "replay none/resize per-task" replay "${TINY[@]}" "${ONE[@]}" --compressor resize --memory-size $SLOTS --protocol per-task --jpeg-quality 30; then
+  grep -q "^note: option 'jpeg_quality' has no effect: it applies to compressor jpeg only, and the compressor is resize$" "$T/err" \
+    && ok "another compressor's option is named as having no effect" || bad "no note on --jpeg-quality: $(head -3 "$T/err")"
   completed_with "replay none/resize per-task: 5 trainings" "$R" "$RUN_ID" \
     "$SANE AND $FIXED_SIZE AND json_array_length(series,'\$.task_accuracy') = 5
      AND $(m accuracy_after_task_5) = $(m final_accuracy)"
