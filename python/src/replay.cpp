@@ -9,6 +9,7 @@
 
 #include <optional>
 #include <random>
+#include <variant>
 
 #include "core/bytes.h"
 #include "core/error.h"
@@ -77,31 +78,36 @@ class PyMemory {
     NNC_CHECK(s_.slots >= 0, "replay.Memory: slots must be >= 1, got {}", s_.slots);
   }
 
-  /// Builds the encoder, compressor and memory for images of this shape; fits the compressor
-  /// on `reference` when it needs it (images of ANOTHER data set, as `nncompress replay` does).
-  void prepare(const std::vector<int64_t>& image_shape, const std::optional<torch::Tensor>& reference) {
+  /// Where a learning compressor's state comes from: fitted on images of ANOTHER data set
+  /// (as `nncompress replay` does), or loaded from a state_dict; none for the others.
+  using Learned = std::variant<std::monostate, torch::Tensor, replay::StateMap>;
+
+  /// Builds the encoder, compressor and (empty) memory for images of this shape.
+  void prepare(const std::vector<int64_t>& image_shape, const Learned& learned) {
+    image_shape_ = replay::Representation{image_shape, true};
     encoder_ = replay::make_encoder(s_.plugin_options, {s_.mean, s_.std, s_.device});
-    rep_ = encoder_->output(replay::Representation{image_shape, true});
+    rep_ = encoder_->output(*image_shape_);
     auto design = replay::make_compressor(s_.plugin_options, {*rep_, s_.seed, s_.device});
     budget_ = s_.budget.empty() ? replay::plan_for_slots(s_.slots, design, 0)
                                 : replay::plan_for_bytes(parse_bytes(s_.budget, "budget"), design, s_.accounting, 0);
     if (!design.needs_fit()) {
       compressor_ = std::move(design).ready();
-    } else {
-      NNC_CHECK(reference.has_value(), "replay.Memory: compressor '{}' learns from data: pass fit_on=uint8 images of "
-                "another data set (or load_state_dict of a fitted memory)", design.name());
-      check_batch(*reference, torch::zeros({reference->size(0)}, torch::kLong), replay::Representation{image_shape, true});
+    } else if (const auto* reference = std::get_if<torch::Tensor>(&learned)) {
+      check_batch(*reference, torch::zeros({reference->size(0)}, torch::kLong), image_shape_);
       compressor_ = std::move(design).fit(replay::encode_in_chunks(*encoder_, reference->cpu()));
+    } else if (const auto* state = std::get_if<replay::StateMap>(&learned)) {
+      compressor_ = std::move(design).load(*state);
+    } else {
+      fail("replay.Memory: compressor '{}' learns from data: pass fit_on=uint8 images of another data set "
+           "(or load_state_dict of a fitted memory)", design.name());
     }
     memory_ = budget_->make_memory(s_.seed);
+    next_id_ = 0;
   }
 
   void offer(const torch::Tensor& x_in, const torch::Tensor& y_in) {
     check_batch(x_in, y_in, image_shape_);
-    if (!memory_) {
-      image_shape_ = replay::Representation{{x_in.sizes().begin() + 1, x_in.sizes().end()}, true};
-      prepare(image_shape_->shape, std::nullopt);
-    }
+    if (!memory_) prepare({x_in.sizes().begin() + 1, x_in.sizes().end()}, std::monostate{});
     py::gil_scoped_release release;
     auto x = x_in.cpu();
     auto y = y_in.cpu().to(torch::kLong).contiguous();
@@ -167,21 +173,13 @@ class PyMemory {
   void load_state_dict(const py::dict& d) {
     auto shape = d["image_shape"].cast<std::vector<int64_t>>();
     NNC_CHECK(!shape.empty(), "replay.Memory.load_state_dict: the state holds no image shape (an empty memory's)");
-    image_shape_ = replay::Representation{shape, true};
-    encoder_ = replay::make_encoder(s_.plugin_options, {s_.mean, s_.std, s_.device});
-    rep_ = encoder_->output(*image_shape_);
-    auto design = replay::make_compressor(s_.plugin_options, {*rep_, s_.seed, s_.device});
-    budget_ = s_.budget.empty() ? replay::plan_for_slots(s_.slots, design, 0)
-                                : replay::plan_for_bytes(parse_bytes(s_.budget, "budget"), design, s_.accounting, 0);
     replay::StateMap state;
     for (auto& [k, t] : d["compressor_state"].cast<py::dict>()) state[py::str(k)] = t.cast<torch::Tensor>();
-    compressor_ = design.needs_fit() ? std::move(design).load(state) : std::move(design).ready();
-    memory_ = budget_->make_memory(s_.seed);
+    prepare(shape, state);
     auto labels = d["labels"].cast<torch::Tensor>().to(torch::kLong).contiguous();
     auto items = d["items"].cast<py::list>();
     NNC_CHECK(static_cast<int64_t>(items.size()) == labels.numel(), "replay.Memory.load_state_dict: {} items but {} labels",
               items.size(), labels.numel());
-    next_id_ = 0;
     for (size_t i = 0; i < items.size(); ++i) {
       auto t = items[i].cast<torch::Tensor>().contiguous().to(torch::kUInt8);
       replay::Packed bytes(t.data_ptr<uint8_t>(), t.data_ptr<uint8_t>() + t.numel());
@@ -191,8 +189,7 @@ class PyMemory {
 
   void fit(const torch::Tensor& reference) {
     check_batch(reference, torch::zeros({reference.size(0)}, torch::kLong), image_shape_);
-    image_shape_ = replay::Representation{{reference.sizes().begin() + 1, reference.sizes().end()}, true};
-    prepare(image_shape_->shape, reference);
+    prepare({reference.sizes().begin() + 1, reference.sizes().end()}, reference);
   }
 
  private:

@@ -76,6 +76,11 @@ def test_learned_compressor_needs_data_of_another_set():
     m = replay.Memory(slots=20, compressor="quantization", strategy="transfer", n_states=4, fit_on=ref)
     m.offer(x, y)
     assert len(m) == 20
+    # Its learned state travels with the items: no fit_on needed to restore it.
+    m2 = replay.Memory(slots=20, compressor="quantization", strategy="transfer", n_states=4)
+    m2.load_state_dict(m.state_dict())
+    assert torch.equal(m2.tensors()[0], m.tensors()[0])
+    m2.offer(x[:8], y[:8])  # and it goes on taking samples
 
 
 def test_bad_input_raises_the_clis_wording():
