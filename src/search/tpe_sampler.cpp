@@ -7,6 +7,7 @@
 #include <ostream>
 
 #include "core/error.h"
+#include "search/parzen_numeric.h"
 #include "search/pareto.h"
 #include "search/random_sampler.h"
 
@@ -28,7 +29,14 @@ const OptionFields<TpeOptions>& TpeOptions::fields() {
                "tpe: older observations weigh less (Optuna default_weights)")
           .add("tpe_weights_flat", &TpeOptions::weights_flat, "tpe: newest observations weighing 1")
           .add("tpe_multivariate", &TpeOptions::multivariate,
-               "tpe: draw and score the parameters jointly (default: independently, as Optuna)");
+               "tpe: draw and score the parameters jointly (default: independently, as Optuna)")
+          .add("tpe_ordered", &TpeOptions::ordered,
+               "tpe: model parameters whose choices are distinct numbers on their numeric axis "
+               "(false: every parameter categorical, the behaviour before 2026-12)")
+          .add("tpe_magic_clip", &TpeOptions::magic_clip,
+               "tpe: numeric kernels at least range / min(100, 1 + n_kernels) wide (Optuna)")
+          .add("tpe_consider_endpoints", &TpeOptions::consider_endpoints,
+               "tpe: numeric kernels at the ends may widen to the axis ends (Optuna: false)");
   return f;
 }
 
@@ -119,6 +127,39 @@ void mixture_pmf(const Mixture& mx, size_t p, int C, std::vector<double>& pmf) {
   for (double& x : pmf) x += wsum * base;
 }
 
+/// The collapsed distribution of ordered parameter p: the mixture's truncated Gaussian
+/// kernels integrated over each choice's cell.
+void numeric_pmf(const Mixture& mx, size_t p, const NumericAxis& axis, const BandwidthRule& rule,
+                 std::vector<double>& pmf) {
+  std::vector<double> obs(mx.obs.size());
+  for (size_t i = 0; i < obs.size(); ++i) obs[i] = axis.coord[mx.obs[i]->index[p]];
+  const NumericKernels k = numeric_kernels(axis, obs, rule);
+  pmf.assign(axis.coord.size(), 0.0);
+  for (size_t i = 0; i < k.mu.size(); ++i)
+    add_cell_masses(axis, k.mu[i], k.sigma[i], i < obs.size() ? mx.w[i] : mx.w_prior, pmf);
+}
+
+/// log that stays finite: a numeric cell far in every kernel's tail can have mass 0.
+double safe_log(double x) { return std::log(std::max(x, 1e-300)); }
+
+BandwidthRule bandwidth(const TpeOptions& o, const Mixture& mx, double sigma0) {
+  BandwidthRule r;
+  r.prior = mx.w_prior > 0;
+  r.magic_clip = o.magic_clip;
+  r.endpoints = o.consider_endpoints;
+  r.sigma0 = sigma0;
+  return r;
+}
+
+/// Parameter p's collapsed distribution under a mixture, numeric or categorical.
+void param_pmf(const TpeOptions& o, const Mixture& mx, size_t p, const SearchSpace& space,
+               const std::optional<NumericAxis>& axis, std::vector<double>& out) {
+  if (axis)
+    numeric_pmf(mx, p, *axis, bandwidth(o, mx, 0), out);
+  else
+    mixture_pmf(mx, p, space.n_choices(p), out);
+}
+
 bool usable(const Trial& t, const SearchSpace& space) {
   if (!t.complete() || t.index.size() != space.size() || t.losses.empty()) return false;
   return std::all_of(t.losses.begin(), t.losses.end(), [](double v) { return !std::isnan(v); });
@@ -167,6 +208,14 @@ bool TpeSampler::split(const SearchSpace& space, const std::vector<Trial>& histo
   return true;
 }
 
+std::vector<std::optional<NumericAxis>> TpeSampler::axes(const SearchSpace& space) const {
+  std::vector<std::optional<NumericAxis>> out(space.size());
+  if (!options_.ordered) return out;
+  for (size_t p = 0; p < space.size(); ++p)
+    if (space[p].ordered) out[p] = NumericAxis::of(space[p]);
+  return out;
+}
+
 std::vector<int> TpeSampler::ask(const SearchSpace& space, const std::vector<Trial>& history) {
   std::vector<const Trial*> below, above;
   if (!split(space, history, below, above)) return RandomSampler::draw(space, startup_rng_);
@@ -181,11 +230,12 @@ TpeSampler::Model TpeSampler::model(const SearchSpace& space,
   if (!split(space, history, below, above)) return m;
   const Mixture l = make_mixture(below, *this);
   const Mixture g = make_mixture(above, *this);
+  const auto ax = axes(space);
   m.l.resize(space.size());
   m.g.resize(space.size());
   for (size_t p = 0; p < space.size(); ++p) {
-    mixture_pmf(l, p, space.n_choices(p), m.l[p]);
-    mixture_pmf(g, p, space.n_choices(p), m.g[p]);
+    param_pmf(options_, l, p, space, ax[p], m.l[p]);
+    param_pmf(options_, g, p, space, ax[p], m.g[p]);
   }
   return m;
 }
@@ -195,14 +245,15 @@ std::vector<int> TpeSampler::ask_independent(const SearchSpace& space,
                                              const std::vector<const Trial*>& above) {
   const Mixture l = make_mixture(below, *this);
   const Mixture g = make_mixture(above, *this);
+  const auto ax = axes(space);
   std::vector<int> out(space.size());
   std::vector<double> pl, pg, score;
   for (size_t p = 0; p < space.size(); ++p) {
     const int C = space.n_choices(p);
-    mixture_pmf(l, p, C, pl);
-    mixture_pmf(g, p, C, pg);
+    param_pmf(options_, l, p, space, ax[p], pl);
+    param_pmf(options_, g, p, space, ax[p], pg);
     score.resize(C);
-    for (int c = 0; c < C; ++c) score[c] = std::log(pl[c]) - std::log(pg[c]);
+    for (int c = 0; c < C; ++c) score[c] = safe_log(pl[c]) - safe_log(pg[c]);
     double total = std::accumulate(pl.begin(), pl.end(), 0.0);
     int best = -1;
     for (int k = 0; k < options_.n_ei_candidates; ++k) {
@@ -214,38 +265,97 @@ std::vector<int> TpeSampler::ask_independent(const SearchSpace& space,
   return out;
 }
 
+namespace {
+
+/// Per-kernel probabilities of one ordered parameter's choices under a multivariate mixture:
+/// row k (observation kernels, then the prior) holds kernel k's mass on each choice.
+struct KernelTable {
+  int C = 0;
+  std::vector<double> prob, logp;  ///< n_kernels x C, row-major
+
+  KernelTable(const Mixture& mx, size_t p, const NumericAxis& axis, const BandwidthRule& rule) {
+    std::vector<double> obs(mx.obs.size());
+    for (size_t i = 0; i < obs.size(); ++i) obs[i] = axis.coord[mx.obs[i]->index[p]];
+    const NumericKernels k = numeric_kernels(axis, obs, rule);
+    C = static_cast<int>(axis.coord.size());
+    prob.assign(k.mu.size() * C, 0.0);
+    std::vector<double> row;
+    for (size_t i = 0; i < k.mu.size(); ++i) {
+      row.assign(C, 0.0);
+      add_cell_masses(axis, k.mu[i], k.sigma[i], 1.0, row);
+      std::copy(row.begin(), row.end(), prob.begin() + i * C);
+    }
+    logp.resize(prob.size());
+    for (size_t i = 0; i < prob.size(); ++i) logp[i] = safe_log(prob[i]);
+  }
+};
+
+/// A mixture's kernels over every parameter, for drawing and scoring joint candidates.
+/// Categorical parameters use the closed-form rows of Mixture::row; ordered ones a table.
+struct JointModel {
+  const Mixture& mx;
+  const SearchSpace& space;
+  std::vector<std::optional<KernelTable>> tables;  ///< per parameter; empty = categorical
+  std::vector<double> lb, lp;                      ///< categorical: log base, log base + peak
+  double log_prior_categorical = 0;                ///< prior kernel: sum of -log C
+
+  JointModel(const Mixture& m, const SearchSpace& s,
+             const std::vector<std::optional<NumericAxis>>& axes, const BandwidthRule& rule)
+      : mx(m), space(s), tables(s.size()), lb(s.size()), lp(s.size()) {
+    for (size_t p = 0; p < s.size(); ++p) {
+      if (axes[p]) {
+        tables[p].emplace(mx, p, *axes[p], rule);
+        continue;
+      }
+      log_prior_categorical -= std::log(s.n_choices(p));
+      if (mx.obs.empty()) continue;
+      double base, peak;
+      mx.row(s.n_choices(p), base, peak);
+      lb[p] = std::log(base);
+      lp[p] = std::log(base + peak);
+    }
+  }
+
+  /// log density of x: logsumexp over kernels of log w + sum_p log kernel_p(x_p).
+  double log_pdf(const std::vector<int>& x) const {
+    const size_t n_obs = mx.obs.size();
+    thread_local std::vector<double> terms;
+    terms.clear();
+    for (size_t i = 0; i <= n_obs; ++i) {
+      const bool prior = i == n_obs;
+      const double w = prior ? mx.w_prior : mx.w[i];
+      if (w <= 0) continue;
+      double s = std::log(w) + (prior ? log_prior_categorical : 0.0);
+      for (size_t p = 0; p < x.size(); ++p) {
+        if (tables[p])
+          s += tables[p]->logp[i * tables[p]->C + x[p]];
+        else if (!prior)
+          s += mx.obs[i]->index[p] == x[p] ? lp[p] : lb[p];
+      }
+      terms.push_back(s);
+    }
+    const double top = *std::max_element(terms.begin(), terms.end());
+    if (!std::isfinite(top)) return top;
+    double acc = 0;
+    for (double t : terms) acc += std::exp(t - top);
+    return top + std::log(acc);
+  }
+};
+
+}  // namespace
+
 std::vector<int> TpeSampler::ask_multivariate(const SearchSpace& space,
                                               const std::vector<const Trial*>& below,
                                               const std::vector<const Trial*>& above) {
   const Mixture l = make_mixture(below, *this);
   const Mixture g = make_mixture(above, *this);
   const size_t P = space.size();
-
-  // log density of x under a mixture: logsumexp over kernels of log w + sum_p log row_p(x_p).
-  auto log_pdf = [&](const Mixture& mx, const std::vector<int>& x) {
-    std::vector<double> terms;
-    terms.reserve(mx.obs.size() + 1);
-    double log_base_sum = 0;  // prior kernel
-    for (size_t p = 0; p < P; ++p) log_base_sum -= std::log(space.n_choices(p));
-    if (mx.w_prior > 0) terms.push_back(std::log(mx.w_prior) + log_base_sum);
-    std::vector<double> lb(P), lp(P);
-    for (size_t p = 0; p < P; ++p) {
-      double base, peak;
-      mx.row(space.n_choices(p), base, peak);
-      lb[p] = std::log(base);
-      lp[p] = std::log(base + peak);
-    }
-    for (size_t i = 0; i < mx.obs.size(); ++i) {
-      double s = std::log(mx.w[i]);
-      for (size_t p = 0; p < P; ++p) s += mx.obs[i]->index[p] == x[p] ? lp[p] : lb[p];
-      terms.push_back(s);
-    }
-    const double mx_term = *std::max_element(terms.begin(), terms.end());
-    if (!std::isfinite(mx_term)) return mx_term;
-    double acc = 0;
-    for (double t : terms) acc += std::exp(t - mx_term);
-    return mx_term + std::log(acc);
-  };
+  const int n_params = static_cast<int>(P);
+  const auto ax = axes(space);
+  const JointModel lm(l, space, ax,
+                      bandwidth(options_, l, multivariate_sigma0(static_cast<int>(below.size()), n_params)));
+  const JointModel gm(g, space, ax,
+                      bandwidth(options_, g, multivariate_sigma0(static_cast<int>(above.size()), n_params)));
 
   // Kernel weights for drawing candidates from l: observations, then the prior.
   std::vector<double> kw(l.w);
@@ -257,7 +367,10 @@ std::vector<int> TpeSampler::ask_multivariate(const SearchSpace& space,
     const size_t kernel = rng_.categorical(kw.data(), kw.size(), ktotal);
     for (size_t p = 0; p < P; ++p) {
       const int C = space.n_choices(p);
-      if (kernel == l.obs.size()) {
+      if (lm.tables[p]) {
+        const double* row = lm.tables[p]->prob.data() + kernel * C;
+        x[p] = static_cast<int>(rng_.categorical(row, C, std::accumulate(row, row + C, 0.0)));
+      } else if (kernel == l.obs.size()) {
         x[p] = static_cast<int>(rng_.below(C));
       } else {
         double base, peak;
@@ -272,7 +385,7 @@ std::vector<int> TpeSampler::ask_multivariate(const SearchSpace& space,
         }
       }
     }
-    const double s = log_pdf(l, x) - log_pdf(g, x);
+    const double s = lm.log_pdf(x) - gm.log_pdf(x);
     if (best.empty() || s > best_score) best_score = s, best = x;
   }
   return best;
@@ -285,7 +398,10 @@ void TpeSampler::describe(std::ostream& os) const {
      << "\nconsider_prior: " << (o.consider_prior ? "true" : "false") << "\ngamma: min(ceil("
      << o.gamma_fraction << " n), " << o.gamma_max << ")\nweights: "
      << (o.ramp_weights ? "ramp, newest " + std::to_string(o.weights_flat) + " flat" : "flat")
-     << "\nmultivariate: " << (o.multivariate ? "true" : "false") << "\n";
+     << "\nmultivariate: " << (o.multivariate ? "true" : "false")
+     << "\nordered: " << (o.ordered ? "numeric kernels for ordered parameters" : "all categorical")
+     << "\nmagic_clip: " << (o.magic_clip ? "true" : "false")
+     << "\nconsider_endpoints: " << (o.consider_endpoints ? "true" : "false") << "\n";
 }
 
 }  // namespace nnc::search
