@@ -105,20 +105,25 @@ NumericKernels numeric_kernels(const NumericAxis& axis, const std::vector<double
 
 void add_cell_masses(const NumericAxis& axis, double mu, double sigma, double weight,
                      std::vector<double>& out) {
-  const size_t nb = axis.borders.size();
-  // Tails at each border, standardised; reused by the two cells sharing it.
-  thread_local std::vector<double> z, t;
-  z.resize(nb);
-  t.resize(nb);
-  for (size_t i = 0; i < nb; ++i) {
-    z[i] = (axis.borders[i] - mu) / sigma;
-    t[i] = tail(z[i]);
-  }
-  const double total = mass(z[0], t[0], z[nb - 1], t[nb - 1]);
+  const std::vector<double>& b = axis.borders;
+  const double za = (axis.low - mu) / sigma, zb = (axis.high - mu) / sigma;
+  const double total = mass(za, tail(za), zb, tail(zb));
   if (!(total > 0)) return;  // the kernel lies so far outside that it holds nothing
   const double scale = weight / total;
-  for (size_t k = 0; k + 1 < nb; ++k)
-    out[axis.order[k]] += scale * std::max(0.0, mass(z[k], t[k], z[k + 1], t[k + 1]));
+  // Beyond 9 sigma a cell's mass is below 1e-18 of the kernel's: narrow kernels (most of them
+  // once there are many observations) touch a few cells, which keeps a proposal cheap.
+  const double reach = 9 * sigma;
+  size_t k0 = std::upper_bound(b.begin(), b.end(), mu - reach) - b.begin();
+  size_t k1 = std::lower_bound(b.begin(), b.end(), mu + reach) - b.begin();
+  k0 = k0 > 0 ? k0 - 1 : 0;               // first border at or below the window
+  k1 = std::min(k1, b.size() - 1);        // first border at or above it
+  double z_prev = (b[k0] - mu) / sigma, t_prev = tail(z_prev);
+  for (size_t k = k0; k < k1; ++k) {
+    const double z = (b[k + 1] - mu) / sigma, t = tail(z);
+    out[axis.order[k]] += scale * std::max(0.0, mass(z_prev, t_prev, z, t));
+    z_prev = z;
+    t_prev = t;
+  }
 }
 
 }  // namespace nnc::search
