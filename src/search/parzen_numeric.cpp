@@ -31,6 +31,17 @@ double mass(double a, double ta, double b, double tb) {
   return 1.0 - ta - tb;             // straddles 0
 }
 
+/// Beyond 9 sigma a kernel's mass is below 1e-18: narrow kernels (most of them once there are
+/// many observations) touch a few cells, which keeps a proposal cheap.
+constexpr double kReach = 9;
+
+/// Mass of a kernel inside the axis: what truncation divides by (1 when well inside).
+double kept_mass(const NumericAxis& axis, double mu, double sigma) {
+  if (mu - kReach * sigma > axis.low && mu + kReach * sigma < axis.high) return 1.0;
+  const double za = (axis.low - mu) / sigma, zb = (axis.high - mu) / sigma;
+  return mass(za, tail(za), zb, tail(zb));
+}
+
 }  // namespace
 
 NumericAxis NumericAxis::of(const Parameter& p) {
@@ -56,6 +67,8 @@ NumericAxis NumericAxis::of(const Parameter& p) {
   std::iota(axis.order.begin(), axis.order.end(), 0);
   std::sort(axis.order.begin(), axis.order.end(),
             [&](int a, int b) { return axis.coord[a] < axis.coord[b]; });
+  axis.rank.resize(n);
+  for (size_t k = 0; k < n; ++k) axis.rank[axis.order[k]] = static_cast<int>(k);
   axis.borders.resize(n + 1);
   for (size_t k = 1; k < n; ++k)
     axis.borders[k] = 0.5 * (axis.coord[axis.order[k - 1]] + axis.coord[axis.order[k]]);
@@ -103,16 +116,24 @@ NumericKernels numeric_kernels(const NumericAxis& axis, const std::vector<double
   return k;
 }
 
+
+double cell_mass(const NumericAxis& axis, double mu, double sigma, int choice) {
+  const int k = axis.rank[choice];
+  const double lo = axis.borders[k], hi = axis.borders[k + 1];
+  if (lo > mu + kReach * sigma || hi < mu - kReach * sigma) return 0.0;
+  const double total = kept_mass(axis, mu, sigma);
+  if (!(total > 0)) return 0.0;
+  const double za = (lo - mu) / sigma, zb = (hi - mu) / sigma;
+  return std::max(0.0, mass(za, tail(za), zb, tail(zb))) / total;
+}
+
 void add_cell_masses(const NumericAxis& axis, double mu, double sigma, double weight,
                      std::vector<double>& out) {
   const std::vector<double>& b = axis.borders;
-  const double za = (axis.low - mu) / sigma, zb = (axis.high - mu) / sigma;
-  const double total = mass(za, tail(za), zb, tail(zb));
+  const double total = kept_mass(axis, mu, sigma);
   if (!(total > 0)) return;  // the kernel lies so far outside that it holds nothing
   const double scale = weight / total;
-  // Beyond 9 sigma a cell's mass is below 1e-18 of the kernel's: narrow kernels (most of them
-  // once there are many observations) touch a few cells, which keeps a proposal cheap.
-  const double reach = 9 * sigma;
+  const double reach = kReach * sigma;
   size_t k0 = std::upper_bound(b.begin(), b.end(), mu - reach) - b.begin();
   size_t k1 = std::lower_bound(b.begin(), b.end(), mu + reach) - b.begin();
   k0 = k0 > 0 ? k0 - 1 : 0;               // first border at or below the window

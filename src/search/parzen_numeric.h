@@ -24,6 +24,7 @@ namespace nnc::search {
 struct NumericAxis {
   std::vector<double> coord;  ///< per choice index (choices need not be sorted)
   std::vector<int> order;     ///< choice indices by increasing coordinate
+  std::vector<int> rank;      ///< inverse of order: position of each choice
   /// Cell borders in increasing order: choice order[k] owns [borders[k], borders[k + 1]).
   std::vector<double> borders;
   double low = 0, high = 1;   ///< borders.front(), borders.back()
@@ -59,5 +60,9 @@ double multivariate_sigma0(int n_observations, int n_params);
 /// Adds weight * mass to `out` (sized to the choice count).
 void add_cell_masses(const NumericAxis& axis, double mu, double sigma, double weight,
                      std::vector<double>& out);
+
+/// Probability of one choice under one kernel truncated to the axis (0 beyond 9 sigma): for
+/// scoring a few candidates without integrating the kernel over every cell.
+double cell_mass(const NumericAxis& axis, double mu, double sigma, int choice);
 
 }  // namespace nnc::search

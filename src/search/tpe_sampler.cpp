@@ -139,6 +139,24 @@ void numeric_pmf(const Mixture& mx, size_t p, const NumericAxis& axis, const Ban
     add_cell_masses(axis, k.mu[i], k.sigma[i], i < obs.size() ? mx.w[i] : mx.w_prior, pmf);
 }
 
+/// numeric_pmf evaluated only at the choices in `at` (others left 0): g needs its density at
+/// the drawn candidates only, and its many narrow kernels mostly miss them.
+void numeric_pmf_at(const Mixture& mx, size_t p, const NumericAxis& axis,
+                    const BandwidthRule& rule, const std::vector<int>& at,
+                    std::vector<double>& pmf) {
+  std::vector<double> obs(mx.obs.size());
+  for (size_t i = 0; i < obs.size(); ++i) obs[i] = axis.coord[mx.obs[i]->index[p]];
+  const NumericKernels k = numeric_kernels(axis, obs, rule);
+  std::vector<int> distinct(at);
+  std::sort(distinct.begin(), distinct.end());
+  distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
+  pmf.assign(axis.coord.size(), 0.0);
+  for (size_t i = 0; i < k.mu.size(); ++i) {
+    const double w = i < obs.size() ? mx.w[i] : mx.w_prior;
+    for (int c : distinct) pmf[c] += w * cell_mass(axis, k.mu[i], k.sigma[i], c);
+  }
+}
+
 /// log that stays finite: a numeric cell far in every kernel's tail can have mass 0.
 double safe_log(double x) { return std::log(std::max(x, 1e-300)); }
 
@@ -248,17 +266,23 @@ std::vector<int> TpeSampler::ask_independent(const SearchSpace& space,
   const auto ax = axes(space);
   std::vector<int> out(space.size());
   std::vector<double> pl, pg, score;
+  std::vector<int> drawn;
   for (size_t p = 0; p < space.size(); ++p) {
     const int C = space.n_choices(p);
     param_pmf(options_, l, p, space, ax[p], pl);
-    param_pmf(options_, g, p, space, ax[p], pg);
-    score.resize(C);
-    for (int c = 0; c < C; ++c) score[c] = safe_log(pl[c]) - safe_log(pg[c]);
-    double total = std::accumulate(pl.begin(), pl.end(), 0.0);
+    const double total = std::accumulate(pl.begin(), pl.end(), 0.0);
+    drawn.clear();
+    for (int k = 0; k < options_.n_ei_candidates; ++k)
+      drawn.push_back(static_cast<int>(rng_.categorical(pl.data(), C, total)));
+    if (ax[p])
+      numeric_pmf_at(g, p, *ax[p], bandwidth(options_, g, 0), drawn, pg);
+    else
+      mixture_pmf(g, p, C, pg);
     int best = -1;
-    for (int k = 0; k < options_.n_ei_candidates; ++k) {
-      const int c = static_cast<int>(rng_.categorical(pl.data(), C, total));
-      if (best < 0 || score[c] > score[best]) best = c;  // first maximum wins (numpy argmax)
+    double best_score = 0;
+    for (int c : drawn) {  // the first maximum wins (numpy argmax)
+      const double sc = safe_log(pl[c]) - safe_log(pg[c]);
+      if (best < 0 || sc > best_score) best = c, best_score = sc;
     }
     out[p] = best;
   }
