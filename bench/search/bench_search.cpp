@@ -4,6 +4,7 @@
 //
 //   bench-search [--seeds N (20)] [--trials N (100)] [--quick] [--only a,b] [--no-peer]
 //                [--peer-json FILE (reuse a saved Optuna run)] [--save-peer FILE]
+//                [--tpe key=value (an option of the "nnc tpe" column, e.g. tpe_n_ei_candidates=48)]
 //
 // --quick: 5 seeds, 50 trials. Seed i of ours and of Optuna are unrelated random streams.
 // Quality is the regret of the median over seeds: best value so far minus the grid optimum
@@ -36,6 +37,7 @@ struct Args {
   bool peer = true;
   std::set<std::string> only;
   std::string peer_json, save_peer;
+  nnc::OptionValues tpe_options;  ///< --tpe key=value: applied to the "nnc tpe" column
 };
 
 /// One sampler's results on one objective: per seed, the value at each checkpoint.
@@ -49,11 +51,12 @@ struct NncSampler {
   nnc::OptionValues options;
 };
 
-const std::vector<NncSampler>& nnc_samplers() {
-  static const std::vector<NncSampler> s = {
-      {"tpe", "tpe", {}},
-      {"tpe-mv", "tpe", {{"tpe_multivariate", true}}},
-      {"tpe-cat", "tpe", {{"tpe_ordered", false}}},  // every parameter categorical (before)
+std::vector<NncSampler> nnc_samplers(const Args& a) {
+  const std::vector<NncSampler> s = {
+      {"tpe", "tpe", a.tpe_options},
+      {"tpe-uni", "tpe", {{"tpe_multivariate", false}}},
+      // The TPE before ordered parameters: independent and every parameter categorical.
+      {"tpe-old", "tpe", {{"tpe_multivariate", false}, {"tpe_ordered", false}}},
       {"random", "random", {}},
       {"nsga2", "nsga2", {}},
   };
@@ -174,6 +177,19 @@ Args parse(int argc, char** argv) {
     else if (s == "--no-peer") a.peer = false;
     else if (s == "--peer-json") a.peer_json = next();
     else if (s == "--save-peer") a.save_peer = next();
+    else if (s == "--tpe") {
+      const std::string kv = next();
+      const size_t eq = kv.find('=');
+      if (eq == std::string::npos) throw std::runtime_error("--tpe needs key=value");
+      const std::string v = kv.substr(eq + 1);
+      char* end = nullptr;
+      const double d = std::strtod(v.c_str(), &end);
+      nnc::OptionValue value = v;
+      if (v == "true" || v == "false") value = v == "true";
+      else if (end && *end == 0 && v.find('.') == std::string::npos) value = int64_t(d);
+      else if (end && *end == 0) value = d;
+      a.tpe_options[kv.substr(0, eq)] = value;
+    }
     else if (s == "--only") {
       std::string list = next();
       for (size_t p = 0; p <= list.size();) {
@@ -197,7 +213,7 @@ int main(int argc, char** argv) {
   } catch (const std::exception& e) {
     fmt::print(stderr,
                "bench-search: {}\nusage: bench-search [--seeds N] [--trials N>=20] [--quick] "
-               "[--only a,b] [--no-peer] [--peer-json FILE] [--save-peer FILE]\n",
+               "[--only a,b] [--no-peer] [--peer-json FILE] [--save-peer FILE] [--tpe key=value]\n",
                e.what());
     return 2;
   }
@@ -221,11 +237,11 @@ int main(int argc, char** argv) {
     fmt::print("optuna {} (TPESampler, RandomSampler, NSGAIISampler defaults); ratio = nnc / "
                "optuna regret, <= 1: nnc as good or better\n",
                peer["optuna_version"].get<std::string>());
-  fmt::print("tpe-mv: tpe_multivariate; tpe-cat: tpe_ordered=false (every parameter "
-             "categorical, the TPE before ordered parameters)\n\n");
+  fmt::print("nnc tpe: defaults (multivariate, ordered parameters numeric); tpe-uni: "
+             "tpe_multivariate=false; tpe-old: also tpe_ordered=false (the TPE before 2026-12)\n\n");
   fmt::print("{:<20} {:>5} | {:>9} {:>9} {:>6} | {:>9} {:>9} | {:>9} {:>9} {:>6} | {:>9} {:>9} "
              "{:>6}\n",
-             "objective", "n", "nnc tpe", "opt tpe", "ratio", "tpe-mv", "tpe-cat", "nnc rand",
+             "objective", "n", "nnc tpe", "opt tpe", "ratio", "tpe-uni", "tpe-old", "nnc rand",
              "opt rand", "ratio", "nnc nsga", "opt nsga", "ratio");
 
   std::vector<std::string> overhead_lines;
@@ -233,7 +249,7 @@ int main(int argc, char** argv) {
   for (const BenchObjective& obj : objectives) {
     if (!a.only.empty() && !a.only.count(obj.name)) continue;
     std::map<std::string, Runs> ours, theirs;
-    for (const NncSampler& s : nnc_samplers()) ours[s.label] = run_nnc(obj, s, a, checkpoints);
+    for (const NncSampler& s : nnc_samplers(a)) ours[s.label] = run_nnc(obj, s, a, checkpoints);
     const bool peer_has = have_peer && peer["objectives"].contains(obj.name);
     if (peer_has) {
       const auto& po = peer["objectives"][obj.name];
@@ -255,12 +271,12 @@ int main(int argc, char** argv) {
       fmt::print("{:<20} {:>5} | {:>9} {:>9} {:>6} | {:>9} {:>9} | {:>9} {:>9} {:>6} | {:>9} "
                  "{:>9} {:>6}\n",
                  ck == 0 ? obj.name : "", checkpoints[ck], cell(tn), cell(to), rat(tn, to),
-                 cell(ours_of("tpe-mv")), cell(ours_of("tpe-cat")), cell(ours_of("random")),
+                 cell(ours_of("tpe-uni")), cell(ours_of("tpe-old")), cell(ours_of("random")),
                  cell(theirs_of("random")), rat(ours_of("random"), theirs_of("random")),
                  cell(ours_of("nsga2")), cell(theirs_of("nsga2")),
                  rat(ours_of("nsga2"), theirs_of("nsga2")));
     }
-    const double ms = ours["tpe"].ms_per_trial, ms_mv = ours["tpe-mv"].ms_per_trial;
+    const double ms = ours["tpe"].ms_per_trial, ms_mv = ours["tpe-uni"].ms_per_trial;
     const double oms = theirs.count("tpe") ? theirs["tpe"].ms_per_trial : NAN;
     if (!std::isnan(oms)) tpe_ratios.push_back(oms / ms);
     overhead_lines.push_back(fmt::format(
@@ -274,7 +290,7 @@ int main(int argc, char** argv) {
              "study's CPU time minus time in the objective, both sides\n",
              a.trials, a.seeds);
   fmt::print("{:<20} {:>10} {:>10} {:>10} {:>10} {:>10} {:>8}\n", "objective", "nnc tpe",
-             "tpe-mv", "nsga2", "random", "optuna tpe", "opt/nnc");
+             "tpe-uni", "nsga2", "random", "optuna tpe", "opt/nnc");
   for (auto& line : overhead_lines) fmt::print("{}\n", line);
   if (!tpe_ratios.empty())
     fmt::print("median overhead ratio optuna tpe / nnc tpe: {:.0f}x\n", median(tpe_ratios));
