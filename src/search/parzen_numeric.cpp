@@ -45,14 +45,20 @@ double kept_mass(const NumericAxis& axis, double mu, double sigma) {
 }  // namespace
 
 NumericAxis NumericAxis::of(const Parameter& p) {
-  NNC_CHECK(p.ordered, "tpe: parameter '{}' is categorical, it has no numeric axis", p.name);
-  const size_t n = p.choices.size();
-  std::vector<double> value(n);
-  for (size_t i = 0; i < n; ++i) value[i] = numeric_value(p.choices[i]);
-  std::vector<double> sorted = value;
-  std::sort(sorted.begin(), sorted.end());
-
+  NNC_CHECK(p.ordered || p.mixed, "tpe: parameter '{}' is categorical, it has no numeric axis",
+            p.name);
   NumericAxis axis;
+  axis.mixed = p.mixed;
+  axis.coord.assign(p.choices.size(), std::nan(""));
+  std::vector<double> sorted;
+  for (size_t i = 0; i < p.choices.size(); ++i) {
+    if (std::holds_alternative<std::string>(p.choices[i])) continue;
+    axis.coord[i] = numeric_value(p.choices[i]);
+    axis.order.push_back(static_cast<int>(i));
+    sorted.push_back(axis.coord[i]);
+  }
+  std::sort(sorted.begin(), sorted.end());
+  const size_t n = sorted.size();
   // Geometric grids (2, 4, 8, 16; 1e-4 .. 1e-1) are even on a log scale: model them there, as
   // Optuna does for log=True distributions, so each choice gets a fair share of the prior.
   if (sorted.front() > 0) {
@@ -60,14 +66,11 @@ NumericAxis NumericAxis::of(const Parameter& p) {
     for (size_t i = 0; i < n; ++i) logs[i] = std::log(sorted[i]);
     axis.log = unevenness(logs) < unevenness(sorted);
   }
-  axis.coord = value;
   if (axis.log)
-    for (double& c : axis.coord) c = std::log(c);
-  axis.order.resize(n);
-  std::iota(axis.order.begin(), axis.order.end(), 0);
+    for (int i : axis.order) axis.coord[i] = std::log(axis.coord[i]);
   std::sort(axis.order.begin(), axis.order.end(),
             [&](int a, int b) { return axis.coord[a] < axis.coord[b]; });
-  axis.rank.resize(n);
+  axis.rank.assign(p.choices.size(), -1);
   for (size_t k = 0; k < n; ++k) axis.rank[axis.order[k]] = static_cast<int>(k);
   axis.borders.resize(n + 1);
   for (size_t k = 1; k < n; ++k)
@@ -119,6 +122,7 @@ NumericKernels numeric_kernels(const NumericAxis& axis, const std::vector<double
 
 double cell_mass(const NumericAxis& axis, double mu, double sigma, int choice) {
   const int k = axis.rank[choice];
+  if (k < 0) return 0.0;  // a string of a mixed parameter
   const double lo = axis.borders[k], hi = axis.borders[k + 1];
   if (lo > mu + kReach * sigma || hi < mu - kReach * sigma) return 0.0;
   const double total = kept_mass(axis, mu, sigma);

@@ -21,16 +21,18 @@ namespace nnc::search {
 /// Where an ordered parameter's choices lie: a coordinate per choice (its value, or its log
 /// when the choices are positive and more evenly spread on a log scale, e.g. 2, 4, 8, 16) and
 /// the cell that rounds to it.
+/// A mixed parameter's strings ("NA") have no place on the axis: coordinate NaN, rank -1.
 struct NumericAxis {
   std::vector<double> coord;  ///< per choice index (choices need not be sorted)
-  std::vector<int> order;     ///< choice indices by increasing coordinate
-  std::vector<int> rank;      ///< inverse of order: position of each choice
+  std::vector<int> order;     ///< numeric choice indices by increasing coordinate
+  std::vector<int> rank;      ///< inverse of order: position of each choice (-1: a string)
   /// Cell borders in increasing order: choice order[k] owns [borders[k], borders[k + 1]).
   std::vector<double> borders;
   double low = 0, high = 1;   ///< borders.front(), borders.back()
   bool log = false;
+  bool mixed = false;         ///< some choices are strings
 
-  /// The axis of an ordered parameter; fails for a categorical one.
+  /// The axis of an ordered or mixed parameter; fails for a categorical one.
   static NumericAxis of(const Parameter& p);
   double range() const { return high - low; }
 };

@@ -35,6 +35,13 @@ bool distinct_numbers(const std::vector<Value>& choices) {
   return std::adjacent_find(x.begin(), x.end()) == x.end();
 }
 
+bool strings_and_numbers(const std::vector<Value>& choices) {
+  std::vector<Value> numbers;
+  for (const Value& v : choices)
+    if (!std::holds_alternative<std::string>(v)) numbers.push_back(v);
+  return numbers.size() < choices.size() && distinct_numbers(numbers);
+}
+
 SearchSpace& SearchSpace::add(std::string name, std::vector<Value> choices, Order order) {
   NNC_CHECK(!name.empty(), "search space: a parameter needs a non-empty name");
   for (auto& p : params_)
@@ -48,13 +55,15 @@ SearchSpace& SearchSpace::add(std::string name, std::vector<Value> choices, Orde
             "search space: parameter '{}' cannot be ordered: its choices must be distinct "
             "numbers (at least two); leave the order automatic or make it categorical",
             name);
-  const bool ordered = order == Order::kCategorical ? false : numbers;
-  params_.push_back(Parameter{std::move(name), std::move(choices), ordered});
+  const bool automatic = order != Order::kCategorical;
+  const bool mixed = automatic && strings_and_numbers(choices);
+  params_.push_back(Parameter{std::move(name), std::move(choices), automatic && numbers, mixed});
   return *this;
 }
 
 SearchSpace& SearchSpace::set_categorical(const std::string& name) {
-  params_[index_of(name)].ordered = false;
+  Parameter& p = params_[index_of(name)];
+  p.ordered = p.mixed = false;
   return *this;
 }
 
@@ -98,7 +107,9 @@ std::vector<Value> SearchSpace::decode(const std::vector<int>& index) const {
 void SearchSpace::describe(std::ostream& os) const {
   for (auto& p : params_) {
     // Numbers modelled as categories are the exception worth a word in the run log.
-    os << p.name << (!p.ordered && distinct_numbers(p.choices) ? " (categorical)" : "") << ": [";
+    const bool forced = !p.ordered && !p.mixed &&
+                        (distinct_numbers(p.choices) || strings_and_numbers(p.choices));
+    os << p.name << (forced ? " (categorical)" : "") << ": [";
     for (size_t k = 0; k < p.choices.size(); ++k) os << (k ? ", " : "") << to_string(p.choices[k]);
     os << "]\n";
   }

@@ -4,8 +4,10 @@
 //
 // A parameter is `ordered` when its choices are distinct numbers (2, 4, 8 or 0.1, 0.5): a
 // model-based sampler may then treat nearby values as alike (TPE models them as numbers, as
-// Optuna does for suggest_int/suggest_float). Otherwise, or when asked, it is categorical:
-// no choice says anything about another ("NA" next to 2 and 4, names, flags).
+// Optuna does for suggest_int/suggest_float). It is `mixed` when strings stand beside at least
+// two distinct numbers ("NA", 2, 4, 8): the numbers keep their order, the strings are
+// categories. Otherwise, or when asked, it is categorical: no choice says anything about
+// another (names, flags, numeric codes).
 //
 // Example:
 //   SearchSpace space;
@@ -27,21 +29,25 @@ std::string to_string(const Value& v);
 
 /// How a parameter's choices relate: deduced from the values, or forced.
 enum class Order {
-  kAuto,         ///< ordered when every choice is a number and no two are equal
+  kAuto,         ///< ordered when every choice is a number and no two are equal; mixed when
+                 ///< strings stand beside at least two distinct numbers
   kOrdered,      ///< ordered; fails unless every choice is a distinct number
-  kCategorical,  ///< categorical whatever the values
+  kCategorical,  ///< categorical whatever the values (neither ordered nor mixed)
 };
 
 struct Parameter {
   std::string name;
   std::vector<Value> choices;  ///< at least one
   bool ordered = false;        ///< choices are distinct numbers (see the header comment)
+  bool mixed = false;          ///< strings beside >= 2 distinct numbers, e.g. "NA", 2, 4
 };
 
 /// The number a choice holds; fails for a string.
 double numeric_value(const Value& v);
 /// True when every choice is a number and no two are equal (at least two choices).
 bool distinct_numbers(const std::vector<Value>& choices);
+/// True when some choices are strings and the others at least two distinct numbers.
+bool strings_and_numbers(const std::vector<Value>& choices);
 
 class SearchSpace {
  public:

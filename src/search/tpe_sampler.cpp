@@ -131,16 +131,84 @@ void mixture_pmf(const Mixture& mx, size_t p, int C, std::vector<double>& pmf) {
   for (double& x : pmf) x += wsum * base;
 }
 
-/// The collapsed distribution of ordered parameter p: the mixture's truncated Gaussian
-/// kernels integrated over each choice's cell.
+/// The kernels of an ordered or mixed parameter p under a mixture: one per observation (trial
+/// order), then the prior. Ordered: truncated Gaussians integrated over the cells, the prior
+/// a Gaussian as wide as the axis (Optuna's int/float model). Mixed ("NA" beside numbers): as
+/// Optuna's define-by-run conditional (a category, then suggest_int when it is "a number"),
+/// Optuna's categorical kernel over the K = strings + 1 categories, the number category's
+/// share spread over the numbers by the observation's truncated Gaussian (uniformly after a
+/// string observation and for the prior).
+struct AxisKernels {
+  const Mixture& mx;
+  const NumericAxis& axis;
+  NumericKernels k;            ///< numeric observations (in order), then the prior point
+  std::vector<int> kernel_of;  ///< observation -> its index in k; -1 for a string
+  std::vector<int> choice_of;  ///< observation -> its choice
+  double base = 0, peak = 0;   ///< mixed: Mixture::row over the K categories
+  int n_numbers = 0;           ///< mixed: numeric choices; K = strings + 1
+
+  AxisKernels(const Mixture& m, size_t p, const NumericAxis& a, const BandwidthRule& rule)
+      : mx(m), axis(a) {
+    std::vector<double> coords;
+    for (const Trial* t : mx.obs) {
+      const int c = t->index[p];
+      choice_of.push_back(c);
+      kernel_of.push_back(axis.rank[c] < 0 ? -1 : static_cast<int>(coords.size()));
+      if (axis.rank[c] >= 0) coords.push_back(axis.coord[c]);
+    }
+    k = numeric_kernels(axis, coords, rule);
+    n_numbers = static_cast<int>(axis.order.size());
+    if (axis.mixed && !mx.obs.empty()) mx.row(n_choices() - n_numbers + 1, base, peak);
+  }
+  int n_categories() const { return n_choices() - n_numbers + 1; }
+  size_t n_obs() const { return mx.obs.size(); }
+  int n_choices() const { return static_cast<int>(axis.coord.size()); }
+
+  /// out += weight x row i (i == n_obs(): the prior).
+  void add_row(size_t i, double weight, std::vector<double>& out) const {
+    if (!axis.mixed) {
+      const size_t j = i == n_obs() ? k.mu.size() - 1 : kernel_of[i];
+      add_cell_masses(axis, k.mu[j], k.sigma[j], weight, out);
+      return;
+    }
+    // Category shares: a string's, and the number category's (spread below).
+    const bool prior = i == n_obs();
+    const double share_string = prior ? 1.0 / n_categories() : base;
+    const double share_number = prior ? share_string : base + (kernel_of[i] >= 0 ? peak : 0.0);
+    for (size_t c = 0; c < out.size(); ++c)
+      if (axis.rank[c] < 0) out[c] += weight * share_string;
+    if (!prior && kernel_of[i] < 0) out[choice_of[i]] += weight * peak;
+    if (!prior && kernel_of[i] >= 0) {
+      add_cell_masses(axis, k.mu[kernel_of[i]], k.sigma[kernel_of[i]], weight * share_number, out);
+      return;
+    }
+    for (int c : axis.order) out[c] += weight * share_number / n_numbers;
+  }
+
+  /// Row i's probability of choice c.
+  double at(size_t i, int c) const {
+    if (!axis.mixed) {
+      const size_t j = i == n_obs() ? k.mu.size() - 1 : kernel_of[i];
+      return cell_mass(axis, k.mu[j], k.sigma[j], c);
+    }
+    const bool prior = i == n_obs();
+    if (prior) return axis.rank[c] < 0 ? 1.0 / n_categories() : 1.0 / n_categories() / n_numbers;
+    const bool numeric_obs = kernel_of[i] >= 0;
+    if (axis.rank[c] < 0) return base + (!numeric_obs && choice_of[i] == c ? peak : 0.0);
+    if (!numeric_obs) return base / n_numbers;
+    return (base + peak) * cell_mass(axis, k.mu[kernel_of[i]], k.sigma[kernel_of[i]], c);
+  }
+
+  double weight(size_t i) const { return i == n_obs() ? mx.w_prior : mx.w[i]; }
+};
+
+/// The collapsed distribution of an ordered or mixed parameter p under a mixture.
 void numeric_pmf(const Mixture& mx, size_t p, const NumericAxis& axis, const BandwidthRule& rule,
                  std::vector<double>& pmf) {
-  std::vector<double> obs(mx.obs.size());
-  for (size_t i = 0; i < obs.size(); ++i) obs[i] = axis.coord[mx.obs[i]->index[p]];
-  const NumericKernels k = numeric_kernels(axis, obs, rule);
+  const AxisKernels ak(mx, p, axis, rule);
   pmf.assign(axis.coord.size(), 0.0);
-  for (size_t i = 0; i < k.mu.size(); ++i)
-    add_cell_masses(axis, k.mu[i], k.sigma[i], i < obs.size() ? mx.w[i] : mx.w_prior, pmf);
+  for (size_t i = 0; i <= ak.n_obs(); ++i)
+    if (ak.weight(i) > 0) ak.add_row(i, ak.weight(i), pmf);
 }
 
 /// numeric_pmf evaluated only at the choices in `at` (others left 0): g needs its density at
@@ -148,17 +216,14 @@ void numeric_pmf(const Mixture& mx, size_t p, const NumericAxis& axis, const Ban
 void numeric_pmf_at(const Mixture& mx, size_t p, const NumericAxis& axis,
                     const BandwidthRule& rule, const std::vector<int>& at,
                     std::vector<double>& pmf) {
-  std::vector<double> obs(mx.obs.size());
-  for (size_t i = 0; i < obs.size(); ++i) obs[i] = axis.coord[mx.obs[i]->index[p]];
-  const NumericKernels k = numeric_kernels(axis, obs, rule);
+  const AxisKernels ak(mx, p, axis, rule);
   std::vector<int> distinct(at);
   std::sort(distinct.begin(), distinct.end());
   distinct.erase(std::unique(distinct.begin(), distinct.end()), distinct.end());
   pmf.assign(axis.coord.size(), 0.0);
-  for (size_t i = 0; i < k.mu.size(); ++i) {
-    const double w = i < obs.size() ? mx.w[i] : mx.w_prior;
-    for (int c : distinct) pmf[c] += w * cell_mass(axis, k.mu[i], k.sigma[i], c);
-  }
+  for (size_t i = 0; i <= ak.n_obs(); ++i)
+    if (ak.weight(i) > 0)
+      for (int c : distinct) pmf[c] += ak.weight(i) * ak.at(i, c);
 }
 
 /// log that stays finite: a numeric cell far in every kernel's tail can have mass 0.
@@ -234,7 +299,7 @@ std::vector<std::optional<NumericAxis>> TpeSampler::axes(const SearchSpace& spac
   std::vector<std::optional<NumericAxis>> out(space.size());
   if (!options_.ordered) return out;
   for (size_t p = 0; p < space.size(); ++p)
-    if (space[p].ordered) out[p] = NumericAxis::of(space[p]);
+    if (space[p].ordered || space[p].mixed) out[p] = NumericAxis::of(space[p]);
   return out;
 }
 
@@ -295,22 +360,20 @@ std::vector<int> TpeSampler::ask_independent(const SearchSpace& space,
 
 namespace {
 
-/// Per-kernel probabilities of one ordered parameter's choices under a multivariate mixture:
-/// row k (observation kernels, then the prior) holds kernel k's mass on each choice.
+/// Per-kernel probabilities of one ordered or mixed parameter's choices under a multivariate
+/// mixture: row k (observation kernels, then the prior) holds kernel k's mass on each choice.
 struct KernelTable {
   int C = 0;
   std::vector<double> prob, logp;  ///< n_kernels x C, row-major
 
   KernelTable(const Mixture& mx, size_t p, const NumericAxis& axis, const BandwidthRule& rule) {
-    std::vector<double> obs(mx.obs.size());
-    for (size_t i = 0; i < obs.size(); ++i) obs[i] = axis.coord[mx.obs[i]->index[p]];
-    const NumericKernels k = numeric_kernels(axis, obs, rule);
-    C = static_cast<int>(axis.coord.size());
-    prob.assign(k.mu.size() * C, 0.0);
+    const AxisKernels ak(mx, p, axis, rule);
+    C = ak.n_choices();
+    prob.assign((ak.n_obs() + 1) * C, 0.0);
     std::vector<double> row;
-    for (size_t i = 0; i < k.mu.size(); ++i) {
+    for (size_t i = 0; i <= ak.n_obs(); ++i) {
       row.assign(C, 0.0);
-      add_cell_masses(axis, k.mu[i], k.sigma[i], 1.0, row);
+      ak.add_row(i, 1.0, row);
       std::copy(row.begin(), row.end(), prob.begin() + i * C);
     }
     logp.resize(prob.size());
