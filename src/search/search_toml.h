@@ -8,8 +8,8 @@
 //   [search.strategy.metrics]        <metric>.scale, <metric>.direction
 //
 // Each seed field becomes one parameter named "<key>.<field>", in file order; it is ordered
-// (TPE models it as a number) when its choices are distinct numbers, unless listed in
-// setup.categorical (numeric codes whose order means nothing).
+// (TPE models it as a number) when its choices are distinct numbers, mixed when "NA" stands
+// beside such numbers, unless listed in setup.categorical (numeric codes, not amounts).
 // Defaults and rules (errors name the TOML key and say what to write instead):
 //  - n_trials is required (>= 1); timeout (seconds) is optional, 0 = none; sampler defaults
 //    to "tpe" and must name a registered sampler (brute-force, random, tpe, nsga2, nsgaii);

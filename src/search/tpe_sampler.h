@@ -1,8 +1,9 @@
 #pragma once
 // TpeSampler: Tree-structured Parzen Estimator, following Optuna's TPESampler (3.x) with its
-// defaults. Ordered parameters (distinct numeric choices, SearchSpace) are modelled on their
-// numeric axis with truncated Gaussian kernels (parzen_numeric.h), like Optuna's int/float
-// distributions; the others as categories:
+// defaults except one: multivariate by default. Ordered parameters (distinct numeric choices,
+// SearchSpace) are modelled on their numeric axis with truncated Gaussian kernels
+// (parzen_numeric.h), like Optuna's int/float distributions; mixed ones ("NA" beside numbers)
+// as Optuna's define-by-run conditional (a category, then a number); the others as categories:
 //  - the first n_startup_trials complete trials are sampled at random;
 //  - complete trials are ranked by loss and split into a good set (the best
 //    min(ceil(0.1 n), 25)) and a bad set, each kept in trial order;
@@ -12,6 +13,9 @@
 //    but the newest 25 observations (Optuna default_weights);
 //  - n_ei_candidates are drawn from l (good mixture) and the one maximizing
 //    log l(x) - log g(x) is proposed.
+// Multivariate (default): a candidate is drawn from one kernel of l across all parameters and
+// scored by the joint densities, so interactions are seen; numeric kernels keep their
+// univariate neighbour-gap widths unless multivariate_scott (Optuna's shared width).
 // In independent mode the mixture collapses to one distribution per parameter (for ordered
 // ones, each kernel's mass over each choice's cell), so drawing 24 candidates from l and
 // keeping the best l/g is Optuna's draw-then-score, at O(n_trials * n_choices) per parameter.
