@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cmath>
 #include <limits>
 #include <ostream>
 
@@ -15,7 +17,32 @@ std::string to_string(const Value& v) {
   return fmt::format("\"{}\"", std::get<std::string>(v));
 }
 
-SearchSpace& SearchSpace::add(std::string name, std::vector<Value> choices) {
+double numeric_value(const Value& v) {
+  if (auto* i = std::get_if<int64_t>(&v)) return static_cast<double>(*i);
+  if (auto* d = std::get_if<double>(&v)) return *d;
+  fail("search space: choice {} is not a number", to_string(v));
+}
+
+bool distinct_numbers(const std::vector<Value>& choices) {
+  if (choices.size() < 2) return false;
+  std::vector<double> x;
+  for (const Value& v : choices) {
+    if (std::holds_alternative<std::string>(v)) return false;
+    x.push_back(numeric_value(v));
+    if (!std::isfinite(x.back())) return false;
+  }
+  std::sort(x.begin(), x.end());
+  return std::adjacent_find(x.begin(), x.end()) == x.end();
+}
+
+bool strings_and_numbers(const std::vector<Value>& choices) {
+  std::vector<Value> numbers;
+  for (const Value& v : choices)
+    if (!std::holds_alternative<std::string>(v)) numbers.push_back(v);
+  return numbers.size() < choices.size() && distinct_numbers(numbers);
+}
+
+SearchSpace& SearchSpace::add(std::string name, std::vector<Value> choices, Order order) {
   NNC_CHECK(!name.empty(), "search space: a parameter needs a non-empty name");
   for (auto& p : params_)
     NNC_CHECK(p.name != name, "search space: parameter '{}' is defined twice", name);
@@ -23,7 +50,20 @@ SearchSpace& SearchSpace::add(std::string name, std::vector<Value> choices) {
             name);
   NNC_CHECK(choices.size() <= static_cast<size_t>(std::numeric_limits<int>::max()),
             "search space: parameter '{}' has too many choices ({})", name, choices.size());
-  params_.push_back(Parameter{std::move(name), std::move(choices)});
+  const bool numbers = distinct_numbers(choices);
+  NNC_CHECK(order != Order::kOrdered || numbers,
+            "search space: parameter '{}' cannot be ordered: its choices must be distinct "
+            "numbers (at least two); leave the order automatic or make it categorical",
+            name);
+  const bool automatic = order != Order::kCategorical;
+  const bool mixed = automatic && strings_and_numbers(choices);
+  params_.push_back(Parameter{std::move(name), std::move(choices), automatic && numbers, mixed});
+  return *this;
+}
+
+SearchSpace& SearchSpace::set_categorical(const std::string& name) {
+  Parameter& p = params_[index_of(name)];
+  p.ordered = p.mixed = false;
   return *this;
 }
 
@@ -66,7 +106,10 @@ std::vector<Value> SearchSpace::decode(const std::vector<int>& index) const {
 
 void SearchSpace::describe(std::ostream& os) const {
   for (auto& p : params_) {
-    os << p.name << ": [";
+    // Numbers modelled as categories are the exception worth a word in the run log.
+    const bool forced = !p.ordered && !p.mixed &&
+                        (distinct_numbers(p.choices) || strings_and_numbers(p.choices));
+    os << p.name << (forced ? " (categorical)" : "") << ": [";
     for (size_t k = 0; k < p.choices.size(); ++k) os << (k ? ", " : "") << to_string(p.choices[k]);
     os << "]\n";
   }

@@ -74,11 +74,25 @@ Value choice(const toml::node& n, const std::string& key, size_t i) {
        type_name(n), render(n));
 }
 
+/// A list of strings (parameter names such as "default.weight_width").
+std::vector<std::string> name_list(const toml::node& n, const std::string& key) {
+  const toml::array* list = n.as_array();
+  NNC_CHECK(list != nullptr, "{}: expected a list of parameter names, got {} ({}); e.g. "
+            "[\"default.weight_width\"]", key, type_name(n), render(n));
+  std::vector<std::string> out;
+  for (size_t i = 0; i < list->size(); ++i)
+    out.push_back(get_string(*list->get(i), key + "[" + std::to_string(i) + "]"));
+  return out;
+}
+
 void parse_space(const toml::table& space, SearchConfig& cfg) {
   const std::string where = "search.search_space";
   if (const toml::node* n = space.get("name")) cfg.space_name = get_string(*n, where + ".name");
-  if (const toml::table* setup = sub_table(space, "setup", where, false))
+  std::vector<std::string> categorical;
+  if (const toml::table* setup = sub_table(space, "setup", where, false)) {
     if (const toml::node* n = setup->get("by")) cfg.setup_by = get_string(*n, where + ".setup.by");
+    if (const toml::node* n = setup->get("categorical")) categorical = name_list(*n, where + ".setup.categorical");
+  }
   const toml::table* seed = sub_table(space, "seed", where, true);
   for (auto& [key, node] : toml_in_file_order(*seed)) {
     const std::string at = where + ".seed." + key;
@@ -105,6 +119,13 @@ void parse_space(const toml::table& space, SearchConfig& cfg) {
   NNC_CHECK(!cfg.space.empty(),
             "{}.seed: no parameters (add e.g. [{}.seed.default.config] weight_width = [4, 8])",
             where, where);
+  for (const std::string& name : categorical) {
+    try {
+      cfg.space.set_categorical(name);
+    } catch (const Error& e) {
+      fail("{}.setup.categorical: {}", where, e.what());
+    }
+  }
 }
 
 /// What [search.strategy.setup] said about the objective (the metrics' defaults depend on it).

@@ -2,12 +2,14 @@
 // The MASE search configuration in TOML, read into plain structs:
 //
 //   [search.search_space]            name = "graph/quantize/mixed_precision_ptq"
-//   [search.search_space.setup]      by = "name"
+//   [search.search_space.setup]      by = "name", categorical = ["<key>.<field>", ...]
 //   [search.search_space.seed.<key>.config]    <field> = [choice, ...]   (int, float, string)
 //   [search.strategy.setup]          n_trials, timeout, sampler, sum_scaled_metrics, direction, n_jobs
 //   [search.strategy.metrics]        <metric>.scale, <metric>.direction
 //
-// Each seed field becomes one categorical parameter named "<key>.<field>", in file order.
+// Each seed field becomes one parameter named "<key>.<field>", in file order; it is ordered
+// (TPE models it as a number) when its choices are distinct numbers, mixed when "NA" stands
+// beside such numbers, unless listed in setup.categorical (numeric codes, not amounts).
 // Defaults and rules (errors name the TOML key and say what to write instead):
 //  - n_trials is required (>= 1); timeout (seconds) is optional, 0 = none; sampler defaults
 //    to "tpe" and must name a registered sampler (brute-force, random, tpe, nsga2, nsgaii);

@@ -248,7 +248,10 @@ TEST(Tpe, ModelMatchesOptuna) {
     t.values = t.objectives = t.losses = {separable_cost(c)};
     history.push_back(t);
   }
-  auto m = TpeSampler().model(grid_space(6, 8), history);
+  // The cost is a permutation of the choices, so they are modelled as categories.
+  TpeOptions categorical;
+  categorical.ordered = false;
+  auto m = TpeSampler(categorical).model(grid_space(6, 8), history);
   ASSERT_EQ(m.l.size(), 6u);
   const std::vector<double> l0 = {0.317308, 0.086538, 0.163462, 0.086538,
                                   0.086538, 0.086538, 0.086538, 0.086538};

@@ -195,3 +195,34 @@ accuracy.scal = 2.0
   EXPECT_NE(msg.find("test.toml:1:"), std::string::npos) << msg;
   EXPECT_THROW(load_search_toml("/nonexistent/search.toml"), nnc::Error);
 }
+
+TEST(SearchToml, NumericChoicesAreOrderedUnlessListedCategorical) {
+  const std::string space = R"(
+[search.search_space.setup]
+categorical = ["default.code"]
+[search.search_space.seed.default.config]
+weight_width = [2, 4, 8]
+frac_width = ["NA", 2]
+code = [3, 1, 2]
+)";
+  auto cfg = parse_search_toml(space + R"(
+[search.strategy.setup]
+n_trials = 3
+[search.strategy.metrics]
+accuracy.direction = "maximize"
+)");
+  EXPECT_TRUE(cfg.space[0].ordered);
+  EXPECT_FALSE(cfg.space[1].ordered);
+  EXPECT_FALSE(cfg.space[2].ordered);
+  auto bad = [](const std::string& list) {
+    return error_of("[search.search_space.setup]\ncategorical = " + list + "\n" +
+                    with_setup("n_trials = 3"));
+  };
+  std::string msg = bad("[\"default.nope\"]");
+  EXPECT_NE(msg.find("search.search_space.setup.categorical: search space: unknown parameter "
+                     "'default.nope': expected one of default.weight_width"),
+            std::string::npos)
+      << msg;
+  msg = bad("\"default.weight_width\"");
+  EXPECT_NE(msg.find("expected a list of parameter names"), std::string::npos) << msg;
+}
