@@ -18,6 +18,7 @@
 #include "report/prune_view.h"
 #include "report/replay_view.h"
 #include "report/search_view.h"
+#include "report/study_group.h"
 #include "report/summary_view.h"
 
 namespace nnc::report {
@@ -53,7 +54,8 @@ ReportDoc build_report(const std::vector<experiment::RunRecord>& runs,
   doc.generated_at = experiment::now_iso8601();
   doc.sections.push_back(overview_section(runs));
   for (auto& s : replay_sections(runs, published_cifar10)) doc.sections.push_back(std::move(s));
-  for (auto* make : {&prune_sections, &search_sections, &cgp_sections, &train_sections})
+  for (auto* make : {&prune_sections, &search_sections, &study_group_sections, &cgp_sections,
+                     &train_sections})
     for (auto& s : make(runs)) doc.sections.push_back(std::move(s));
   if (runs.empty()) doc.notes.push_back("the results database holds no run yet");
   return doc;

@@ -92,6 +92,39 @@ std::string hover_of(const Study& s, size_t i) {
   return h;
 }
 
+}  // namespace
+
+Chart all_metrics_chart(const Study& s, const std::string& id) {
+  Chart c(id, fmt::format("All metrics per configuration (run {}{})", s.run_id,
+                          s.sampler.empty() ? "" : ", " + s.sampler));
+  c.x_label = fmt::format("Configuration, by {} (best first)", s.metrics[0]);
+  c.y_label = "Metric / its largest magnitude";
+  std::vector<size_t> order;
+  for (size_t i = 0; i < s.number.size(); ++i)
+    if (std::isfinite(s.values[0][i])) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return s.maximize[0] ? s.values[0][a] > s.values[0][b] : s.values[0][a] < s.values[0][b];
+  });
+  Facet f{"", {}};
+  for (size_t m = 0; m < s.metrics.size(); ++m) {
+    double scale = 0;
+    for (auto i : order)
+      if (std::isfinite(s.values[m][i])) scale = std::max(scale, std::abs(s.values[m][i]));
+    Series line(s.metrics[m]);
+    for (size_t k = 0; k < order.size(); ++k) {
+      const double v = s.values[m][order[k]];
+      if (!std::isfinite(v)) continue;
+      line.point(static_cast<double>(k + 1), scale > 0 ? v / scale : 0, "", hover_of(s, order[k]));
+    }
+    f.series.push_back(std::move(line));
+  }
+  c.facets.push_back(std::move(f));
+  c.note = "Each metric divided by its largest magnitude in the study; hover for the raw values.";
+  return c;
+}
+
+namespace {
+
 void add_study(Section& sec, const Study& s) {
   std::string id = slug(s.kind + "-" + s.run_id);
   std::string title_suffix = fmt::format(" (run {}{})", s.run_id, s.sampler.empty() ? "" : ", " + s.sampler);
@@ -136,6 +169,7 @@ void add_study(Section& sec, const Study& s) {
     pf.facets.push_back(std::move(g));
     sec.charts.push_back(std::move(pf));
   }
+  if (s.metrics.size() >= 2) sec.charts.push_back(all_metrics_chart(s, id + "-metrics"));
 
   std::string tname = slug(s.kind + "_" + s.run_id) + "_trials";
   std::replace(tname.begin(), tname.end(), '-', '_');
@@ -165,7 +199,7 @@ std::vector<Section> search_sections(const std::vector<experiment::RunRecord>& a
       sec.id = "search-" + slug(r.kind);
       sec.intro = "Each study: the first objective per trial with the best value so far, and the "
                   "trials against the first two objectives with their Pareto front (series "
-                  "trial_<metric>).";
+                  "trial_<metric>), and every metric per configuration side by side.";
     }
     add_study(by_kind[r.kind], s);
   }

@@ -33,6 +33,11 @@ Study study_of(const experiment::RunRecord& r);
 /// Indices of the trials on the Pareto front of metrics 0 and 1 (their directions), sorted by
 /// metric 1; with a single metric, the trials tied at the best value.
 std::vector<size_t> study_front(const Study& s);
+/// The lab's all-metrics-per-configuration view: every metric of every complete trial, the
+/// configurations ordered by the first objective (best first), a line per metric. Each
+/// metric is divided by its largest magnitude in the study so all share one 0..1 axis (the
+/// raw values are in the hover text and the trials table).
+Chart all_metrics_chart(const Study& s, const std::string& id);
 std::vector<Section> search_sections(const std::vector<experiment::RunRecord>& runs);
 
 }  // namespace nnc::report

@@ -132,6 +132,38 @@ RunRecord fake_search_run() {
   return r;
 }
 
+namespace {
+
+RunRecord search_study(const std::string& id, const std::string& sampler, int seed,
+                       const std::string& model, const std::vector<double>& accuracy) {
+  RunRecord r;
+  r.id = id;
+  r.kind = "search";
+  r.status = RunStatus::Completed;
+  nlohmann::json c = {{"model", model}, {"search_config", "examples/quant/lab.toml"},
+                      {"sampler", sampler}, {"seed", seed}, {"n_trials", static_cast<int>(accuracy.size())},
+                      {"tpe_n_startup_trials", sampler == "tpe" && seed == 1 ? 3 : 10}};
+  r.config_json = c.dump();
+  for (size_t i = 0; i < accuracy.size(); ++i) {
+    r.series["trial_number"].push_back(static_cast<double>(i));
+    r.series["trial_accuracy"].push_back(accuracy[i]);
+    r.series["trial_model_size"].push_back(100.0 + 10.0 * static_cast<double>(i % 4));
+    r.series["trial_bitops"].push_back(5000.0 * static_cast<double>(1 + i % 3));
+  }
+  r.tags = {{"objectives", "accuracy"}, {"direction_accuracy", "maximize"},
+            {"direction_model_size", "minimize"}, {"sampler", sampler}};
+  return r;
+}
+
+}  // namespace
+
+std::vector<RunRecord> fake_sampler_group_runs() {
+  return {search_study("bf0", "brute-force", 0, "jsc-tiny", {0.30, 0.42, 0.35, 0.44, 0.41, 0.47, 0.40, 0.45, 0.46}),
+          search_study("tp0", "tpe", 0, "jsc-tiny", {0.33, 0.45, 0.40, 0.47, 0.46, 0.47}),
+          search_study("tp1", "tpe", 1, "jsc-tiny", {0.41, 0.38, 0.46, 0.43, 0.44, 0.45}),
+          search_study("tpx", "tpe", 0, "lenet5", {0.91, 0.95, 0.93})};
+}
+
 std::vector<RunRecord> fake_cgp_runs() {
   std::vector<RunRecord> out;
   for (int k = 0; k < 2; ++k) {
@@ -176,6 +208,7 @@ std::vector<RunRecord> fake_all_runs() {
   auto out = fake_replay_runs();
   for (auto& r : fake_prune_runs()) out.push_back(r);
   out.push_back(fake_search_run());
+  for (auto& r : fake_sampler_group_runs()) out.push_back(r);
   for (auto& r : fake_cgp_runs()) out.push_back(r);
   out.push_back(fake_train_run());
   out.push_back(fake_failed_run());

@@ -33,6 +33,11 @@ inline constexpr int kFakeReplayParetoTraces = 3;  ///< all runs, front, publish
 
 std::vector<experiment::RunRecord> fake_prune_runs();
 experiment::RunRecord fake_search_run();
+/// Kind `search`, one study group (same plan, model, data): brute-force (seed 0, 9 trials,
+/// `config` tag only) and tpe (seeds 0 and 1, 6 trials, one with tpe_n_startup_trials set),
+/// maximizing accuracy (model_size and bitops recorded too); + one tpe run of another model
+/// (a group of its own).
+std::vector<experiment::RunRecord> fake_sampler_group_runs();
 std::vector<experiment::RunRecord> fake_cgp_runs();
 experiment::RunRecord fake_train_run();
 experiment::RunRecord fake_failed_run();

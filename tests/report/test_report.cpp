@@ -3,11 +3,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <regex>
 #include <set>
 #include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "core/error.h"
 #include "experiment/results_store.h"
@@ -20,6 +23,7 @@
 #include "report/replay_view.h"
 #include "report/report.h"
 #include "report/search_view.h"
+#include "report/study_group.h"
 
 namespace nnc::report {
 namespace {
@@ -339,8 +343,91 @@ TEST(SearchView, FailedTrialsAreNaNAndOnNoFront) {
   for (auto i : study_front(s)) EXPECT_NE(i, 3u);
   auto sections = search_sections({r});
   ASSERT_EQ(sections.size(), 1u);
-  ASSERT_EQ(sections[0].charts.size(), 2u);
+  ASSERT_EQ(sections[0].charts.size(), 3u);  // trials, front, all metrics
   EXPECT_EQ(sections[0].charts[0].facets[0].series[0].x.size(), 11u);  // trial 3 left out
+}
+
+TEST(SearchView, AllMetricsPerConfigurationSortedByTheObjective) {
+  auto s = study_of(testing::fake_search_run());
+  auto c = all_metrics_chart(s, "m");
+  ASSERT_EQ(c.facets.size(), 1u);
+  ASSERT_EQ(c.trace_count(), 3u);  // accuracy, average_bitwidth, latency_ms
+  const auto& acc = c.facets[0].series[0];
+  EXPECT_EQ(acc.name, "accuracy");
+  ASSERT_EQ(acc.x.size(), 12u);
+  for (size_t k = 1; k < acc.y.size(); ++k) EXPECT_LE(acc.y[k], acc.y[k - 1]);  // best first
+  EXPECT_DOUBLE_EQ(acc.y.front(), 1.0);  // divided by its largest value
+  for (auto& line : c.facets[0].series)
+    for (double y : line.y) EXPECT_LE(std::abs(y), 1.0);
+  // The raw values stay readable in the hover text.
+  EXPECT_NE(acc.hover.front().find("average_bitwidth"), std::string::npos);
+}
+
+TEST(StudyGroup, BestSoFarFollowsTheDirection) {
+  std::vector<double> v = {3, 1, std::nan(""), 4, 2};
+  EXPECT_EQ(best_so_far(v, true), (std::vector<double>{3, 3, 3, 4, 4}));
+  EXPECT_EQ(best_so_far(v, false), (std::vector<double>{3, 1, 1, 1, 1}));
+  EXPECT_TRUE(std::isnan(best_so_far({std::nan(""), 1}, true)[0]));
+}
+
+TEST(StudyGroup, RunsDifferingOnlyInSamplerAndSeedShareAChart) {
+  auto groups = study_groups(testing::fake_sampler_group_runs());
+  ASSERT_EQ(groups.size(), 2u);  // jsc-tiny (3 runs), lenet5 (1 run)
+  const auto& g = groups[0];
+  EXPECT_EQ(g.studies.size(), 3u);
+  EXPECT_EQ(g.metric, "accuracy");
+  EXPECT_TRUE(g.maximize);
+  ASSERT_EQ(g.samplers.size(), 2u);
+  EXPECT_EQ(g.samplers[0].sampler, "brute-force");
+  EXPECT_EQ(g.samplers[1].sampler, "tpe");
+  EXPECT_EQ(g.samplers[1].run_ids, (std::vector<std::string>{"tp0", "tp1"}));
+  EXPECT_EQ(groups[1].studies.size(), 1u);
+
+  auto c = sample_efficiency_chart(g, "se");
+  ASSERT_EQ(c.trace_count(), 2u);  // one line per sampler
+  const auto& bf = c.facets[0].series[0];
+  const auto& tpe = c.facets[0].series[1];
+  EXPECT_EQ(bf.x.size(), 9u);
+  EXPECT_EQ(tpe.x.size(), 6u);
+  EXPECT_DOUBLE_EQ(bf.y.back(), 0.47);
+  EXPECT_NEAR(tpe.y[2], 0.455, 1e-12);  // median of the seeds' 0.45 and 0.46
+  for (auto* line : {&bf, &tpe})
+    for (size_t k = 1; k < line->y.size(); ++k) EXPECT_GE(line->y[k], line->y[k - 1]) << line->name;
+
+  auto t = sample_efficiency_table(g, "se");
+  ASSERT_EQ(t.rows.size(), 2u);
+  EXPECT_EQ(t.rows[0].back(), "6");  // brute force reached 0.47 at its 6th trial
+  EXPECT_EQ(t.rows[1].back(), "-");  // the tpe median never did
+}
+
+TEST(StudyGroup, MinimizedObjectivesDecrease) {
+  auto runs = testing::fake_sampler_group_runs();
+  for (auto& r : runs) {
+    r.tags["direction_accuracy"] = "minimize";
+    r.tags["objectives"] = "model_size";
+  }
+  auto groups = study_groups(runs);
+  ASSERT_FALSE(groups.empty());
+  EXPECT_EQ(groups[0].metric, "model_size");
+  EXPECT_FALSE(groups[0].maximize);
+  auto c = sample_efficiency_chart(groups[0], "se");
+  for (auto& line : c.facets[0].series) {
+    EXPECT_DOUBLE_EQ(line.y.front(), 100.0);
+    for (size_t k = 1; k < line.y.size(); ++k) EXPECT_LE(line.y[k], line.y[k - 1]);
+  }
+}
+
+TEST(StudyGroup, OtherOptionsSplitGroupsAndSingleSamplerGroupsGetNoChart) {
+  auto runs = testing::fake_sampler_group_runs();
+  auto c = nlohmann::json::parse(runs[1].config_json);
+  c["model"] = "mlp";
+  runs[1].config_json = c.dump();
+  auto groups = study_groups(runs);
+  EXPECT_EQ(groups.size(), 3u);
+  auto sections = study_group_sections(runs);
+  ASSERT_EQ(sections.size(), 1u);  // brute-force + tp1 still compare
+  EXPECT_EQ(sections[0].charts.size(), 1u);
+  EXPECT_TRUE(study_group_sections({runs[3]}).empty());
 }
 
 TEST(PruneView, RegressionRunsPlotTheTestLoss) {
@@ -428,7 +515,8 @@ TEST(WriteReport, WritesHtmlCsvJsonAndScripts) {
   EXPECT_TRUE(fs::exists(dir / "report" / "train_summary.csv"));
   EXPECT_TRUE(fs::exists(dir / "report" / "replay-cifar10-mib.gp"));
   EXPECT_TRUE(fs::exists(dir / "report" / "replay-cifar10-mib.dat"));
-  EXPECT_EQ(files.charts, 3u + 1u + 2u + 2u);  // replay 3, prune 1, search 2, cgp 2
+  // replay 3, prune 1, quantize study 3, search studies 4 x 2, sample efficiency 1, cgp 2
+  EXPECT_EQ(files.charts, 3u + 1u + 3u + 8u + 1u + 2u);
   EXPECT_TRUE(files.images.empty());
   std::ifstream f(dir / "report" / "replay_cifar10_best_per_budget.csv");
   std::string header;

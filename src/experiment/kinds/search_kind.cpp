@@ -72,12 +72,24 @@ void write_trials(RunContext& ctx, const quant::QuantSearchResult& r) {
 /// study's counts and timings.
 void record_trials(RunRecord& rec, const quant::QuantSearchResult& r, const search::ObjectiveSpec& spec) {
   // Series hold complete trials only (failed ones are in trials.csv with their error):
-  // every series has one value per entry of trial_number, as the report expects.
+  // every series has one value per entry of trial_number, as the report expects. Every
+  // metric, optimized or not, for the report's all-metrics-per-configuration view.
+  auto optimized = [&](const std::string& name) {
+    for (const auto& m : spec.metrics)
+      if (m.name == name) return true;
+    return false;
+  };
+  bool all_measured = true;
+  for (const auto& t : r.study.trials)
+    all_measured = all_measured && (!t.complete() || r.metrics[t.number]);
   for (const auto& t : r.study.trials) {
     if (!t.complete()) continue;
     rec.series["trial_number"].push_back(t.number);
     for (size_t k = 0; k < spec.metrics.size(); ++k)
       rec.series["trial_" + spec.metrics[k].name].push_back(t.values[k]);
+    if (all_measured)
+      for (auto& name : quant::metric_names())
+        if (!optimized(name)) rec.series["trial_" + name].push_back(r.metrics[t.number]->get(name));
     if (spec.n_objectives() == 1) rec.series["trial_objective"].push_back(t.objectives[0]);
   }
   // Which series the report charts, in which direction: the summed objective, or the
