@@ -22,9 +22,53 @@ int bits_of(const LayerQuantConfig& c, const std::optional<FixedPoint>& f) {
   return c.quantized() && f ? f->width : 32;
 }
 
+/// The widths a BatchNorm is counted at under the lab's formulas: those of the weighted layer
+/// after it (else before it); 32 bits when the model has none.
+struct LabWidths {
+  int weight = 32, bias = 32, data = 32;
+};
+LabWidths lab_bn_widths(const QuantizedModel& model, size_t bn) {
+  const auto& layers = model.layers();
+  auto widths_of = [&](size_t i) {
+    const auto& c = layers[i].config;
+    return LabWidths{bits_of(c, c.weight), bits_of(c, c.bias), bits_of(c, c.data_in)};
+  };
+  for (size_t i = bn + 1; i < layers.size(); ++i)
+    if (layers[i].spec.weighted()) return widths_of(i);
+  for (size_t i = bn; i-- > 0;)
+    if (layers[i].spec.weighted()) return widths_of(i);
+  return {};
+}
+
+/// The lab's BitOPs of a weighted layer: per output element, K products and K - 1 sums at
+/// input_bits * weight_bits, and the bias addition at bias_bits.
+int64_t lab_bitops(const LayerCost& c, int64_t out_elements, int64_t k) {
+  const int64_t product = static_cast<int64_t>(c.input_bits) * c.weight_bits;
+  return out_elements * (k * product + (k - 1) * product + (c.biases > 0 ? c.bias_bits : 0));
+}
+
 }  // namespace
 
-CostReport model_cost(const QuantizedModel& model) {
+MetricFormulas parse_metric_formulas(std::string_view text, const std::string& where) {
+  if (text == "nncompress") return MetricFormulas::kNncompress;
+  if (text == "lab") return MetricFormulas::kLab;
+  fail("{}: unknown metric formulas '{}': expected nncompress (nncompress's own) or lab (the "
+       "quantization lab report's, seed 004)", where, text);
+}
+
+std::string to_string(MetricFormulas f) { return f == MetricFormulas::kLab ? "lab" : "nncompress"; }
+
+OptionSpec metric_formulas_option() {
+  OptionSpec o{"metric_formulas", std::string("nncompress"),
+               "model size, BitOPs and latency as nncompress defines them, or as the lab report "
+               "did (BN statistics at data width, additions counted, mean latency over batches; "
+               "docs/quantization.md)",
+               {"nncompress", "lab"}};
+  o.hashed_at_default = false;  // runs recorded before the option keep their ids
+  return o;
+}
+
+CostReport model_cost(const QuantizedModel& model, MetricFormulas formulas) {
   CostReport r;
   const auto shapes = model.output_shapes();
   std::vector<int64_t> in_shape = model.spec().input_shape;
@@ -48,7 +92,9 @@ CostReport model_cost(const QuantizedModel& model) {
       // Linear: in*out; Conv2d: out_elements * kh*kw*C_in (one MAC per weight use).
       c.macs = s.op == "linear" ? s.in * s.out : out_n * k2 * s.in;
       c.flops = c.macs;
-      c.bitops = c.macs * c.weight_bits * c.input_bits;
+      c.bitops = formulas == MetricFormulas::kLab
+                     ? lab_bitops(c, s.op == "linear" ? s.out : out_n, k2 * s.in)
+                     : c.macs * c.weight_bits * c.input_bits;
       c.size_bits = c.weights * c.weight_bits + c.biases * c.bias_bits;
       wbits_all += static_cast<double>(c.weights) * c.weight_bits;
       n_all += static_cast<double>(c.weights);
@@ -59,6 +105,10 @@ CostReport model_cost(const QuantizedModel& model) {
     } else if (s.op == "batch_norm1d") {
       c.bn_values = 4 * s.in;
       c.size_bits = c.bn_values * 32;
+      if (formulas == MetricFormulas::kLab) {
+        const auto w = lab_bn_widths(model, i);
+        c.size_bits = s.in * w.weight + s.in * w.bias + (s.in + 1) * w.data;
+      }
       c.flops = 4 * in_n;
     } else if (s.op == "relu") {
       c.input_bits = bits_of(l.config, l.config.data_in);
@@ -171,12 +221,31 @@ double median_latency_ms(QuantizedModel& model, const torch::Tensor& batch, int6
   return n % 2 ? ms[n / 2] : 0.5 * (ms[n / 2 - 1] + ms[n / 2]);
 }
 
+double mean_batch_latency_ms(QuantizedModel& model, const train::BatchSource& data, int64_t batch_size,
+                             const train::ExecutionOptions& exec) {
+  torch::NoGradGuard no_grad;
+  const bool was_training = model.is_training();
+  model.eval();
+  auto index_options = torch::TensorOptions().dtype(torch::kInt64).device(data.index_device(exec.device));
+  double total = 0;
+  int64_t batches = 0;
+  for (int64_t s = 0; s < data.size(); s += batch_size, ++batches) {
+    auto x = exec.prepare_input(data.get(torch::arange(s, std::min(data.size(), s + batch_size), index_options)).inputs);
+    auto t0 = std::chrono::steady_clock::now();
+    model.forward(x);
+    if (x.is_cuda()) torch::cuda::synchronize();  // the clock stops when the device is done
+    total += std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  }
+  model.train(was_training);
+  return batches > 0 ? total / static_cast<double>(batches) : 0;
+}
+
 QuantMetrics measure(QuantizedModel& model, const train::BatchSource& data, int64_t num_classes,
                      const MeasureOptions& options) {
   options.validate();
   NNC_CHECK(data.size() > 0, "measure: the evaluation set is empty");
   QuantMetrics m;  // fresh every call: nothing carries over from an earlier configuration
-  m.cost = model_cost(model);
+  m.cost = model_cost(model, options.formulas);
   const bool was_training = model.is_training();
   model.eval();
   model.to(options.device);
@@ -186,7 +255,9 @@ QuantMetrics measure(QuantizedModel& model, const train::BatchSource& data, int6
   m.loss = e.loss;
   m.accuracy = e.accuracy;
   m.macro_accuracy = e.macro_accuracy;
-  if (options.latency_repeats > 0) {
+  if (options.latency_repeats > 0 && options.formulas == MetricFormulas::kLab) {
+    m.latency_ms = mean_batch_latency_ms(model, data, options.batch_size, exec);
+  } else if (options.latency_repeats > 0) {
     auto index = torch::arange(0, std::min(data.size(), options.batch_size), torch::kInt64);
     m.latency_ms = median_latency_ms(model, exec.prepare_input(data.get(index).inputs), options.latency_warmup,
                                      options.latency_repeats);

@@ -19,16 +19,39 @@
 // Quality: accuracy = micro (correct / samples), macro_accuracy = mean per-class recall
 // (MASE's "accuracy", torchmetrics' default), loss = mean cross-entropy.
 // Latency: median wall time of one forward pass on one batch, after warm-up passes.
+//
+// MetricFormulas::kLab swaps in the quantization lab report's (seed 004) definitions of three
+// of them, for comparing with its numbers (docs/quantization.md has both side by side):
+//  - Size: Linear/Conv2d as above; a BatchNorm's weight at the weight width, its bias at the
+//    bias width and its running statistics as (C + 1) values at the data width (the lab's
+//    `data_bit_width*(1*16+1)` for BN1d(16)). The lab had one width per model; nncompress
+//    takes those of the weighted layer after the BatchNorm (else the one before; else 32).
+//  - BitOPs: additions count too: each output element costs K multiplications and K - 1
+//    additions at input_bits * weight_bits, plus one bias addition at bias_bits (K = in
+//    for Linear, kh*kw*C_in for Conv2d). Per sample (the lab multiplied by its batch size).
+//  - Latency: the mean wall time of one forward pass over every evaluation batch, no warm-up.
 #include <torch/types.h>
 
 #include <iosfwd>
 #include <string>
+#include <string_view>
 #include <vector>
 
+#include "core/options.h"
 #include "quant/quantized_model.h"
 #include "train/batch_source.h"
+#include "train/execution.h"
 
 namespace nnc::quant {
+
+/// Whose definitions of model size, BitOPs and latency (see the header comment).
+enum class MetricFormulas { kNncompress, kLab };
+/// "nncompress" | "lab"; `where` names the option in errors.
+MetricFormulas parse_metric_formulas(std::string_view text, const std::string& where);
+std::string to_string(MetricFormulas f);
+/// The `metric_formulas` option of the kinds that measure (quantize, search). Left out of the
+/// run id at its default, so runs recorded before it keep their ids.
+OptionSpec metric_formulas_option();
 
 struct LayerCost {
   std::string name, op;
@@ -53,12 +76,16 @@ struct CostReport {
   void write_csv(std::ostream& os) const;
 };
 
-CostReport model_cost(const QuantizedModel& model);
+CostReport model_cost(const QuantizedModel& model,
+                      MetricFormulas formulas = MetricFormulas::kNncompress);
 
 struct MeasureOptions {
   int64_t batch_size = 512;      ///< evaluation batches and the latency batch
   int64_t latency_warmup = 3;    ///< forward passes before timing
   int64_t latency_repeats = 10;  ///< timed passes; the median is reported (0 = skip latency)
+  /// kLab: the lab's size and BitOPs, and latency = mean over the evaluation batches
+  /// (warm-up and repeats unused then, except latency_repeats = 0 still skips it).
+  MetricFormulas formulas = MetricFormulas::kNncompress;
   /// Where the model is measured (moved there by measure). Precision stays fp32: autocast
   /// would round the fixed-point values this measures.
   torch::Device device = torch::kCPU;
@@ -86,7 +113,13 @@ void check_metric_name(const std::string& name, const std::string& where);
 double median_latency_ms(QuantizedModel& model, const torch::Tensor& batch, int64_t warmup,
                          int64_t repeats);
 
-/// Quality on `data` (eval mode, no grad), cost, and latency on the first batch of `data`.
+/// Mean wall time (ms) of model.forward over every batch of `data` (the lab's latency), in
+/// eval mode, no grad, no warm-up.
+double mean_batch_latency_ms(QuantizedModel& model, const train::BatchSource& data, int64_t batch_size,
+                             const train::ExecutionOptions& exec);
+
+/// Quality on `data` (eval mode, no grad), cost, and latency on the first batch of `data`
+/// (kLab: over all of its batches).
 QuantMetrics measure(QuantizedModel& model, const train::BatchSource& data, int64_t num_classes,
                      const MeasureOptions& options = {});
 

@@ -66,6 +66,13 @@ if run_pinned "search width nsga2" 95be78707be9f581 search --model lenet300100 \
     "$(m widths_trained) = 3 AND $(m n_complete) = 4 AND $(m front_size) >= 1
      AND COALESCE($(m pareto0_test_accuracy), $(m best_test_accuracy)) BETWEEN 0 AND 1 AND json_extract(tags,'\$.sampler') = 'nsga2'"
 fi
+# --metric-formulas: a later option, so the default keeps the pinned id; lab is another run.
+pin "quantize, default metric formulas given" 01743d83649356c3 quantize --model lenet5 \
+  --quant-config examples/quant/lenet5_int8_by_type.toml "${FM[@]}" --qat-epochs 1 --latency-repeats 1 \
+  --metric-formulas nncompress
+pin "quantize, lab metric formulas" c59ab3fc848bc970 quantize --model lenet5 \
+  --quant-config examples/quant/lenet5_int8_by_type.toml "${FM[@]}" --qat-epochs 1 --latency-repeats 1 \
+  --metric-formulas lab
 
 # --- prune: DRR on the teacher-student MLP (fused engine), DRR on LeNet-300-100 -----------------
 # (flags, not the examples' files: editing an example must not move these pins)

@@ -34,7 +34,79 @@ QuantizedModelPtr tiny_conv(const QuantConfig& c = {}) {
   return q;
 }
 
+/// BN1d(4), linear(4->3), relu, linear(3->2): JSC-Tiny's shape, small enough to count by hand.
+QuantizedModelPtr tiny_bn_mlp(const QuantConfig& c) {
+  NetSpec s;
+  s.arch = "tiny-bn-mlp";
+  s.input_shape = {4};
+  LayerSpec bn{"bn1", "batch_norm1d", {}, 4, 4};
+  LayerSpec fc1{"fc1", "linear", {}, 4, 3}, relu{"relu1", "relu"}, fc2{"fc2", "linear", {}, 3, 2};
+  s.layers = {bn, fc1, relu, fc2};
+  auto q = std::make_shared<QuantizedModel>(s);
+  q->apply(c);
+  return q;
+}
+
 }  // namespace
+
+TEST(Metrics, NncompressAndLabFormulasByHand) {
+  // data_in 6 bits, weights 8, biases 4 on both Linear layers.
+  auto q = tiny_bn_mlp(QuantConfig().set("linear", LayerQuantConfig::integer(6, 8, 4)));
+  auto ours = model_cost(*q, MetricFormulas::kNncompress);
+  // Size: fc1 12*8 + 3*4 = 108, fc2 6*8 + 2*4 = 56, BN 4 vectors of 4 floats = 512 bits.
+  EXPECT_EQ(ours.size_bits, 108 + 56 + 512);
+  EXPECT_DOUBLE_EQ(ours.size_bytes(), 84.5);
+  // BitOPs: MACs * weight bits * input bits = (12 + 6) * 8 * 6.
+  EXPECT_EQ(ours.bitops, 864);
+
+  auto lab = model_cost(*q, MetricFormulas::kLab);
+  // Size: the same Linear bits; BN gamma 4*8, beta 4*4, statistics (4 + 1) * 6 at fc1's widths.
+  EXPECT_EQ(lab.layers[0].size_bits, 32 + 16 + 30);
+  EXPECT_EQ(lab.size_bits, 108 + 56 + 78);
+  EXPECT_DOUBLE_EQ(lab.size_bytes(), 30.25);
+  // BitOPs: out * (in products + (in - 1) sums, each 6*8 = 48, + a 4-bit bias addition):
+  // fc1 3 * (4*48 + 3*48 + 4) = 1020, fc2 2 * (3*48 + 2*48 + 4) = 488.
+  EXPECT_EQ(lab.layers[1].bitops, 1020);
+  EXPECT_EQ(lab.layers[3].bitops, 488);
+  EXPECT_EQ(lab.bitops, 1508);
+  // What the lab did not redefine stays the same.
+  EXPECT_EQ(lab.flops, ours.flops);
+  EXPECT_DOUBLE_EQ(lab.average_bitwidth, ours.average_bitwidth);
+}
+
+TEST(Metrics, LabFormulasOnJscTinyMatchTheLabsExpression) {
+  // The lab's model_storage_size on JSC-Tiny with one width w for everything:
+  // (weights incl. BN gamma) * w + (biases incl. BN beta) * w + w * (1*16 + 1).
+  auto jsc = models::make_model("jsc-tiny", models::ModelOptions().num_classes(5));
+  const int w = 8;
+  auto q = QuantizedModel::from_model(*jsc, {16}, QuantConfig().set("linear", LayerQuantConfig::integer(w, w, w)));
+  auto lab = model_cost(*q, MetricFormulas::kLab);
+  EXPECT_EQ(lab.size_bits, (80 + 16) * w + (5 + 16) * w + w * (1 * 16 + 1));
+  // calculate_bitwise_ops_for_linear, batch 1: out * (in*w*w + (in-1)*w*w + bias width).
+  EXPECT_EQ(lab.bitops, 5 * (16 * w * w + 15 * w * w + w));
+}
+
+TEST(Metrics, LabLatencyIsTheMeanOverBatches) {
+  torch::manual_seed(5);
+  train::TensorSource data(torch::randn({64, 4}), torch::randint(0, 2, {64}));
+  auto q = tiny_mlp();
+  MeasureOptions o;
+  o.batch_size = 16;
+  o.formulas = MetricFormulas::kLab;
+  auto m = measure(*q, data, 2, o);
+  EXPECT_GT(m.latency_ms, 0);
+  EXPECT_EQ(m.cost.bitops, model_cost(*q, MetricFormulas::kLab).bitops);
+  EXPECT_EQ(parse_metric_formulas("lab", "t"), MetricFormulas::kLab);
+  EXPECT_EQ(to_string(MetricFormulas::kNncompress), "nncompress");
+  EXPECT_THROW(parse_metric_formulas("mase", "option metric_formulas"), nnc::Error);
+}
+
+TEST(Metrics, MetricFormulasOptionKeepsRunIdsAtItsDefault) {
+  auto o = metric_formulas_option();
+  EXPECT_EQ(o.key, "metric_formulas");
+  EXPECT_EQ(std::get<std::string>(o.default_value), "nncompress");
+  EXPECT_FALSE(o.hashed_at_default);
+}
 
 TEST(Metrics, HandCountedMlpFloat) {
   auto r = model_cost(*tiny_mlp());

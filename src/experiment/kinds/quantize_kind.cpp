@@ -30,6 +30,7 @@ quant::QuantConfig quant_config_of(const RunConfig& c) {
   const std::string& cfg_path = c.get_string("quant_config");
   NNC_CHECK(!cfg_path.empty(), "option quant_config: give a TOML file with a [passes.quantize] "
             "table (e.g. examples/quant/lenet5_int8_by_type.toml)");
+  quant::parse_metric_formulas(c.get_string("metric_formulas"), "option metric_formulas");
   return quant::load_quant_toml(cfg_path);
 }
 
@@ -47,6 +48,7 @@ void run_quantize(RunContext& ctx) {
   mo.latency_repeats = c.get_int("latency_repeats");
   mo.batch_size = c.get_int("eval_batch_size");
   mo.device = exec.device;
+  mo.formulas = quant::parse_metric_formulas(c.get_string("metric_formulas"), "option metric_formulas");
 
   auto fp = quant::QuantizedModel::from_model(*model, shape);
   fp->eval();
@@ -73,6 +75,7 @@ void run_quantize(RunContext& ctx) {
                c.get_int("qat_epochs"), final_m.accuracy);
   }
   ctx.record.tags["quant_config"] = q->describe();
+  ctx.record.tags["metric_formulas"] = quant::to_string(mo.formulas);
   ctx.record.tags["accuracy_kind"] = "accuracy = micro (correct/samples); macro_accuracy = mean "
                                      "per-class recall (MASE's 'accuracy')";
   std::ostringstream layers_csv;
@@ -104,6 +107,7 @@ ExperimentKind quantize_kind() {
   k.options.push_back({"latency_repeats", int64_t{10}, "timed forward passes (median reported)"});
   k.options.push_back({"eval_batch_size", int64_t{512}, "evaluation and latency batch size"});
   k.options.push_back({"save_weights", false, "write the (fine-tuned) model as safetensors"});
+  k.options.push_back(quant::metric_formulas_option());
   auto t = training_options(train::TrainOptions().optimizer("adam").lr(1e-3).epochs(2).batch_size(128));
   k.options.insert(k.options.end(), t.begin(), t.end());
   k.run = run_quantize;

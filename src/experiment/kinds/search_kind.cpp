@@ -47,6 +47,7 @@ quant::QuantSearchOptions search_options_of(const RunConfig& c) {
   o.measure.latency_repeats = c.get_int("latency_repeats");
   o.measure.latency_warmup = c.get_int("latency_warmup");
   o.measure.batch_size = c.get_int("eval_batch_size");
+  o.measure.formulas = quant::parse_metric_formulas(c.get_string("metric_formulas"), "option metric_formulas");
   return o;
 }
 
@@ -70,7 +71,8 @@ void write_trials(RunContext& ctx, const quant::QuantSearchResult& r) {
 
 /// The trials as series, the objectives' directions (for the report's charts) and the
 /// study's counts and timings.
-void record_trials(RunRecord& rec, const quant::QuantSearchResult& r, const search::ObjectiveSpec& spec) {
+void record_trials(RunRecord& rec, const quant::QuantSearchResult& r, const search::ObjectiveSpec& spec,
+                   quant::MetricFormulas formulas) {
   // Series hold complete trials only (failed ones are in trials.csv with their error):
   // every series has one value per entry of trial_number, as the report expects. Every
   // metric, optimized or not, for the report's all-metrics-per-configuration view.
@@ -115,6 +117,7 @@ void record_trials(RunRecord& rec, const quant::QuantSearchResult& r, const sear
   rec.metrics["width_train_seconds"] = r.width_train_seconds;
   rec.metrics["front_size"] = static_cast<double>(r.best.size());
   rec.tags["sampler"] = r.study.sampler;
+  rec.tags["metric_formulas"] = quant::to_string(formulas);
   rec.tags["accuracy_kind"] = "accuracy = micro; macro_accuracy = MASE's 'accuracy'";
 }
 
@@ -174,7 +177,7 @@ void run_search(RunContext& ctx) {
   const auto& spec = plan.search.objective;
   auto r = qs.run([&](const search::StudyProgress& p) { print_progress(spec, p); });
   write_trials(ctx, r);
-  record_trials(ctx.record, r, spec);
+  record_trials(ctx.record, r, spec, o.measure.formulas);
   NNC_CHECK(!r.best.empty(), "search: no trial completed (see trials.csv for the errors)");
   record_tested(ctx.record, qs.test_best(r, test_data), spec);
 }
@@ -209,6 +212,7 @@ ExperimentKind search_kind() {
   k.options.push_back({"latency_repeats", int64_t{5}, "timed forward passes per trial (median)"});
   k.options.push_back({"latency_warmup", int64_t{2}, "untimed passes before timing"});
   k.options.push_back({"eval_batch_size", int64_t{512}, "evaluation and latency batch size"});
+  k.options.push_back(quant::metric_formulas_option());
   auto t = training_options(train::TrainOptions().optimizer("adam").lr(1e-3).epochs(2).batch_size(128));
   k.options.insert(k.options.end(), t.begin(), t.end());
   merge_option_specs(k.options, search::sampler_registry().option_specs());
