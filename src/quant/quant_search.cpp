@@ -238,7 +238,7 @@ QuantizedModelPtr QuantSearch::model_of(const std::vector<search::Value>& params
   QuantizedModelPtr model =
       mode == WidthMode::kNone
           ? base_->copy()
-          : widths_.get(width_choice(space_, params, base_->spec(), mode)).copy();
+          : widths_.get(width_choice(space_, params, base_->spec(), options_.plan.width)).copy();
   model->apply(config_of(params));
   model->eval();
   return model;

@@ -75,6 +75,8 @@ class QuantSearch {
 
   const search::SearchSpace& space() const { return space_; }
   const std::vector<QuantTarget>& targets() const { return targets_; }
+  /// The width candidates trained so far (by run(); e.g. to save their weights).
+  const WidthCandidates& widths() const { return widths_; }
 
   /// The quantization config described by a trial's parameter values.
   QuantConfig config_of(const std::vector<search::Value>& params) const;

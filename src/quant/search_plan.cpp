@@ -6,6 +6,7 @@
 
 #include "core/error.h"
 #include "core/toml_parse.h"
+#include "quant/lab4_width_config.h"
 #include "quant/metrics.h"
 
 namespace nnc::quant {
@@ -28,10 +29,18 @@ std::string string_at(const toml::node& n, const std::string& where) {
 
 void parse_width(const toml::table& t, WidthSearchOptions& w, const std::string& src) {
   const std::string at = src + ": search.width_search";
+  if (const toml::table* lab4 = t.get_as<toml::table>("config")) {
+    NNC_CHECK(!t.contains("mode") && !t.contains("multipliers"), "{}: with a Lab 4 config the "
+              "mode and multipliers come from it (channel_multiplier = uniform, "
+              "channel_multiplier_output = per layer): drop mode and multipliers", at);
+    parse_lab4_width_config(*lab4, w, at + ".config");
+  }
   for (auto& [k, v] : t) {
     const std::string key(k.str());
     const std::string where = at + "." + key;
-    if (key == "mode") {
+    if (key == "config") {
+      continue;  // read above
+    } else if (key == "mode") {
       w.mode = parse_width_mode(string_at(v, where), where);
     } else if (key == "multipliers") {
       const toml::array* a = v.as_array();
@@ -47,7 +56,8 @@ void parse_width(const toml::table& t, WidthSearchOptions& w, const std::string&
     } else if (key == "optimizer") {
       w.budget.optimizer(string_at(v, where));
     } else {
-      fail("{}: unknown key: expected mode, multipliers, epochs, lr, batch_size or optimizer",
+      fail("{}: unknown key: expected mode, multipliers, epochs, lr, batch_size, optimizer or "
+           "config (Lab 4's format)",
            where);
     }
   }

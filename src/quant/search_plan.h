@@ -9,6 +9,8 @@
 //   mode = "per_layer"               # none | uniform | per_layer
 //   multipliers = [0.5, 1, 2]
 //   epochs = 1                       # budget of every candidate; also lr, batch_size, optimizer
+//   [search.width_search.config]     # or, instead of mode/multipliers: Lab 4's format
+//                                    # (lab4_width_config.h)
 //
 // The original ignored data_loader and always evaluated on the training data; nncompress
 // honours it and defaults to a validation split carved out of the training set.

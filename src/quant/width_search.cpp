@@ -59,6 +59,11 @@ void WidthSearchOptions::validate() const {
   NNC_CHECK(!multipliers.empty(), "width search: give at least one multiplier (e.g. 1, 2)");
   for (double m : multipliers)
     NNC_CHECK(m > 0 && std::isfinite(m), "width search: multiplier {} must be > 0", m);
+  for (auto& [layer, choices] : layers) {
+    NNC_CHECK(!choices.empty(), "width search: layer '{}' has no multiplier to choose from", layer);
+    for (double m : choices)
+      NNC_CHECK(m > 0 && std::isfinite(m), "width search: multiplier {} of layer '{}' must be > 0", m, layer);
+  }
   budget.validate();
 }
 
@@ -67,10 +72,14 @@ void WidthSearchOptions::describe(std::ostream& os) const {
   if (mode != WidthMode::kNone) {
     os << ", multipliers [";
     for (size_t i = 0; i < multipliers.size(); ++i) os << (i ? ", " : "") << multipliers[i];
-    os << "], budget " << budget.epochs_ << " epoch(s) " << budget.optimizer_ << " lr "
+    os << "]";
+    for (auto& [layer, choices] : layers)
+      os << fmt::format(", {} [{}]", layer, fmt::join(mode == WidthMode::kUniform ? multipliers : choices, ", "));
+    os << ", budget " << budget.epochs_ << " epoch(s) " << budget.optimizer_ << " lr "
        << budget.lr_ << " batch " << budget.batch_size_;
   }
   os << "\n";
+  for (auto& n : notes) os << "  note: " << n << "\n";
 }
 
 std::vector<std::string> scalable_layers(const NetSpec& spec) {
@@ -110,28 +119,57 @@ NetSpec widen(const NetSpec& spec, const std::map<std::string, double>& multipli
   return out;
 }
 
+std::vector<std::pair<std::string, std::vector<double>>> widened_layers(const NetSpec& spec,
+                                                                        const WidthSearchOptions& options) {
+  const auto scalable = scalable_layers(spec);
+  NNC_CHECK(!scalable.empty(), "width search: {} has no hidden layer to widen (only its "
+            "classifier is weighted)", spec.arch);
+  std::vector<std::pair<std::string, std::vector<double>>> out;
+  if (options.layers.empty()) {
+    for (auto& name : scalable) out.emplace_back(name, options.multipliers);
+    return out;
+  }
+  std::vector<std::string> valid;  // "fc1 (seq_blocks_2)"
+  for (auto& name : scalable) {
+    const auto names = spec.layers[spec.find(name)].names();
+    valid.push_back(names.size() > 1 ? fmt::format("{} ({})", name, fmt::join(names.begin() + 1, names.end(), ", "))
+                                     : name);
+  }
+  for (auto& [key, choices] : options.layers) {
+    auto it = std::find_if(scalable.begin(), scalable.end(), [&](const std::string& name) {
+      const auto names = spec.layers[spec.find(name)].names();
+      return std::find(names.begin(), names.end(), key) != names.end();
+    });
+    NNC_CHECK(it != scalable.end(), "width search: '{}' is not a layer of {} whose output can be "
+              "widened (scalable: {})", key, spec.arch, fmt::join(valid, ", "));
+  }
+  for (auto& name : scalable)  // network order
+    for (auto& key : spec.layers[spec.find(name)].names())
+      if (auto c = options.layers.find(key); c != options.layers.end())
+        out.emplace_back(name, options.mode == WidthMode::kUniform ? options.multipliers : c->second);
+  return out;
+}
+
 void add_width_parameters(search::SearchSpace& space, const NetSpec& spec,
                           const WidthSearchOptions& options) {
   options.validate();
   if (options.mode == WidthMode::kNone) return;
-  const auto scalable = scalable_layers(spec);
-  NNC_CHECK(!scalable.empty(), "width search: {} has no hidden layer to widen (only its "
-            "classifier is weighted)", spec.arch);
-  std::vector<search::Value> choices(options.multipliers.begin(), options.multipliers.end());
+  const auto layers = widened_layers(spec, options);
   if (options.mode == WidthMode::kUniform) {
-    space.add("width", choices);
-  } else {
-    for (auto& name : scalable) space.add("width." + name, choices);
+    space.add("width", std::vector<search::Value>(options.multipliers.begin(), options.multipliers.end()));
+    return;
   }
+  for (auto& [name, choices] : layers)
+    space.add("width." + name, std::vector<search::Value>(choices.begin(), choices.end()));
 }
 
 std::map<std::string, double> width_choice(const search::SearchSpace& space,
                                            const std::vector<search::Value>& params,
-                                           const NetSpec& spec, WidthMode mode) {
+                                           const NetSpec& spec, const WidthSearchOptions& options) {
   std::map<std::string, double> m;
-  if (mode == WidthMode::kNone) return m;
-  for (auto& name : scalable_layers(spec)) {
-    const std::string p = mode == WidthMode::kUniform ? "width" : "width." + name;
+  if (options.mode == WidthMode::kNone) return m;
+  for (auto& [name, choices] : widened_layers(spec, options)) {
+    const std::string p = options.mode == WidthMode::kUniform ? "width" : "width." + name;
     m[name] = as_double(params.at(space.index_of(p)), p);
   }
   return m;
@@ -142,17 +180,24 @@ WidthCandidates::WidthCandidates(NetSpec base, const train::BatchSource& train_d
     : base_(std::move(base)), data_(train_data), budget_(std::move(budget)) {}
 
 const QuantizedModel& WidthCandidates::get(const std::map<std::string, double>& multipliers) {
-  std::string key;
-  for (auto& [k, v] : multipliers) key += fmt::format("{}={};", k, v);
-  auto it = cache_.find(key);
-  if (it != cache_.end()) return *it->second;
+  std::string label;
+  for (auto& [k, v] : multipliers) label += fmt::format("{}{}x{}", label.empty() ? "" : "_", k, v);
+  if (label.empty()) label = "base";
+  auto it = cache_.find(label);
+  if (it != cache_.end()) return *it->second.model;
   auto t0 = std::chrono::steady_clock::now();
   torch::manual_seed(budget_.seed_);  // every candidate starts from the same random stream
   auto model = std::make_shared<QuantizedModel>(widen(base_, multipliers));
-  train::Trainer(train::TrainOptions(budget_).label("width " + key)).fit(*model, data_);
+  train::Trainer(train::TrainOptions(budget_).label("width " + label)).fit(*model, data_);
   model->eval();
   seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return *cache_.emplace(key, model).first->second;
+  return *cache_.emplace(label, WidthCandidate{multipliers, label, model}).first->second.model;
+}
+
+std::vector<WidthCandidate> WidthCandidates::candidates() const {
+  std::vector<WidthCandidate> out;
+  for (auto& [label, c] : cache_) out.push_back(c);
+  return out;
 }
 
 }  // namespace nnc::quant

@@ -7,7 +7,9 @@
 // in_{i+1} = out_i always holds. The last weighted layer's output (the classes) is fixed.
 // Uniform mode: one parameter "width" for every scalable layer. Per-layer mode: one
 // parameter "width.<layer>" per scalable layer (Lab 4's a, b, c, d with the consistency
-// constraints already applied).
+// constraints already applied). Lab 4's own configuration format (per-node output_only /
+// both / input_only with channel multipliers) is read by lab4_width_config.h and can pick
+// the layers and give each its own choices.
 //
 // Example:
 //   WidthSearchOptions w;  w.mode = WidthMode::kPerLayer;  w.multipliers = {0.5, 1, 2};
@@ -35,6 +37,12 @@ std::vector<double> parse_width_multipliers(const std::string& text, const std::
 struct WidthSearchOptions {
   WidthMode mode = WidthMode::kNone;
   std::vector<double> multipliers = {1.0, 2.0};  ///< choices, each > 0
+  /// The layers to widen, by name or alias (Lab 4 names MASE nodes: seq_blocks_2), each with
+  /// its own choices (per-layer mode; uniform mode uses only the names, with `multipliers`).
+  /// Empty = every scalable layer over `multipliers`. Filled by the Lab 4 format
+  /// (lab4_width_config.h).
+  std::map<std::string, std::vector<double>> layers;
+  std::vector<std::string> notes;  ///< what a Lab 4 config said that nncompress derives itself
   /// The fixed training budget of every candidate (from scratch, same seed).
   train::TrainOptions budget = train::TrainOptions().optimizer("adam").lr(1e-3).epochs(1);
   void validate() const;
@@ -48,13 +56,26 @@ std::vector<std::string> scalable_layers(const NetSpec& spec);
 /// layers' inputs made consistent. Unknown or unscalable names fail listing the valid ones.
 NetSpec widen(const NetSpec& spec, const std::map<std::string, double>& multipliers);
 
+/// The layers `options` widens, in network order, with their choices: options.layers
+/// resolved against `spec` (unknown or unscalable names fail listing the valid ones), or
+/// every scalable layer over options.multipliers.
+std::vector<std::pair<std::string, std::vector<double>>> widened_layers(const NetSpec& spec,
+                                                                        const WidthSearchOptions& options);
+
 /// Appends "width" (uniform) or "width.<layer>" (per layer) parameters; nothing for kNone.
 void add_width_parameters(search::SearchSpace& space, const NetSpec& spec,
                           const WidthSearchOptions& options);
 /// The multipliers a trial chose (layer -> multiplier); empty for kNone.
 std::map<std::string, double> width_choice(const search::SearchSpace& space,
                                            const std::vector<search::Value>& params,
-                                           const NetSpec& spec, WidthMode mode);
+                                           const NetSpec& spec, const WidthSearchOptions& options);
+
+/// One trained width candidate.
+struct WidthCandidate {
+  std::map<std::string, double> multipliers;  ///< layer -> multiplier
+  std::string label;                          ///< "fc1x0.5_fc2x2": a file-name stem
+  QuantizedModelPtr model;                    ///< trained, float
+};
 
 /// Trains each width candidate once (on first request) and keeps it.
 class WidthCandidates {
@@ -65,12 +86,14 @@ class WidthCandidates {
   const QuantizedModel& get(const std::map<std::string, double>& multipliers);
   int trained() const { return static_cast<int>(cache_.size()); }
   double train_seconds() const { return seconds_; }
+  /// Every candidate trained so far (in label order), e.g. to save their weights.
+  std::vector<WidthCandidate> candidates() const;
 
  private:
   NetSpec base_;
   const train::BatchSource& data_;
   train::TrainOptions budget_;
-  std::map<std::string, QuantizedModelPtr> cache_;
+  std::map<std::string, WidthCandidate> cache_;  ///< by label
   double seconds_ = 0;
 };
 

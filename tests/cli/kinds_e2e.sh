@@ -64,7 +64,11 @@ if run_pinned "search width nsga2" 95be78707be9f581 search --model lenet300100 \
      --search-config examples/quant/mlp_fmnist_width_search.toml "${FM[@]}" "${SEARCH[@]}" --width-epochs 1; then
   completed_with "search width nsga2: 3 widths trained, a Pareto front re-measured" "$R" "$RUN_ID" \
     "$(m widths_trained) = 3 AND $(m n_complete) = 4 AND $(m front_size) >= 1
-     AND COALESCE($(m pareto0_test_accuracy), $(m best_test_accuracy)) BETWEEN 0 AND 1 AND json_extract(tags,'\$.sampler') = 'nsga2'"
+     AND COALESCE($(m pareto0_test_accuracy), $(m best_test_accuracy)) BETWEEN 0 AND 1 AND json_extract(tags,'\$.sampler') = 'nsga2'
+     AND (SELECT count(*) FROM json_each(runs.artifacts) WHERE key LIKE 'width_%') = 3
+     AND json_array_length(series,'\$.trial_bitops') = 4 AND json_array_length(series,'\$.trial_latency') = 4"
+  w=$(sql "$R" "SELECT value FROM runs, json_each(runs.artifacts) WHERE runs.id='$RUN_ID' AND key LIKE 'width_%' LIMIT 1")
+  [ -s "$R/$w" ] && ok "search width nsga2: a width candidate's weights saved ($w)" || bad "search width nsga2: no width weights: '$w'"
 fi
 # --metric-formulas: a later option, so the default keeps the pinned id; lab is another run.
 pin "quantize, default metric formulas given" 01743d83649356c3 quantize --model lenet5 \

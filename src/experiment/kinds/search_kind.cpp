@@ -1,7 +1,8 @@
 // `nncompress search`: quantization search (MASE's mixed_precision_ptq) and width search over
 // a trained zoo model, with the plan in the seed's TOML format. Every trial goes to
 // trials.csv / trials.json and the record's series; the best trial (or the Pareto set) to
-// best.json, re-measured on the test set.
+// best.json, re-measured on the test set; each trained width candidate's weights to
+// width_<label>.safetensors.
 #include <torch/torch.h>
 
 #include <sstream>
@@ -11,6 +12,7 @@
 #include "experiment/kinds/common.h"
 #include "experiment/kinds/kinds.h"
 #include "experiment/kinds/trained_model.h"
+#include "models/safetensors.h"
 #include "quant/quant_search.h"
 
 namespace nnc::experiment {
@@ -121,6 +123,16 @@ void record_trials(RunRecord& rec, const quant::QuantSearchResult& r, const sear
   rec.tags["accuracy_kind"] = "accuracy = micro; macro_accuracy = MASE's 'accuracy'";
 }
 
+/// Every trained width candidate's float weights, one safetensors artifact each
+/// (width_<label>, e.g. width_fc1x0.5_fc2x1), so a chosen width can be reloaded or retrained.
+void save_width_candidates(RunContext& ctx, const quant::WidthCandidates& widths, const std::string& model) {
+  for (const auto& cand : widths.candidates()) {
+    const std::string path = ctx.artifact("width_" + cand.label, "width_" + cand.label + ".safetensors");
+    models::save_safetensors(models::module_state(*cand.model), path,
+                             {{"model", model}, {"width", cand.label}, {"net", cand.model->spec().describe()}});
+  }
+}
+
 /// The chosen configuration(s) as re-measured on the test set: best_* or pareto<j>_*.
 void record_tested(RunRecord& rec, const std::vector<quant::TestedTrial>& tested,
                    const search::ObjectiveSpec& spec) {
@@ -177,6 +189,7 @@ void run_search(RunContext& ctx) {
   const auto& spec = plan.search.objective;
   auto r = qs.run([&](const search::StudyProgress& p) { print_progress(spec, p); });
   write_trials(ctx, r);
+  save_width_candidates(ctx, qs.widths(), c.get_string("model"));
   record_trials(ctx.record, r, spec, o.measure.formulas);
   NNC_CHECK(!r.best.empty(), "search: no trial completed (see trials.csv for the errors)");
   record_tested(ctx.record, qs.test_best(r, test_data), spec);
