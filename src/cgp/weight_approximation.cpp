@@ -12,6 +12,25 @@ bool multiplexing(const WeightExperiment& experiment, const std::string& mode) {
   return mode == "on" || (mode == "auto" && experiment.multiplex_by_default());
 }
 
+std::string names_of(const std::vector<WeightLayer>& layers) {
+  std::string s;
+  for (const auto& l : layers) s += (s.empty() ? "" : ", ") + l.name;
+  return s;
+}
+
+/// The genome's limits (Shape::validate), named after the layers that exceed them.
+void check_fits_grid(const WeightExperiment& e, const std::vector<WeightLayer>& layers,
+                     const WeightProblem& p) {
+  try {
+    problem_shape(p.data, p.options).validate();
+  } catch (const Error& err) {
+    fail("cgp {} on {} ({} inputs -> {} outputs x {} item(s), grid {}x{}) does not fit a CGP "
+         "genome: {}; select smaller layers, fewer layers or a smaller --rows/--cols",
+         e.name(), names_of(layers), p.data.inputs, p.data.outputs, p.data.size(), p.options.rows(),
+         p.options.cols(), err.what());
+  }
+}
+
 }  // namespace
 
 WeightProblem weight_problem(const WeightExperiment& experiment,
@@ -29,6 +48,7 @@ WeightProblem weight_problem(const WeightExperiment& experiment,
     const double rms = request.rms_threshold;
     p.options.threshold(int64_t(rms * rms * double(p.scored)));
   }
+  check_fits_grid(experiment, layers, p);
   return p;
 }
 

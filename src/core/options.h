@@ -60,6 +60,9 @@ struct OptionSpec {
   /// Plug-ins that own the option (empty = the kind's own option, always in effect). An
   /// option shared by several plug-ins (pretrain_epochs) lists each.
   std::vector<OptionOwner> owners = {};
+  /// false for an option added after runs were stored: at its default it stays out of the run
+  /// id, so those runs keep their ids (cgp's `layers`); any other value is hashed.
+  bool hashed_at_default = true;
 
   /// Whether the option takes part in a run with these values: the kind's own options always,
   /// a plug-in's only when one of its owners is the selected plug-in.

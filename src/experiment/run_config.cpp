@@ -130,8 +130,11 @@ std::string RunConfig::normalized_json() const {
   nlohmann::json j = nlohmann::json::object();  // std::map order = sorted keys
   // Identity = the kind's own options + those of the plug-ins this run selected: a new option
   // of another compressor, or a new compressor, changes no existing run's id.
-  for (auto& s : specs_)
-    if (s.affects_result && s.in_effect(values_)) j[s.key] = to_json_value(values_.at(s.key));
+  for (auto& s : specs_) {
+    const OptionValue& v = values_.at(s.key);
+    if (s.affects_result && s.in_effect(values_) && (s.hashed_at_default || v != s.default_value))
+      j[s.key] = to_json_value(v);
+  }
   return j.dump();
 }
 

