@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "cgp/evaluator.h"
 #include "cgp/naive_evaluator.h"
 #include "core/error.h"
 
@@ -31,6 +32,23 @@ void check_fits_grid(const WeightExperiment& e, const std::vector<WeightLayer>& 
   }
 }
 
+/// Fills a.weights, a.changed and a.rmse_int8 from the outputs of a.result.genome.
+void decode_circuit(WeightApproximation& a, const WeightExperiment& experiment,
+                    const std::vector<WeightLayer>& layers, const Dataset& data) {
+  const auto outputs = naive_outputs(a.result.genome, data.in);
+  a.weights = experiment.decode(layers, outputs, data.outputs);
+  double se = 0;
+  int64_t scored = 0;
+  for (int s : data.scored) scored += s;
+  for (size_t l = 0; l < layers.size(); ++l)
+    for (size_t i = 0; i < layers[l].q.size(); ++i) {
+      const int d = int(a.weights[l].q[i]) - int(layers[l].q[i]);
+      a.changed += d != 0;
+      se += double(d) * d;
+    }
+  a.rmse_int8 = scored ? std::sqrt(se / double(scored)) : 0;
+}
+
 }  // namespace
 
 WeightProblem weight_problem(const WeightExperiment& experiment,
@@ -57,16 +75,23 @@ WeightApproximation approximate_weights(const WeightExperiment& experiment,
                                         const WeightProblem& problem, const CostTable& costs) {
   WeightApproximation a;
   a.result = evolve(problem.data, costs, problem.options);
-  const auto outputs = naive_outputs(a.result.genome, problem.data.in);
-  a.weights = experiment.decode(layers, outputs, problem.data.outputs);
-  double se = 0;
-  for (size_t l = 0; l < layers.size(); ++l)
-    for (size_t i = 0; i < layers[l].q.size(); ++i) {
-      const int d = int(a.weights[l].q[i]) - int(layers[l].q[i]);
-      a.changed += d != 0;
-      se += double(d) * d;
-    }
-  a.rmse_int8 = problem.scored ? std::sqrt(se / double(problem.scored)) : 0;
+  decode_circuit(a, experiment, layers, problem.data);
+  return a;
+}
+
+WeightApproximation reevaluate_weights(const WeightExperiment& experiment,
+                                       const std::vector<WeightLayer>& layers, const Dataset& data,
+                                       const Genome& genome, const CostTable& costs, Metric metric) {
+  // A saved genome is final: multiplexed outputs are already wired to their table entries,
+  // so it is scored as a plain circuit.
+  const Problem problem(data, genome.shape(), metric, false, true);
+  const FastEvaluator ev(problem, costs, genome);
+  WeightApproximation a;
+  a.result.genome = genome;
+  a.result.error = ev.error();
+  a.result.costs = ev.costs();
+  a.result.stop_reason = "re-evaluated";
+  decode_circuit(a, experiment, layers, data);
   return a;
 }
 

@@ -48,4 +48,11 @@ WeightApproximation approximate_weights(const WeightExperiment& experiment,
                                         const std::vector<WeightLayer>& layers,
                                         const WeightProblem& problem, const CostTable& costs);
 
+/// A saved circuit (its shape checked against `data` by the caller: cgp/saved_circuits.h)
+/// decoded into the layers, its error (in `metric`) and costs recomputed; no evolution
+/// (result.generations 0).
+WeightApproximation reevaluate_weights(const WeightExperiment& experiment,
+                                       const std::vector<WeightLayer>& layers, const Dataset& data,
+                                       const Genome& genome, const CostTable& costs, Metric metric);
+
 }  // namespace nnc::cgp

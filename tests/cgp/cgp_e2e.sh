@@ -74,6 +74,30 @@ run_exp no-input --generations 100 --layer conv2 --checkpoint "$T/r/$w" \
   && grep -q "layer-bypass on features.2.conv.1.0.weight, features.2.conv.2.weight" "$T/mnv2.err" \
   && ok "mobilenetv2 layer-bypass on two named layers (864 -> 2304)" || bad "mobilenetv2: $(tail -4 "$T/mnv2.err")"
 
+# cgp-eval: the layer-bypass run's circuits re-evaluated without evolving, on the same model
+# (retrained: same seed and data, one thread), give the run's error and accuracy back.
+EVAL=(--limit-train 600 --limit-test 300 --epochs 1 --threads 1 --out "$T/e")  # TINY, another --out
+"$NNC" cgp-eval "${EVAL[@]}" --genome "$T/r/$g" >"$T/eval.out" 2>"$T/eval.err"
+want=$(q "SELECT json_extract(metrics,'$.error') || ' ' || json_extract(metrics,'$.cgp_top1') FROM runs WHERE id='$id'")
+got=$(sqlite3 "$T/e/results.db" "SELECT json_extract(metrics,'$.error') || ' ' || json_extract(metrics,'$.cgp_top1') FROM runs WHERE kind='cgp-eval' AND status='completed'")
+[ -n "$want" ] && [ "$want" = "$got" ] && ok "cgp-eval --genome reproduces the run (error, top-1: $got)" \
+  || bad "cgp-eval --genome: run '$want', re-evaluated '$got': $(tail -3 "$T/eval.err")"
+"$NNC" cgp-eval "${EVAL[@]}" --stats "$T/r/$s" --top-k 3 --by energy >"$T/eval2.out" 2>"$T/eval2.err" \
+  && grep -qE '^  error +' "$T/eval2.out" && grep -q "stats.csv:[0-9]*: error" "$T/eval2.err" \
+  && ok "cgp-eval --stats --top-k --by energy" || bad "cgp-eval --stats: $(tail -3 "$T/eval2.err")"
+eval_refused() {  # eval_refused WHAT PATTERN ARGS...
+  local what=$1 pattern=$2; shift 2
+  "$NNC" cgp-eval "${EVAL[@]}" "$@" >/dev/null 2>"$T/err"; local rc=$?
+  [ $rc -ne 0 ] && [ $rc -lt 128 ] && [ "$(grep -c '^error' "$T/err")" = 1 ] && grep -q -- "$pattern" "$T/err" \
+    && ok "cgp-eval: $what refused" || bad "cgp-eval: $what (rc $rc): $(cat "$T/err")"
+}
+eval_refused "a genome of other layers" "maps 150 inputs -> 2400 outputs x 1 item(s), but the selected layers pose" \
+  --genome "$T/r/$g" --layers conv2,fc1
+eval_refused "a statistics file of another grid size" "is a 256 x 31 grid, --rows/--cols ask for 16 x 31" \
+  --stats "$T/r/$s" --rows 16
+eval_refused "neither --genome nor --stats" "give one of --genome FILE" 
+eval_refused "a file that is no statistics file" "not a CGP statistics file" --stats "$T/r/$g"
+
 # Bad options: one clear line, non-zero exit.
 refused() {  # refused WHAT PATTERN ARGS...: the run fails with one error line matching PATTERN
   local what=$1 pattern=$2; shift 2

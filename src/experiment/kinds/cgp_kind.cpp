@@ -8,35 +8,18 @@
 
 #include <fmt/ranges.h>
 
-#include <filesystem>
 #include <sstream>
 
 #include "cgp/cgp.h"
 #include "cgp/weight_approximation.h"
 #include "core/file_io.h"
-#include "data/paths.h"
+#include "experiment/kinds/cgp_common.h"
 #include "experiment/kinds/common.h"
 #include "experiment/kinds/kinds.h"
-#include "experiment/kinds/trained_model.h"
 #include "models/safetensors.h"
-#include "models/zoo.h"
-#include "quant/int8_weights.h"
 
 namespace nnc::experiment {
 namespace {
-
-std::string resolve_costs(const std::string& path) {
-  if (path.empty() || std::filesystem::exists(path)) return path;
-  auto in_source = std::filesystem::path(data::source_dir()) / path;
-  if (std::filesystem::path(path).is_relative() && std::filesystem::exists(in_source))
-    return in_source.string();
-  return path;  // CostTable::load names the missing file
-}
-
-cgp::CostTable cost_table_of(const RunConfig& c) {
-  const std::string p = resolve_costs(c.get_string("costs"));
-  return p.empty() ? cgp::CostTable::unit_default() : cgp::CostTable::load(p);
-}
 
 /// The evolution the options ask for (grid and multiplexing left to the experiment at 0/auto).
 cgp::WeightRequest request_of(const RunConfig& c) {
@@ -58,53 +41,6 @@ cgp::WeightRequest request_of(const RunConfig& c) {
       .outputs_read_inputs(c.get_bool("outputs_read_inputs"))
       .progress(true);
   return r;
-}
-
-/// The model's conv/linear weights (what quant quantizes and a CGP experiment may read).
-std::vector<cgp::LayerShape> weight_layers_of(const torch::nn::Module& model) {
-  std::vector<cgp::LayerShape> out;
-  for (const auto& p : model.named_parameters())
-    if (p.value().dim() >= 2) out.push_back({p.key(), p.value().sizes().vec()});
-  return out;
-}
-
-/// The layers option `layers` selects, checked against the experiment.
-std::vector<std::string> selected_layers(const RunConfig& c, const cgp::WeightExperiment& e,
-                                         const torch::nn::Module& model) {
-  const auto chosen = cgp::select_layers(weight_layers_of(model), c.get_string("layers"),
-                                         e.default_layer_count());
-  e.check_layers(chosen);
-  std::vector<std::string> names;
-  for (const auto& l : chosen) names.push_back(l.name);
-  return names;
-}
-
-/// What a run refuses at its start about its layers, from an untrained model: layer names
-/// and kernel shapes do not depend on the data's image size (fc1's width does, but no check
-/// reads it beyond its being a multiple of the channels).
-void check_cgp(const RunConfig& c) {
-  const auto experiment = cgp::weight_experiment_registry().create(c.values());
-  const auto model = models::make_model(c.get_string("model"), models::ModelOptions());
-  selected_layers(c, *experiment, *model);
-}
-
-std::vector<cgp::WeightLayer> as_cgp_layers(const std::vector<quant::Int8Weights>& weights) {
-  std::vector<cgp::WeightLayer> out;
-  for (auto& w : weights) out.push_back({w.name, w.shape, w.q});
-  return out;
-}
-
-/// `weights` (names, shapes, scales) holding the values of `layers`.
-std::vector<quant::Int8Weights> with_values(std::vector<quant::Int8Weights> weights,
-                                            const std::vector<cgp::WeightLayer>& layers) {
-  for (size_t i = 0; i < weights.size(); ++i) weights[i].q = layers[i].q;
-  return weights;
-}
-
-void record_eval3(RunRecord& r, const std::string& prefix, const train::EvalResult& e) {
-  r.metrics[prefix + "_top1"] = e.accuracy;
-  r.metrics[prefix + "_top5"] = e.top5;
-  r.metrics[prefix + "_loss"] = e.loss;
 }
 
 void record_circuit(RunRecord& rec, const cgp::WeightProblem& p, const cgp::WeightApproximation& a) {
@@ -157,56 +93,36 @@ void print_summary(const cgp::WeightProblem& p, const cgp::WeightApproximation& 
 
 void run_cgp(RunContext& ctx) {
   const auto& c = ctx.config;
-  auto exec = prepare_runtime(c);
+  check_layer_selection(c);  // before training: a bad layer name fails at once
   const auto experiment = cgp::weight_experiment_registry().create(c.values());
   const auto costs = cost_table_of(c);
-  auto [train_set, test_set] = load_data(c);
-  auto model = trained_model(ctx, model_options_for(train_set), train::TensorSource(train_set), "cgp");
-  model->to(exec.device);
-  train::TensorSource test_data(test_set, exec.device);  // evaluated after every CGP stage
-  auto eval = [&, classes = test_set.num_classes, bs = c.get_int("eval_batch_size")] {
-    return train::evaluate(*model, test_data, classes, bs, exec);
-  };
+  const Int8Reference ref = int8_reference(ctx, *experiment, "cgp");
 
-  const auto fl = eval();
-  record_eval3(ctx.record, "float", fl);
-  const auto names = selected_layers(c, *experiment, *model);
-  const auto int8 = quant::quantize_model_weights(*model, names);
-  const auto ref = eval();
-  record_eval3(ctx.record, "ref", ref);
-  fmt::print(stderr, "[cgp] test top-1 float {:.4f}, int8 weights {:.4f} (top-5 {:.4f}, loss {:.4f})\n",
-             fl.accuracy, ref.accuracy, ref.top5, ref.loss);
-
-  const auto layers = as_cgp_layers(int8);
-  const auto problem = cgp::weight_problem(*experiment, layers, request_of(c));
+  const auto problem = cgp::weight_problem(*experiment, ref.layers, request_of(c));
   std::ostringstream text;
   cgp::write_dataset(text, problem.data);
   write_file(ctx.artifact("dataset", "dataset.txt"), text.str());
   fmt::print(stderr, "[cgp] {} on {}: {} item(s), {} inputs -> {} outputs ({} scored)\n[cgp] {}\n",
-             experiment->name(), fmt::join(names, ", "), problem.data.size(), problem.data.inputs, problem.data.outputs,
-             problem.scored, problem.options.describe());
-  const auto approx = cgp::approximate_weights(*experiment, layers, problem, costs);
+             experiment->name(), fmt::join(ref.names, ", "), problem.data.size(),
+             problem.data.inputs, problem.data.outputs, problem.scored, problem.options.describe());
+  const auto approx = cgp::approximate_weights(*experiment, ref.layers, problem, costs);
 
-  quant::substitute(*model, with_values(int8, approx.weights));
-  const auto sub = eval();
+  const auto sub = evaluate_substituted(ref, approx);
   record_eval3(ctx.record, "cgp", sub);
-  auto& m = ctx.record.metrics;
-  m["delta_top1"] = sub.accuracy - ref.accuracy;
-  m["delta_top5"] = sub.top5 - ref.top5;
-  m["delta_loss"] = sub.loss - ref.loss;
+  record_deltas(ctx.record, ref.ref_eval, sub);
   record_circuit(ctx.record, problem, approx);
   ctx.record.tags["label"] = fmt::format("{} {} {}x{}", experiment->name(), c.get_string("model"),
                                          problem.options.rows(), problem.options.cols());
-  ctx.record.tags["layers"] = fmt::format("{}", fmt::join(names, ","));
+  ctx.record.tags["layers"] = fmt::format("{}", fmt::join(ref.names, ","));
 
   write_file(ctx.artifact("genome", "genome.txt"), approx.result.genome.to_string() + "\n");
   cgp::write_stats_csv(ctx.artifact("stats", "stats.csv"), approx.result.stats);
   if (const std::string& extra = c.get_string("stats_file"); !extra.empty())
     cgp::write_stats_csv(extra, approx.result.stats);
   if (c.get_bool("save_weights"))
-    models::save_safetensors(models::module_state(*model), ctx.artifact("weights", "cgp.safetensors"),
+    models::save_safetensors(models::module_state(*ref.model), ctx.artifact("weights", "cgp.safetensors"),
                              {{"model", c.get_string("model")}, {"experiment", experiment->name()}});
-  print_summary(problem, approx, ref, sub);
+  print_summary(problem, approx, ref.ref_eval, sub);
 }
 
 }  // namespace
@@ -217,28 +133,7 @@ ExperimentKind cgp_kind() {
   k.help = "Approximate the int8 weights of selected layers of a zoo model (LeNet-5 by default, "
            "MobileNetV2, ResNet-18, ...) by an evolved circuit (CGP): layer-bypass, no-input or "
            "all-layers; top-1/top-5/loss of the substituted model and the circuit's costs";
-  k.options = data_options("mnist-digits");
-  k.options.push_back({"model", std::string("lenet5-classic"),
-                       "zoo model with conv/linear layers: lenet5-classic (the original's 6/16 "
-                       "filters: conv1 -> conv2 is 150 -> 2400 weights), lenet5 (Caffe, 20/50 "
-                       "filters), mobilenetv2 (32x32x3 data), resnet18, ...",
-                       models::model_registry().names()});
-  OptionSpec layers{"layers", std::string(""),
-                    "comma-separated weight layers the experiment reads, in order (names as in "
-                    "the model, '.weight' optional; layer-bypass: A,B infers B from A; no-input: "
-                    "one or more; all-layers: 3x3 or 5x5 conv layers of one size); empty = the "
-                    "model's first two (LeNet-5: conv1,conv2). An unknown name lists the valid ones"};
-  layers.aliases = {"layer"};
-  layers.hashed_at_default = false;  // runs stored before the option keep their ids
-  k.options.push_back(layers);
-  k.options.push_back({"checkpoint", std::string(""),
-                       "safetensors of the trained model (empty = train one first with `epochs`)"});
-  const auto& experiments = cgp::weight_experiment_registry();
-  k.options.push_back({"experiment", std::string("layer-bypass"),
-                       "layer-bypass (layer A -> layer B, e.g. conv1 -> conv2) | no-input (the "
-                       "layers from nothing, multiplexed) | all-layers (per kxk kernel the inner "
-                       "part -> the outer ring, one item per layer)",
-                       experiments.names()});
+  k.options = cgp_model_options();
   k.options.push_back({"rows", int64_t{0}, "grid rows (0 = the original's: 256, all-layers k x max out channels for kxk kernels)"});
   k.options.push_back({"cols", int64_t{0}, "grid columns (0 = the original's: 31, all-layers k x max out channels)"});
   k.options.push_back({"lookback", int64_t{0}, "look-back in columns (0 = cols)"});
@@ -262,17 +157,11 @@ ExperimentKind cgp_kind() {
                        "no-input) | on | off", {"auto", "on", "off"}});
   k.options.push_back({"outputs_read_inputs", true,
                        "outputs may read primary inputs (false: gates only, as the original)"});
-  k.options.push_back({"costs", std::string("data/cgp/default_costs.txt"),
-                       "cost table (relative paths also tried in the source tree; empty = built-in unit table)"});
   k.options.push_back({"stats_file", std::string(""),
                        "also write the statistics CSV here (it is always a run artifact)", {}, false});
-  k.options.push_back({"eval_batch_size", int64_t{512}, "evaluation batch size"});
   k.options.push_back({"save_weights", false, "write the substituted model as safetensors"});
-  auto t = training_options(train::TrainOptions().optimizer("adam").lr(1e-3).epochs(2).batch_size(128));
-  k.options.insert(k.options.end(), t.begin(), t.end());
-  merge_option_specs(k.options, experiments.option_specs());
   k.run = run_cgp;
-  k.check = check_cgp;
+  k.check = check_layer_selection;
   return k;
 }
 
