@@ -79,6 +79,35 @@ WeightApproximation approximate_weights(const WeightExperiment& experiment,
   return a;
 }
 
+std::vector<WeightApproximation> approximate_weights_stepwise(
+    const WeightExperiment& experiment, const std::vector<WeightLayer>& layers,
+    const WeightProblem& problem, const CostTable& costs, const std::vector<int64_t>& thresholds) {
+  NNC_CHECK(!thresholds.empty(), "cgp: a threshold list needs at least one threshold");
+  for (size_t i = 1; i < thresholds.size(); ++i)
+    NNC_CHECK(thresholds[i] < thresholds[i - 1], "cgp: thresholds must decrease (each stage "
+              "continues the previous circuit towards a tighter one), got {} after {}",
+              thresholds[i], thresholds[i - 1]);
+  std::vector<WeightApproximation> stages;
+  for (size_t i = 0; i < thresholds.size(); ++i) {
+    Options o = problem.options;
+    o.threshold(thresholds[i]).run(int(i)).seed(problem.options.seed() + i);
+    WeightApproximation a;
+    a.result = evolve(problem.data, costs, o, i ? &stages.back().result.genome : nullptr);
+    decode_circuit(a, experiment, layers, problem.data);
+    stages.push_back(std::move(a));
+  }
+  return stages;
+}
+
+std::vector<int64_t> rms_to_se_thresholds(const std::vector<double>& rms, int64_t scored) {
+  std::vector<int64_t> se;
+  for (double m : rms) {
+    NNC_CHECK(m >= 0, "cgp: RMS thresholds must be >= 0, got {}", m);
+    se.push_back(int64_t(m * m * double(scored)));
+  }
+  return se;
+}
+
 WeightApproximation reevaluate_weights(const WeightExperiment& experiment,
                                        const std::vector<WeightLayer>& layers, const Dataset& data,
                                        const Genome& genome, const CostTable& costs, Metric metric) {

@@ -74,6 +74,14 @@ run_exp no-input --generations 100 --layer conv2 --checkpoint "$T/r/$w" \
   && grep -q "layer-bypass on features.2.conv.1.0.weight, features.2.conv.2.weight" "$T/mnv2.err" \
   && ok "mobilenetv2 layer-bypass on two named layers (864 -> 2304)" || bad "mobilenetv2: $(tail -4 "$T/mnv2.err")"
 
+# A threshold list (the original's --mse-thresholds): one stage per threshold, each recorded.
+"$NNC" cgp --limit-train 600 --limit-test 300 --threads 1 --out "$T/st" --generations 300 --patience 200 \
+  --rms-thresholds 60,40,20 --checkpoint "$T/r/$w" >"$T/st.out" 2>"$T/st.err" && [ "$(sqlite3 "$T/st/results.db" "SELECT json_array_length(series,'$.stage_delta_top1') || ' ' ||
+      json_array_length(series,'$.stage_energy') || ' ' || json_extract(series,'$.stage_threshold[2]')
+      FROM runs WHERE status='completed'")" = "3 3 960000.0" ] \
+  && ok "rms-thresholds 60,40,20: three stages recorded (last threshold 20^2 x 2400)" \
+  || bad "rms-thresholds: $(sqlite3 "$T/st/results.db" "SELECT series FROM runs" | head -c 300) $(tail -2 "$T/st.err")"
+
 # cgp-eval: the layer-bypass run's circuits re-evaluated without evolving, on the same model
 # (retrained: same seed and data, one thread), give the run's error and accuracy back.
 EVAL=(--limit-train 600 --limit-test 300 --epochs 1 --threads 1 --out "$T/e")  # TINY, another --out
@@ -109,6 +117,7 @@ refused "unknown layer (lists the valid ones)" "no conv/linear weight layer 'con
 refused "bypass of incompatible layers" "does not read the output of conv2.weight" --layers conv2,conv1
 refused "bypass with one layer" "select two layers" --layer conv1
 refused "all-layers on a linear layer" "fc1.weight has no ring" --experiment all-layers --layers fc1
+refused "thresholds that do not decrease" "must decrease" --rms-thresholds 20,40
 refused "a grid too large for the genome" "does not fit a CGP genome" --experiment all-layers --rows 100000 --cols 200
 "$NNC" cgp --experiment bypass "${TINY[@]}" >/dev/null 2>"$T/err"; rc=$?
 [ $rc -ne 0 ] && [ $rc -lt 128 ] && grep -q "experiment" "$T/err" && ok "unknown experiment refused" \

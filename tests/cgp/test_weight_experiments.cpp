@@ -270,3 +270,25 @@ TEST(LayerSelection, ProblemsBeyondTheGenomeLimitsAreRefusedNamingTheLayers) {
   auto grid = error_of([&] { weight_problem(*make_weight_experiment("all-layers"), {wide}, request); });
   EXPECT_NE(grid.find("grid 3840x3840"), std::string::npos) << grid;
 }
+
+TEST(WeightExperiments, AThresholdListIsOneEvolutionWithACheckpointPerThreshold) {
+  nnc::Progress::set_quiet(true);
+  auto layers = lenet_layers();
+  auto e = make_weight_experiment("layer-bypass");
+  WeightRequest request;
+  request.rows = 8;
+  request.cols = 6;
+  request.evolution.lambda(4).generations(200).patience(100).seed(3);
+  auto p = weight_problem(*e, layers, request);
+  auto thresholds = rms_to_se_thresholds({90, 80, 70}, p.scored);
+  EXPECT_EQ(thresholds, (std::vector<int64_t>{90 * 90 * 2400, 80 * 80 * 2400, 70 * 70 * 2400}));
+  auto stages = approximate_weights_stepwise(*e, layers, p, CostTable::unit_default(), thresholds);
+  ASSERT_EQ(stages.size(), 3u);
+  for (size_t i = 0; i < stages.size(); ++i) {
+    EXPECT_EQ(stages[i].result.stats.front().run, int(i));
+    // Each stage starts from the previous circuit: its first row is that circuit's error.
+    if (i > 0) EXPECT_EQ(stages[i].result.stats.front().error, stages[i - 1].result.error);
+  }
+  EXPECT_THROW(approximate_weights_stepwise(*e, layers, p, CostTable::unit_default(), {10, 20}), nnc::Error);
+  EXPECT_THROW(rms_to_se_thresholds({-1}, 10), nnc::Error);
+}

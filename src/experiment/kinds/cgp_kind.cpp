@@ -8,10 +8,12 @@
 
 #include <fmt/ranges.h>
 
+#include <cstdlib>
 #include <sstream>
 
 #include "cgp/cgp.h"
 #include "cgp/weight_approximation.h"
+#include "core/error.h"
 #include "core/file_io.h"
 #include "experiment/kinds/cgp_common.h"
 #include "experiment/kinds/common.h"
@@ -73,6 +75,56 @@ void record_circuit(RunRecord& rec, const cgp::WeightProblem& p, const cgp::Weig
   rec.tags["gates"] = cgp::format_gate_statistics(res.gate_stats);
 }
 
+/// "250, 150,0" -> {250, 150, 0}; empty = none.
+std::vector<double> parse_rms_list(const std::string& text) {
+  std::vector<double> out;
+  std::stringstream ss(text);
+  for (std::string item; std::getline(ss, item, ',');) {
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    NNC_CHECK(end != item.c_str() && std::string(end).find_first_not_of(" ") == std::string::npos,
+              "option rms_thresholds: '{}' is not a number (expected e.g. 250,150,100,50,0)", item);
+    out.push_back(v);
+  }
+  return out;
+}
+
+/// One evolution, or with rms_thresholds one stage per threshold (the original's list).
+std::vector<cgp::WeightApproximation> evolve_stages(const RunConfig& c, const cgp::WeightExperiment& e,
+                                                    const std::vector<cgp::WeightLayer>& layers,
+                                                    const cgp::WeightProblem& p, const cgp::CostTable& costs) {
+  const auto rms = parse_rms_list(c.get_string("rms_thresholds"));
+  if (rms.empty()) return {cgp::approximate_weights(e, layers, p, costs)};
+  NNC_CHECK(p.options.metric() == cgp::Metric::SE,
+            "option rms_thresholds converts to SE units: use metric SE");
+  return cgp::approximate_weights_stepwise(e, layers, p, costs, cgp::rms_to_se_thresholds(rms, p.scored));
+}
+
+/// What a run refuses at its start, without data (also --dry-run).
+void check_cgp(const RunConfig& c) {
+  check_layer_selection(c);
+  const auto rms = parse_rms_list(c.get_string("rms_thresholds"));
+  cgp::rms_to_se_thresholds(rms, 1);
+  for (size_t i = 1; i < rms.size(); ++i)
+    NNC_CHECK(rms[i] < rms[i - 1], "option rms_thresholds must decrease (each stage continues the "
+              "previous circuit towards a tighter threshold), got {} after {}", rms[i], rms[i - 1]);
+}
+
+/// One checkpoint of a threshold list, as series (stage i = the i-th threshold).
+void record_stage(RunRecord& rec, const cgp::WeightApproximation& a, const train::EvalResult& ref,
+                  const train::EvalResult& sub) {
+  auto& s = rec.series;
+  s["stage_threshold"].push_back(double(a.result.threshold));
+  s["stage_reached"].push_back(a.result.reached_threshold ? 1 : 0);
+  s["stage_generations"].push_back(double(a.result.generations));
+  s["stage_error"].push_back(double(a.result.error));
+  s["stage_energy"].push_back(a.result.costs.energy);
+  s["stage_gate_count"].push_back(a.result.costs.gate_count);
+  s["stage_delta_top1"].push_back(sub.accuracy - ref.accuracy);
+  s["stage_delta_top5"].push_back(sub.top5 - ref.top5);
+  s["stage_delta_loss"].push_back(sub.loss - ref.loss);
+}
+
 void print_summary(const cgp::WeightProblem& p, const cgp::WeightApproximation& a,
                    const train::EvalResult& ref, const train::EvalResult& sub) {
   const cgp::Result& res = a.result;
@@ -93,7 +145,7 @@ void print_summary(const cgp::WeightProblem& p, const cgp::WeightApproximation& 
 
 void run_cgp(RunContext& ctx) {
   const auto& c = ctx.config;
-  check_layer_selection(c);  // before training: a bad layer name fails at once
+  check_cgp(c);  // before training: a bad layer name or threshold list fails at once
   const auto experiment = cgp::weight_experiment_registry().create(c.values());
   const auto costs = cost_table_of(c);
   const Int8Reference ref = int8_reference(ctx, *experiment, "cgp");
@@ -105,9 +157,18 @@ void run_cgp(RunContext& ctx) {
   fmt::print(stderr, "[cgp] {} on {}: {} item(s), {} inputs -> {} outputs ({} scored)\n[cgp] {}\n",
              experiment->name(), fmt::join(ref.names, ", "), problem.data.size(),
              problem.data.inputs, problem.data.outputs, problem.scored, problem.options.describe());
-  const auto approx = cgp::approximate_weights(*experiment, ref.layers, problem, costs);
-
-  const auto sub = evaluate_substituted(ref, approx);
+  const auto stages = evolve_stages(c, *experiment, ref.layers, problem, costs);
+  const auto& approx = stages.back();
+  std::vector<cgp::StatsRow> stats;
+  train::EvalResult sub;
+  for (size_t i = 0; i < stages.size(); ++i) {
+    sub = evaluate_substituted(ref, stages[i]);
+    stats.insert(stats.end(), stages[i].result.stats.begin(), stages[i].result.stats.end());
+    if (stages.size() == 1) break;
+    record_stage(ctx.record, stages[i], ref.ref_eval, sub);
+    write_file(ctx.artifact(fmt::format("genome_stage{}", i), fmt::format("genome_stage{}.txt", i)),
+               stages[i].result.genome.to_string() + "\n");
+  }
   record_eval3(ctx.record, "cgp", sub);
   record_deltas(ctx.record, ref.ref_eval, sub);
   record_circuit(ctx.record, problem, approx);
@@ -116,9 +177,9 @@ void run_cgp(RunContext& ctx) {
   ctx.record.tags["layers"] = fmt::format("{}", fmt::join(ref.names, ","));
 
   write_file(ctx.artifact("genome", "genome.txt"), approx.result.genome.to_string() + "\n");
-  cgp::write_stats_csv(ctx.artifact("stats", "stats.csv"), approx.result.stats);
+  cgp::write_stats_csv(ctx.artifact("stats", "stats.csv"), stats);
   if (const std::string& extra = c.get_string("stats_file"); !extra.empty())
-    cgp::write_stats_csv(extra, approx.result.stats);
+    cgp::write_stats_csv(extra, stats);
   if (c.get_bool("save_weights"))
     models::save_safetensors(models::module_state(*ref.model), ctx.artifact("weights", "cgp.safetensors"),
                              {{"model", c.get_string("model")}, {"experiment", experiment->name()}});
@@ -151,6 +212,13 @@ ExperimentKind cgp_kind() {
   k.options.push_back({"threshold", int64_t{0}, "error threshold in the metric's units"});
   k.options.push_back({"rms_threshold", -1.0,
                        "if >= 0: threshold = int(m^2 x scored weights) (the original's driver, SE)"});
+  OptionSpec list{"rms_thresholds", std::string(""),
+                   "comma list of decreasing RMS thresholds (e.g. 250,150,100,50,0; the original's "
+                   "--mse-thresholds): one evolution through each in turn, each stage from the "
+                   "previous circuit, every stage recorded (series stage_*, genome_stage<i>.txt); "
+                   "the last is the run's result. Overrides threshold/rms_threshold"};
+  list.hashed_at_default = false;  // runs stored before the option keep their ids
+  k.options.push_back(list);
   k.options.push_back({"dynamic_threshold", true,
                        "raise the threshold to the best error when patience runs out above it"});
   k.options.push_back({"multiplex", std::string("auto"), "value-table multiplexing: auto (on for "
@@ -161,7 +229,7 @@ ExperimentKind cgp_kind() {
                        "also write the statistics CSV here (it is always a run artifact)", {}, false});
   k.options.push_back({"save_weights", false, "write the substituted model as safetensors"});
   k.run = run_cgp;
-  k.check = check_layer_selection;
+  k.check = check_cgp;
   return k;
 }
 
