@@ -15,7 +15,17 @@
 // improvements - each writing a stats row with a full cost pass - are frequent) and the
 // steady state after a 20000-generation run, which is where a long run spends its time.
 //
-// Usage: bench-cgp [naive_seconds=1.5] [mutation_max=0.01] [threads=1] [fast|naive]
+// Problems (5th argument), the three experiment shapes on LeNet-5 and MobileNetV2 sizes:
+//   lenet-bypass     conv1 -> conv2 of LeNet-5 classic, 150 -> 2400 (the default, above)
+//   mnv2-bypass      features.14.conv.1.0 (depthwise 576x3x3) -> features.14.conv.2
+//                    (160x576x1x1) of MobileNetV2: 5184 -> 92160
+//   mnv2-no-input    features.14.conv.2 from nothing (1 grounded input -> 92160), multiplexed
+//   mnv2-all-layers  the 3x3 depthwise kernels of features.14 and .15 (576 and 960): centre in,
+//                    ring of 8 out, 2 items of 960 -> 7680 sharing the grid
+// Random int8 values of those shapes: the engine's speed depends on sizes, not on the values.
+//
+// Usage: bench-cgp [naive_seconds=1.5] [mutation_max=0.01] [threads=1] [fast|naive|both]
+//                  [problem=lenet-bypass]
 //   threads: a comma list, e.g. 1,2 (both engines use the same count per row).
 #include <time.h>
 
@@ -55,6 +65,38 @@ struct Timing {
   }
 };
 
+std::vector<int8_t> random_int8(Rng& rng, size_t n) {
+  std::vector<int8_t> v(n);
+  for (auto& x : v) x = int8_t(int(rng.below(256)) - 128);
+  return v;
+}
+
+struct BenchProblem {
+  std::string label;
+  Dataset data;
+  bool multiplex = false;
+  int64_t warmup = 20000;  ///< generations before the steady-state window
+};
+
+BenchProblem bench_problem(const std::string& name) {
+  Rng rng(2024);
+  if (name == "lenet-bypass")
+    return {"layer bypass 150 -> 2400 (LeNet-5 conv1 -> conv2)",
+            layer_bypass(random_int8(rng, 150), random_int8(rng, 2400))};
+  if (name == "mnv2-bypass")
+    return {"layer bypass 5184 -> 92160 (MobileNetV2 features.14 depthwise -> pointwise)",
+            layer_bypass(random_int8(rng, 576 * 9), random_int8(rng, 160 * 576)), false, 2000};
+  if (name == "mnv2-no-input")
+    return {"no-input 1 -> 92160 (MobileNetV2 features.14.conv.2), multiplexed",
+            no_input({random_int8(rng, 160 * 576)}), true, 2000};
+  if (name == "mnv2-all-layers")
+    return {"all-layers 3x3, 2 items of 960 -> 7680 (MobileNetV2 features.14/.15 depthwise)",
+            all_layers({random_int8(rng, 576 * 9), random_int8(rng, 960 * 9)}, 3), true, 5000};
+  std::fprintf(stderr, "bench-cgp: unknown problem '%s' (lenet-bypass, mnv2-bypass, "
+               "mnv2-no-input, mnv2-all-layers)\n", name.c_str());
+  std::exit(2);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -66,27 +108,25 @@ int main(int argc, char** argv) {
     std::string item;
     while (std::getline(ss, item, ',')) thread_counts.push_back(std::max(1, std::atoi(item.c_str())));
   }
-  const std::string only = argc > 4 ? argv[4] : "";  // "fast" or "naive" (profiling)
+  std::string only = argc > 4 ? argv[4] : "";  // "fast" or "naive" (profiling)
+  if (only == "both") only.clear();
+  const BenchProblem bench = bench_problem(argc > 5 ? argv[5] : "lenet-bypass");
   nnc::Progress::set_quiet(true);
 
-  Rng rng(2024);
-  std::vector<int8_t> in(150), out(2400);
-  for (auto& v : in) v = int8_t(rng.below(256) - 128);
-  for (auto& v : out) v = int8_t(rng.below(256) - 128);
-  const Dataset data = layer_bypass(in, out);
+  const Dataset& data = bench.data;
   const CostTable table = CostTable::unit_default();
   const int lambda = 4;
   const auto base = Options(256, 31).lookback(31).lambda(lambda).mutation_max(mutation_max)
                         .metric(Metric::SE).threshold(0).dynamic_threshold(false)
-                        .patience(int64_t(1) << 40).seed(1);
-  const Problem problem(data, problem_shape(data, base), Metric::SE, false, true);
+                        .patience(int64_t(1) << 40).seed(1).multiplex(bench.multiplex);
+  const Problem problem(data, problem_shape(data, base), Metric::SE, bench.multiplex, true);
   Rng init(77);
   const Genome start = problem.random_genome(init);
   const double G = problem.shape().gates();
-  std::printf("bench-cgp: layer bypass 150 -> 2400, 256 rows x 31 cols, l = 31, lambda = %d, SE, "
+  std::printf("bench-cgp: %s, 256 rows x 31 cols, l = 31, lambda = %d, SE, "
               "phase 1 (threshold 0)\n"
               "bench-cgp: mutation_max %.4g (a child changes 0..%d of %zu genes), OMP_WAIT_POLICY=%s\n",
-              lambda, mutation_max, problem.max_mutations(mutation_max), problem.mutable_genes().size(),
+              bench.label.c_str(), lambda, mutation_max, problem.max_mutations(mutation_max), problem.mutable_genes().size(),
               std::getenv("OMP_WAIT_POLICY") ? std::getenv("OMP_WAIT_POLICY") : "(default)");
 
   auto time_naive = [&](const Genome& from, int threads, uint64_t gens, Timing& t) {
@@ -116,7 +156,7 @@ int main(int argc, char** argv) {
   }
   // A long run spends nearly all its generations past the first few thousand, where strict
   // improvements (each one writes a stats row with a full cost pass) are rare.
-  const int64_t warmup = 20000;
+  const int64_t warmup = bench.warmup;
   const Genome warm = evolve(data, table, Options(base).generations(warmup), &start).genome;
   std::printf("bench-cgp: both engines run the same %llu generations from the same genome (they "
               "follow the same trajectory); best of interleaved rounds\n",
@@ -127,7 +167,7 @@ int main(int argc, char** argv) {
     const Genome& from = window == 0 ? start : warm;
     std::printf("\n%s\n", window == 0
                               ? "window 1: cold start (from a random genome)"
-                              : "window 2: steady state (from the genome of a 20000-generation run)");
+                              : "window 2: steady state (from the genome of a warm-up run)");
     std::printf("%-6s %7s %9s %13s %17s %19s %10s %7s\n", "engine", "threads", "wall s",
                 "generations/s", "evaluated gates/s", "gate-equivalents/s", "gen/CPU-s", "strict");
     for (int threads : thread_counts) {

@@ -190,28 +190,28 @@ Dataset no_input(const std::vector<std::vector<int8_t>>& weights_per_layer) {
   return d;
 }
 
-Dataset all_layers(const std::vector<std::vector<int8_t>>& kernels_per_layer) {
+Dataset all_layers(const std::vector<std::vector<int8_t>>& kernels_per_layer, int side) {
+  NNC_CHECK(side >= 3 && side % 2 == 1,
+            "all_layers: kernels must be square with an odd side of at least 3, got {}", side);
   NNC_CHECK(!kernels_per_layer.empty(), "all_layers: needs at least one layer");
+  const size_t area = size_t(side) * size_t(side), ring = 4 * size_t(side - 1);
   size_t kmax = 0;
   for (size_t l = 0; l < kernels_per_layer.size(); ++l) {
     const size_t n = kernels_per_layer[l].size();
-    NNC_CHECK(n > 0 && n % 25 == 0,
-              "all_layers: layer {} has {} weights, expected a positive multiple of 25 (5x5 "
-              "kernels)", l, n);
-    kmax = std::max(kmax, n / 25);
+    NNC_CHECK(n > 0 && n % area == 0,
+              "all_layers: layer {} has {} weights, expected a positive multiple of {} ({}x{} "
+              "kernels)", l, n, area, side, side);
+    kmax = std::max(kmax, n / area);
   }
   Dataset d;
-  d.inputs = int(kmax * 9);
-  d.outputs = int(kmax * 16);
+  d.inputs = int(kmax * (area - ring));
+  d.outputs = int(kmax * ring);
   for (auto& w : kernels_per_layer) {
     std::vector<int8_t> in, out;
-    for (size_t k = 0; k < w.size() / 25; ++k) {
-      const int8_t* kern = w.data() + k * 25;
-      for (int r = 0; r < 5; ++r)
-        for (int c = 0; c < 5; ++c) {
-          const bool inner = r >= 1 && r <= 3 && c >= 1 && c <= 3;
-          (inner ? in : out).push_back(kern[r * 5 + c]);
-        }
+    for (size_t k = 0; k < w.size() / area; ++k) {
+      const int8_t* kern = w.data() + k * area;
+      for (int r = 0; r < side; ++r)
+        for (int c = 0; c < side; ++c) (in_ring(side, r, c) ? out : in).push_back(kern[r * side + c]);
     }
     const int scored = int(out.size());
     in.resize(size_t(d.inputs), 0);

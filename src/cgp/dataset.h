@@ -47,9 +47,14 @@ Dataset layer_bypass(std::span<const int8_t> in_weights, std::span<const int8_t>
 /// information. Use with multiplexing.
 Dataset no_input(const std::vector<std::vector<int8_t>>& weights_per_layer);
 
-/// All layers: per layer a flat array of 5x5 kernels (size a multiple of 25); the inner
-/// 3x3 of each kernel are the inputs, the outer 16 (row-major ring order) the outputs.
-/// One item per layer; inputs padded with 0, outputs padded and unscored.
-Dataset all_layers(const std::vector<std::vector<int8_t>>& kernels_per_layer);
+/// All layers: per layer a flat array of side x side kernels (size a multiple of side^2, side
+/// odd >= 3); the inner (side-2)^2 weights of each kernel are the inputs, the outer ring of
+/// 4(side-1) (row-major order) the outputs. The original's 5x5: 9 in, 16 out; 3x3: the centre
+/// in, 8 out. One item per layer; inputs padded with 0, outputs padded and unscored.
+Dataset all_layers(const std::vector<std::vector<int8_t>>& kernels_per_layer, int side = 5);
+/// Whether (row, col) of a side x side kernel lies on its outer ring.
+inline bool in_ring(int side, int row, int col) {
+  return row == 0 || col == 0 || row == side - 1 || col == side - 1;
+}
 
 }  // namespace nnc::cgp

@@ -100,7 +100,7 @@ class Evolution {
     record();
     while (gen_ < uint64_t(options_.generations()) && generation()) show_progress();
     for (const Child& c : kids_) res_.gate_evals += c.gate_evals;
-    record();
+    record(true);
     if (progress_)
       progress_->finish({{"error", double(ev_.error())}, {"energy", double(ev_.costs().q_energy)},
                          {"gens/s", double(gen_) / std::max(elapsed(), 1e-9)}});
@@ -112,14 +112,16 @@ class Evolution {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0_).count();
   }
 
-  void record() {
+  /// A stats row; the final one always carries its chromosome, so a statistics file holds
+  /// the run's result genome for re-evaluation (cgp-eval).
+  void record(bool final_row = false) {
     StatsRow r;
     r.run = options_.run();
     r.generation = gen_;
     r.timestamp = elapsed();
     r.error = ev_.error();
     r.costs = ev_.costs();
-    if (r.error <= options_.log_threshold()) r.chromosome = problem_.finalize(ev_.parent()).to_string();
+    if (final_row || r.error <= options_.log_threshold()) r.chromosome = problem_.finalize(ev_.parent()).to_string();
     res_.stats.push_back(std::move(r));
   }
 

@@ -1,6 +1,8 @@
 #pragma once
-// layer-bypass: conv1's weights are the inputs, the circuit produces conv2's (one item;
-// LeNet-5 classic: 150 -> 2400). conv1 stays as it is.
+// layer-bypass: layer A's weights are the inputs, the circuit produces layer B's (one item;
+// LeNet-5 classic conv1 -> conv2: 150 -> 2400). A stays as it is. B must read A's output
+// (B's input channels = A's output channels; a depthwise B over A's channels; a linear B
+// over A's flattened output), as conv2 reads conv1's.
 #include "cgp/weight_experiment.h"
 
 namespace nnc::cgp {
@@ -12,6 +14,7 @@ class LayerBypassExperiment : public WeightExperiment {
   std::string name() const override { return "layer-bypass"; }
 
  protected:
+  void check_selection(const std::vector<LayerShape>& layers) const override;
   Dataset build_dataset(const std::vector<WeightLayer>& layers) const override;
   void write_outputs(std::vector<WeightLayer>& layers, const std::vector<int8_t>& outputs,
                      int outputs_per_item) const override;

@@ -5,17 +5,21 @@
 namespace nnc::cgp {
 
 Dataset NoInputExperiment::build_dataset(const std::vector<WeightLayer>& layers) const {
-  std::vector<int8_t> all(layers[0].q);
-  all.insert(all.end(), layers[1].q.begin(), layers[1].q.end());
+  std::vector<int8_t> all;
+  for (const auto& l : layers) all.insert(all.end(), l.q.begin(), l.q.end());
   return no_input({all});
 }
 
 void NoInputExperiment::write_outputs(std::vector<WeightLayer>& layers,
                                       const std::vector<int8_t>& outputs, int) const {
-  auto &conv1 = layers[0].q, &conv2 = layers[1].q;
-  need_outputs(outputs, conv1.size() + conv2.size());
-  std::copy_n(outputs.begin(), conv1.size(), conv1.begin());
-  std::copy_n(outputs.begin() + std::ptrdiff_t(conv1.size()), conv2.size(), conv2.begin());
+  size_t total = 0;
+  for (const auto& l : layers) total += l.q.size();
+  need_outputs(outputs, total);
+  auto next = outputs.begin();
+  for (auto& l : layers) {
+    std::copy_n(next, l.q.size(), l.q.begin());
+    next += std::ptrdiff_t(l.q.size());
+  }
 }
 
 }  // namespace nnc::cgp

@@ -1,6 +1,7 @@
 #pragma once
-// no-input: every weight of conv1 and conv2 from nothing (one grid output per weight, conv1
-// then conv2, as the original's le_selector); multiplexing on by default.
+// no-input: every weight of the selected layers from nothing (one grid output per weight,
+// layer after layer, as the original's le_selector on conv1 then conv2); multiplexing on by
+// default. Any number of layers, of any shape.
 #include "cgp/weight_experiment.h"
 
 namespace nnc::cgp {
@@ -13,6 +14,7 @@ class NoInputExperiment : public WeightExperiment {
   bool multiplex_by_default() const override { return true; }
 
  protected:
+  void check_selection(const std::vector<LayerShape>&) const override {}
   Dataset build_dataset(const std::vector<WeightLayer>& layers) const override;
   void write_outputs(std::vector<WeightLayer>& layers, const std::vector<int8_t>& outputs,
                      int outputs_per_item) const override;

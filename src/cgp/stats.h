@@ -29,6 +29,8 @@ inline constexpr const char* kStatsHeader =
 
 void write_stats_csv(std::ostream& os, const std::vector<StatsRow>& rows, bool header = true);
 void write_stats_csv(const std::string& path, const std::vector<StatsRow>& rows);
+/// Reads what write_stats_csv wrote (the header must match); errors name the file and line.
+std::vector<StatsRow> read_stats_csv(const std::string& path);
 
 /// Active gates per function id (ID included) of `active` (size G) in g.
 std::map<int, int> gate_statistics(const Genome& g, const std::vector<uint8_t>& active);

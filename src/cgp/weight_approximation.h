@@ -48,4 +48,22 @@ WeightApproximation approximate_weights(const WeightExperiment& experiment,
                                         const std::vector<WeightLayer>& layers,
                                         const WeightProblem& problem, const CostTable& costs);
 
+/// The original's threshold list (--mse-thresholds): one evolution carried through several
+/// thresholds in decreasing order (SE/MSE/AE units as the problem's metric), each stage
+/// starting from the previous stage's circuit under the problem's options (seed + stage,
+/// stats rows with run = stage). One approximation per threshold: a checkpoint each.
+std::vector<WeightApproximation> approximate_weights_stepwise(
+    const WeightExperiment& experiment, const std::vector<WeightLayer>& layers,
+    const WeightProblem& problem, const CostTable& costs, const std::vector<int64_t>& thresholds);
+/// RMS values per weight (the original's driver) -> thresholds in SE units for `scored`
+/// weights: int(m^2 x scored). Fails unless they decrease strictly.
+std::vector<int64_t> rms_to_se_thresholds(const std::vector<double>& rms, int64_t scored);
+
+/// A saved circuit (its shape checked against `data` by the caller: cgp/saved_circuits.h)
+/// decoded into the layers, its error (in `metric`) and costs recomputed; no evolution
+/// (result.generations 0).
+WeightApproximation reevaluate_weights(const WeightExperiment& experiment,
+                                       const std::vector<WeightLayer>& layers, const Dataset& data,
+                                       const Genome& genome, const CostTable& costs, Metric metric);
+
 }  // namespace nnc::cgp

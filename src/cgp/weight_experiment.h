@@ -1,10 +1,11 @@
 #pragma once
 // WeightExperiment: how a CGP experiment turns a model's int8 weights into a CGP dataset
 // (which weights are inputs, which the circuit must produce) and the circuit's outputs back
-// into weights. The experiments of the original, one file each:
-//   layer-bypass  conv1 weights in, conv2 weights out (LeNet-5 classic: 150 -> 2400)
-//   no-input      every weight of conv1 and conv2 from nothing (multiplexing on by default)
-//   all-layers    per 5x5 kernel the inner 3x3 in, the outer ring of 16 out, one item per layer
+// into weights. The experiments of the original, one file each, on any selected layers
+// (cgp/layer_selection.h; by default the model's first two, conv1 and conv2 of LeNet-5):
+//   layer-bypass  layer A's weights in, layer B's out (LeNet-5 classic: 150 -> 2400)
+//   no-input      every weight of the layers from nothing (multiplexing on by default)
+//   all-layers    per kxk kernel the inner (k-2)^2 in, the outer ring out, one item per layer
 //
 // Adding one = one file (a class deriving from WeightExperiment, with `using Options = ...;`
 // and a constructor from its Options) + one line in register_builtin_weight_experiments().
@@ -19,6 +20,7 @@
 #include <vector>
 
 #include "cgp/dataset.h"
+#include "cgp/layer_selection.h"
 #include "core/options.h"
 #include "core/plugin_registry.h"
 
@@ -41,9 +43,11 @@ class WeightExperiment {
   virtual ~WeightExperiment() = default;
   virtual std::string name() const = 0;
 
-  /// The model parameters it reads, in the order dataset() expects them.
-  std::vector<std::string> layer_names() const { return {"conv1.weight", "conv2.weight"}; }
-  /// The CGP dataset of `layers` (conv1, conv2).
+  /// Layers it reads when none are named: the model's first ones (2: conv1, conv2 of LeNet-5).
+  virtual int default_layer_count() const { return 2; }
+  /// Fails with one line when `layers` do not suit the experiment (count, kernel shapes).
+  void check_layers(const std::vector<LayerShape>& layers) const;
+  /// The CGP dataset of `layers` (the selected ones, in order).
   Dataset dataset(const std::vector<WeightLayer>& layers) const;
   /// Inverse of dataset(): the circuit's outputs (O per item, item-major) written into
   /// copies of `layers`; weights the experiment keeps (its inputs) stay as they are.
@@ -51,11 +55,13 @@ class WeightExperiment {
                                   const std::vector<int8_t>& outputs, int outputs_per_item) const;
 
   /// The original's grid for these layers.
-  virtual GridSize default_grid(const std::vector<WeightLayer>& layers) const { return {256, 31}; }
+  virtual GridSize default_grid(const std::vector<WeightLayer>&) const { return {256, 31}; }
   /// Whether `multiplex = auto` turns value-table multiplexing on.
   virtual bool multiplex_by_default() const { return false; }
 
  protected:
+  /// The experiment's own checks of check_layers(); the layer count is checked before.
+  virtual void check_selection(const std::vector<LayerShape>& layers) const = 0;
   virtual Dataset build_dataset(const std::vector<WeightLayer>& layers) const = 0;
   /// `layers` are copies to overwrite; `outputs` holds at least what need_outputs() checked.
   virtual void write_outputs(std::vector<WeightLayer>& layers, const std::vector<int8_t>& outputs,
@@ -64,7 +70,7 @@ class WeightExperiment {
   void need_outputs(const std::vector<int8_t>& outputs, size_t n) const;
 
  private:
-  void check_layers(const std::vector<WeightLayer>& layers) const;
+  void check_values(const std::vector<WeightLayer>& layers) const;
 };
 
 /// CGP experiments by name (option "experiment").

@@ -12,6 +12,7 @@
 #include "experiment/results_store.h"
 #include "experiment/run_command.h"
 #include "experiment/sharding.h"
+#include "experiment/pbs.h"
 #include "experiment/slurm.h"
 #include "experiment/planned_runs.h"
 #include "experiment/sweep_plan.h"
@@ -24,7 +25,7 @@ namespace fs = std::filesystem;
 using namespace nnc::experiment;
 
 struct Args {
-  std::string plan, out, emit_commands, emit_slurm;
+  std::string plan, out, emit_commands, emit_slurm, emit_pbs;
   std::vector<std::string> sets;  ///< key=value overrides of the plan's [fixed] table
   bool dry_run = false;
   int jobs = 1, threads = 0, num_sub_batches = 1, sub_batch = 0;
@@ -88,6 +89,20 @@ void list_runs(const SweepPlan& plan, const Expansion& ex,
              runs.size(), done, runs.size() - done, counts["failed"], counts["running"] + counts["interrupted"]);
 }
 
+/// Writes a batch-system array script (SLURM or PBS) and says how to submit and merge.
+void emit_batch_script(const std::string& path, const std::string& text, const std::string& log_dir,
+                       const char* submit, const SlurmOptions& o, size_t runs) {
+  std::error_code ec;
+  fs::create_directories(log_dir, ec);  // neither sbatch nor qsub creates it
+  NNC_CHECK(!ec, "cannot create '{}': {}", log_dir, ec.message());
+  write_script(path, text, true);
+  fmt::print("wrote {}: {} array tasks (0-{}) for {} runs\n", path, o.num_sub_batches,
+             o.num_sub_batches - 1, runs);
+  fmt::print("submit:  {} {}\n", submit, shell_quote(path));
+  fmt::print("merge:   {} results merge --out {} {}/shard-*\n", shell_quote(o.binary),
+             shell_quote(o.out), shell_quote(o.out));
+}
+
 int run(Args& a, CLI::App* app) {
   auto plan = load_sweep_plan(a.plan);
   for (const auto& kv : a.sets) {
@@ -127,25 +142,21 @@ int run(Args& a, CLI::App* app) {
                           : fmt::format("{} runs", ex.runs.size());
   fmt::print(stderr, "sweep {}: kind {}, {}, out {}\n", a.plan, plan.kind, scope, out);
 
-  bool emit_only = a.dry_run || !a.emit_commands.empty() || !a.emit_slurm.empty();
-  if (!a.emit_slurm.empty()) {
+  bool emit_only = a.dry_run || !a.emit_commands.empty() || !a.emit_slurm.empty() || !a.emit_pbs.empty();
+  if (!a.emit_slurm.empty() || !a.emit_pbs.empty()) {
     a.slurm.binary = self_executable();
     a.slurm.plan = fs::absolute(a.plan).lexically_normal().string();
     a.slurm.out = fs::absolute(base_out).lexically_normal().string();
     a.slurm.num_sub_batches = a.num_sub_batches;
     a.slurm.jobs = a.jobs;
     a.slurm.sets = a.sets;
-    auto text = slurm_array_script(a.slurm);
-    std::error_code ec;
-    fs::create_directories(slurm_log_dir(a.slurm), ec);  // sbatch does not create it
-    NNC_CHECK(!ec, "cannot create '{}': {}", slurm_log_dir(a.slurm), ec.message());
-    write_script(a.emit_slurm, text, true);
-    fmt::print("wrote {}: {} array tasks (0-{}) for {} runs\n", a.emit_slurm, a.num_sub_batches,
-               a.num_sub_batches - 1, ex.runs.size());
-    fmt::print("submit:  sbatch {}\n", shell_quote(a.emit_slurm));
-    fmt::print("merge:   {} results merge --out {} {}/shard-*\n", shell_quote(a.slurm.binary),
-               shell_quote(a.slurm.out), shell_quote(a.slurm.out));
   }
+  if (!a.emit_slurm.empty())
+    emit_batch_script(a.emit_slurm, slurm_array_script(a.slurm), slurm_log_dir(a.slurm), "sbatch",
+                      a.slurm, ex.runs.size());
+  if (!a.emit_pbs.empty())
+    emit_batch_script(a.emit_pbs, pbs_array_script(a.slurm), pbs_log_dir(a.slurm), "qsub", a.slurm,
+                      ex.runs.size());
   if (!a.emit_commands.empty()) {
     std::string text = fmt::format("#!/bin/sh\n# {} runs of {} ({})\n", runs.size(), a.plan, scope);
     std::string abs_out = fs::absolute(out).lexically_normal().string();
@@ -196,6 +207,9 @@ SweepCommand add_sweep_command(CLI::App& root) {
                   "write one shell line per run (`nncompress <kind> --key=value ... --out DIR`)");
   app->add_option("--emit-slurm", a->emit_slurm,
                   "write an sbatch array script: one task per sub-batch, out/shard-<i>");
+  app->add_option("--emit-pbs", a->emit_pbs,
+                  "write a PBS (qsub) array script: one task per sub-batch, out/shard-<i>; the "
+                  "SLURM options map to queue, walltime and select=1:ncpus:mem:ngpus");
   app->add_option("--num-sub-batches", a->num_sub_batches,
                   "split the runs into N deterministic, disjoint sub-batches")
       ->capture_default_str()->check(at_least(1, "a positive number of sub-batches"));

@@ -4,6 +4,7 @@
 #include "models/lenet5.h"
 #include "models/lenet5_classic.h"
 #include "models/mlp.h"
+#include "models/mobilenet_v2.h"
 #include "models/resnet.h"
 #include "models/resnet_gdumb.h"
 #include "models/vgg.h"
@@ -24,6 +25,8 @@ void register_builtin_models(ModelRegistry& r) {
         "torchvision ResNet-18");
   r.add("resnet34", [](const ModelOptions& o) { return make_resnet(ModelOptions(o).depth(34)); },
         "torchvision ResNet-34");
+  r.add("mobilenetv2", make_mobilenet_v2,
+        "MobileNetV2 for 32x32 inputs (CIFAR strides; 2,236,682 params for 10 classes; `width` scales channels)");
 }
 
 }  // namespace

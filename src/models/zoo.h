@@ -1,6 +1,7 @@
 #pragma once
 // The model zoo by name: lenet300100, lenet5, vgg16, mlp, jsc-tiny,
-// resnet18-gdumb (SplitR backbone), resnet18, resnet34 (torchvision).
+// resnet18-gdumb (SplitR backbone), resnet18, resnet34 (torchvision),
+// mobilenetv2 (CIFAR strides).
 #include "core/registry.h"
 #include "models/model.h"
 

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <functional>
 
 #include "cgp/cgp.h"
 #include "cgp/weight_approximation.h"
@@ -147,4 +148,147 @@ TEST(WeightExperiments, TheProblemTakesTheOriginalsGridUnlessGiven) {
   EXPECT_EQ(given.options.threshold(), 4 * (6 * 16 + 96 * 16));
   request.evolution.metric(Metric::AE);
   EXPECT_THROW(weight_problem(*make_weight_experiment("layer-bypass"), layers, request), nnc::Error);
+}
+
+// --- Any selected layers (cgp/layer_selection.h) -----------------------------------------
+
+namespace {
+
+std::vector<LayerShape> shapes_of(const std::vector<WeightLayer>& layers) {
+  std::vector<LayerShape> s;
+  for (auto& l : layers) s.push_back({l.name, l.shape});
+  return s;
+}
+
+std::string error_of(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const nnc::Error& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+// A MobileNetV2-like stack: stem 3x3, depthwise 3x3, pointwise 1x1, classifier.
+std::vector<WeightLayer> mobilenet_like() {
+  return {random_layer("features.0.0.weight", {32, 3, 3, 3}, 1),
+          random_layer("features.1.conv.0.0.weight", {32, 1, 3, 3}, 2),
+          random_layer("features.1.conv.1.weight", {16, 32, 1, 1}, 3),
+          random_layer("classifier.1.weight", {10, 16}, 4)};
+}
+
+}  // namespace
+
+TEST(LayerSelection, NamesResolveWithOrWithoutWeightSuffixDefaultsToTheFirstTwo) {
+  auto model = shapes_of(mobilenet_like());
+  EXPECT_EQ(layer_list(select_layers(model, "", 2)), "features.0.0.weight, features.1.conv.0.0.weight");
+  EXPECT_EQ(layer_list(select_layers(model, "classifier.1, features.0.0.weight", 2)),
+            "classifier.1.weight, features.0.0.weight");
+  EXPECT_EQ(select_layers(model, "", 9).size(), 4u);
+  auto unknown = error_of([&] { select_layers(model, "conv9", 2); });
+  EXPECT_NE(unknown.find("'conv9'"), std::string::npos) << unknown;
+  EXPECT_NE(unknown.find("valid layers: features.0.0.weight, features.1.conv.0.0.weight, "
+                         "features.1.conv.1.weight, classifier.1.weight"), std::string::npos) << unknown;
+  EXPECT_NE(error_of([&] { select_layers(model, "classifier.1,classifier.1.weight", 2); }).find("twice"),
+            std::string::npos);
+  EXPECT_THROW(select_layers(model, "features.0.0,", 2), nnc::Error);
+}
+
+TEST(LayerSelection, BypassNeedsTwoLayersWhereBReadsA) {
+  auto e = make_weight_experiment("layer-bypass");
+  auto m = shapes_of(mobilenet_like());
+  e->check_layers({m[0], m[1]});  // depthwise over the stem's 32 channels
+  e->check_layers({m[1], m[2]});  // pointwise 32 -> 16
+  e->check_layers({m[2], m[3]});  // classifier over 16 channels
+  EXPECT_NE(error_of([&] { e->check_layers({m[0]}); }).find("select two layers"), std::string::npos);
+  auto bad = error_of([&] { e->check_layers({m[2], m[0]}); });
+  EXPECT_NE(bad.find("does not read the output of features.1.conv.1.weight (16x32x1x1)"),
+            std::string::npos) << bad;
+  // Any two layers: the dataset is A's weights in, B's out.
+  auto layers = mobilenet_like();
+  auto d = e->dataset({layers[1], layers[2]});
+  EXPECT_EQ(d.inputs, 288);
+  EXPECT_EQ(d.outputs, 512);
+  auto back = e->decode({layers[1], layers[2]}, targets(d), d.outputs);
+  EXPECT_EQ(back[1].q, layers[2].q);
+}
+
+TEST(LayerSelection, NoInputTakesAnyNumberOfLayers) {
+  auto e = make_weight_experiment("no-input");
+  auto layers = mobilenet_like();
+  for (size_t n = 1; n <= layers.size(); ++n) {
+    std::vector<WeightLayer> chosen(layers.begin(), layers.begin() + std::ptrdiff_t(n));
+    auto d = e->dataset(chosen);
+    size_t total = 0;
+    for (auto& l : chosen) total += l.q.size();
+    EXPECT_EQ(size_t(d.outputs), total);
+    auto back = e->decode(chosen, targets(d), d.outputs);
+    for (size_t l = 0; l < n; ++l) EXPECT_EQ(back[l].q, chosen[l].q) << n << " layers, layer " << l;
+  }
+}
+
+TEST(LayerSelection, AllLayersGeneralisesTo3x3KernelsAndRefuses1x1) {
+  auto e = make_weight_experiment("all-layers");
+  auto layers = mobilenet_like();
+  std::vector<WeightLayer> k3 = {layers[0], layers[1]};  // 3x3: the centre in, the ring of 8 out
+  auto d = e->dataset(k3);
+  EXPECT_EQ(d.size(), 2);
+  EXPECT_EQ(d.inputs, 96);         // 96 kernels of the stem x 1 centre
+  EXPECT_EQ(d.outputs, 96 * 8);
+  EXPECT_EQ(d.scored, (std::vector<int>{96 * 8, 32 * 8}));
+  EXPECT_EQ(d.in[1][0], layers[1].q[4]);   // the centre of the first depthwise kernel
+  EXPECT_EQ(d.out[1][3], layers[1].q[3]);  // ring: row 0 (3 values), then (1,0)
+  EXPECT_EQ(d.out[1][4], layers[1].q[5]);  // (1,2): the centre is skipped
+  auto back = e->decode(k3, targets(d), d.outputs);
+  EXPECT_EQ(back[0].q, layers[0].q);
+  EXPECT_EQ(back[1].q, layers[1].q);
+  GridSize g = e->default_grid(k3);
+  EXPECT_EQ(g.rows, 3 * 32);
+  auto one = error_of([&] { e->dataset({layers[2]}); });
+  EXPECT_NE(one.find("features.1.conv.1.weight has no ring"), std::string::npos) << one;
+  EXPECT_THROW(e->dataset({layers[3]}), nnc::Error);  // linear
+  auto mixed = error_of([&] { e->dataset({layers[0], random_layer("c5", {4, 1, 5, 5}, 9)}); });
+  EXPECT_NE(mixed.find("one kernel size"), std::string::npos) << mixed;
+}
+
+TEST(LayerSelection, ProblemsBeyondTheGenomeLimitsAreRefusedNamingTheLayers) {
+  auto big = random_layer("features.18.0.weight", {1280, 320, 1, 1}, 5);  // 409,600 weights
+  auto e = make_weight_experiment("no-input");
+  WeightRequest request;
+  request.rows = 4;
+  request.cols = 4;
+  weight_problem(*e, {big}, request);  // fits: 1 input -> 409,600 outputs
+  auto twice = big;
+  twice.name = "features.18.0.weight-copy";
+  auto thrice = big;
+  thrice.name = "features.17.conv.2.weight";
+  auto msg = error_of([&] { weight_problem(*e, {big, twice, thrice}, request); });
+  EXPECT_NE(msg.find("features.18.0.weight, features.18.0.weight-copy"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("outputs must be in 1..1000000"), std::string::npos) << msg;
+  request.rows = request.cols = 0;  // all-layers' default grid for 1280 3x3 kernels' channels
+  auto wide = random_layer("dw", {1280, 1, 3, 3}, 6);
+  auto grid = error_of([&] { weight_problem(*make_weight_experiment("all-layers"), {wide}, request); });
+  EXPECT_NE(grid.find("grid 3840x3840"), std::string::npos) << grid;
+}
+
+TEST(WeightExperiments, AThresholdListIsOneEvolutionWithACheckpointPerThreshold) {
+  nnc::Progress::set_quiet(true);
+  auto layers = lenet_layers();
+  auto e = make_weight_experiment("layer-bypass");
+  WeightRequest request;
+  request.rows = 8;
+  request.cols = 6;
+  request.evolution.lambda(4).generations(200).patience(100).seed(3);
+  auto p = weight_problem(*e, layers, request);
+  auto thresholds = rms_to_se_thresholds({90, 80, 70}, p.scored);
+  EXPECT_EQ(thresholds, (std::vector<int64_t>{90 * 90 * 2400, 80 * 80 * 2400, 70 * 70 * 2400}));
+  auto stages = approximate_weights_stepwise(*e, layers, p, CostTable::unit_default(), thresholds);
+  ASSERT_EQ(stages.size(), 3u);
+  for (size_t i = 0; i < stages.size(); ++i) {
+    EXPECT_EQ(stages[i].result.stats.front().run, int(i));
+    // Each stage starts from the previous circuit: its first row is that circuit's error.
+    if (i > 0) EXPECT_EQ(stages[i].result.stats.front().error, stages[i - 1].result.error);
+  }
+  EXPECT_THROW(approximate_weights_stepwise(*e, layers, p, CostTable::unit_default(), {10, 20}), nnc::Error);
+  EXPECT_THROW(rms_to_se_thresholds({-1}, 10), nnc::Error);
 }

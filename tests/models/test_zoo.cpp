@@ -21,7 +21,7 @@ TEST(Zoo, ParameterCountsMatchReference) {
 }
 
 TEST(Zoo, EveryImageModelRunsOnMnistAndCifarShapes) {
-  for (auto name : {"lenet300100", "lenet5", "vgg16", "mlp", "resnet18-gdumb", "resnet18"}) {
+  for (auto name : {"lenet300100", "lenet5", "vgg16", "mlp", "resnet18-gdumb", "resnet18", "mobilenetv2"}) {
     for (auto [c, s] : {std::pair<int64_t, int64_t>{1, 28}, {3, 32}}) {
       auto m = make_model(name, ModelOptions().input(c, s, s).num_classes(10));
       m->eval();
@@ -105,4 +105,37 @@ TEST(GDumbResNet, FinalBlockAcceptsTrainingBatchOfOne) {
   auto y = m->forward(torch::randn({1, 512, 1, 1}));
   EXPECT_EQ(y.sizes(), (std::vector<int64_t>{1, 10}));
   EXPECT_TRUE(torch::isfinite(y).all().item<bool>());
+}
+
+TEST(MobileNetV2, CifarVariantMatchesTorchvisionCounts) {
+  auto cifar = ModelOptions().input(3, 32, 32).num_classes(10);
+  auto m = make_model("mobilenetv2", cifar);
+  // torchvision's MobileNetV2 (3,504,872 params) with a 10-class head: 3,504,872 - 1281 x 990.
+  EXPECT_EQ(count_parameters(*m), 2236682);
+  auto params = m->named_parameters();
+  for (auto name : {"features.0.0.weight", "features.1.conv.0.0.weight", "features.1.conv.1.weight",
+                    "features.2.conv.0.0.weight", "features.2.conv.1.0.weight", "features.2.conv.2.weight",
+                    "features.17.conv.2.weight", "features.18.0.weight", "classifier.1.weight"})
+    EXPECT_TRUE(params.contains(name)) << name;
+  EXPECT_EQ(params["features.2.conv.1.0.weight"].sizes(), (std::vector<int64_t>{96, 1, 3, 3}));  // depthwise
+  EXPECT_EQ(params["features.18.0.weight"].sizes(), (std::vector<int64_t>{1280, 320, 1, 1}));
+}
+
+TEST(MobileNetV2, ForwardOnCifarBatchesAndWidth) {
+  torch::NoGradGuard ng;
+  auto cifar = ModelOptions().input(3, 32, 32).num_classes(10);
+  auto m = make_model("mobilenetv2", cifar);
+  m->eval();
+  EXPECT_EQ(m->forward(torch::randn({4, 3, 32, 32})).sizes(), (std::vector<int64_t>{4, 10}));
+  // CIFAR strides: 32x32 reaches the last stage at 4x4 (torchvision's ImageNet strides: 1x1).
+  auto& features = *m->named_children()["features"];
+  auto* seq = features.as<torch::nn::SequentialImpl>();
+  ASSERT_NE(seq, nullptr);
+  EXPECT_EQ(seq->forward(torch::randn({1, 3, 32, 32})).sizes(), (std::vector<int64_t>{1, 1280, 4, 4}));
+  auto half = make_model("mobilenetv2", ModelOptions(cifar).width(0.5));
+  EXPECT_LT(count_parameters(*half), count_parameters(*m));
+  EXPECT_EQ(half->named_parameters()["features.0.0.weight"].sizes(), (std::vector<int64_t>{16, 3, 3, 3}));
+  half->train();
+  EXPECT_EQ(half->forward(torch::randn({2, 3, 32, 32})).sizes(), (std::vector<int64_t>{2, 10}));
+  EXPECT_THROW(make_model("mobilenetv2", ModelOptions(cifar).width(0)), nnc::Error);
 }

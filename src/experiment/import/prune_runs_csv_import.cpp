@@ -2,6 +2,7 @@
 // then run_id, experiment_name, timestamp, run_time and the final_* results; one prune run
 // per row. Arguments keep their spelling in the file (L1_alpha) and map to nncompress's
 // snake_case options (l1_alpha).
+#include <algorithm>
 #include <fstream>
 #include <iterator>
 

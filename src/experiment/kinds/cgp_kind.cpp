@@ -1,38 +1,27 @@
-// `nncompress cgp`: weight approximation by Cartesian Genetic Programming on a trained
-// LeNet-5 (docs/cgp.md). Train (or load) the model, int8-quantize its weights (quant/), let
-// the experiment (cgp/weight_experiment.h) pose the CGP problem from the int8 weights, evolve
+// `nncompress cgp`: weight approximation by Cartesian Genetic Programming on a trained zoo
+// model (docs/cgp.md). Train (or load) the model, int8-quantize its weights (quant/), let
+// the experiment (cgp/weight_experiment.h) pose the CGP problem from the int8 weights of the
+// selected layers (cgp/layer_selection.h), evolve
 // a circuit, decode its outputs back into weights, substitute them into the int8 model and
 // measure top-1 / top-5 / loss against the int8 reference.
 #include <torch/torch.h>
 
-#include <filesystem>
+#include <fmt/ranges.h>
+
+#include <cstdlib>
 #include <sstream>
 
 #include "cgp/cgp.h"
 #include "cgp/weight_approximation.h"
+#include "core/error.h"
 #include "core/file_io.h"
-#include "data/paths.h"
+#include "experiment/kinds/cgp_common.h"
 #include "experiment/kinds/common.h"
 #include "experiment/kinds/kinds.h"
-#include "experiment/kinds/trained_model.h"
 #include "models/safetensors.h"
-#include "quant/int8_weights.h"
 
 namespace nnc::experiment {
 namespace {
-
-std::string resolve_costs(const std::string& path) {
-  if (path.empty() || std::filesystem::exists(path)) return path;
-  auto in_source = std::filesystem::path(data::source_dir()) / path;
-  if (std::filesystem::path(path).is_relative() && std::filesystem::exists(in_source))
-    return in_source.string();
-  return path;  // CostTable::load names the missing file
-}
-
-cgp::CostTable cost_table_of(const RunConfig& c) {
-  const std::string p = resolve_costs(c.get_string("costs"));
-  return p.empty() ? cgp::CostTable::unit_default() : cgp::CostTable::load(p);
-}
 
 /// The evolution the options ask for (grid and multiplexing left to the experiment at 0/auto).
 cgp::WeightRequest request_of(const RunConfig& c) {
@@ -54,25 +43,6 @@ cgp::WeightRequest request_of(const RunConfig& c) {
       .outputs_read_inputs(c.get_bool("outputs_read_inputs"))
       .progress(true);
   return r;
-}
-
-std::vector<cgp::WeightLayer> as_cgp_layers(const std::vector<quant::Int8Weights>& weights) {
-  std::vector<cgp::WeightLayer> out;
-  for (auto& w : weights) out.push_back({w.name, w.shape, w.q});
-  return out;
-}
-
-/// `weights` (names, shapes, scales) holding the values of `layers`.
-std::vector<quant::Int8Weights> with_values(std::vector<quant::Int8Weights> weights,
-                                            const std::vector<cgp::WeightLayer>& layers) {
-  for (size_t i = 0; i < weights.size(); ++i) weights[i].q = layers[i].q;
-  return weights;
-}
-
-void record_eval3(RunRecord& r, const std::string& prefix, const train::EvalResult& e) {
-  r.metrics[prefix + "_top1"] = e.accuracy;
-  r.metrics[prefix + "_top5"] = e.top5;
-  r.metrics[prefix + "_loss"] = e.loss;
 }
 
 void record_circuit(RunRecord& rec, const cgp::WeightProblem& p, const cgp::WeightApproximation& a) {
@@ -105,6 +75,56 @@ void record_circuit(RunRecord& rec, const cgp::WeightProblem& p, const cgp::Weig
   rec.tags["gates"] = cgp::format_gate_statistics(res.gate_stats);
 }
 
+/// "250, 150,0" -> {250, 150, 0}; empty = none.
+std::vector<double> parse_rms_list(const std::string& text) {
+  std::vector<double> out;
+  std::stringstream ss(text);
+  for (std::string item; std::getline(ss, item, ',');) {
+    char* end = nullptr;
+    const double v = std::strtod(item.c_str(), &end);
+    NNC_CHECK(end != item.c_str() && std::string(end).find_first_not_of(" ") == std::string::npos,
+              "option rms_thresholds: '{}' is not a number (expected e.g. 250,150,100,50,0)", item);
+    out.push_back(v);
+  }
+  return out;
+}
+
+/// One evolution, or with rms_thresholds one stage per threshold (the original's list).
+std::vector<cgp::WeightApproximation> evolve_stages(const RunConfig& c, const cgp::WeightExperiment& e,
+                                                    const std::vector<cgp::WeightLayer>& layers,
+                                                    const cgp::WeightProblem& p, const cgp::CostTable& costs) {
+  const auto rms = parse_rms_list(c.get_string("rms_thresholds"));
+  if (rms.empty()) return {cgp::approximate_weights(e, layers, p, costs)};
+  NNC_CHECK(p.options.metric() == cgp::Metric::SE,
+            "option rms_thresholds converts to SE units: use metric SE");
+  return cgp::approximate_weights_stepwise(e, layers, p, costs, cgp::rms_to_se_thresholds(rms, p.scored));
+}
+
+/// What a run refuses at its start, without data (also --dry-run).
+void check_cgp(const RunConfig& c) {
+  check_layer_selection(c);
+  const auto rms = parse_rms_list(c.get_string("rms_thresholds"));
+  cgp::rms_to_se_thresholds(rms, 1);
+  for (size_t i = 1; i < rms.size(); ++i)
+    NNC_CHECK(rms[i] < rms[i - 1], "option rms_thresholds must decrease (each stage continues the "
+              "previous circuit towards a tighter threshold), got {} after {}", rms[i], rms[i - 1]);
+}
+
+/// One checkpoint of a threshold list, as series (stage i = the i-th threshold).
+void record_stage(RunRecord& rec, const cgp::WeightApproximation& a, const train::EvalResult& ref,
+                  const train::EvalResult& sub) {
+  auto& s = rec.series;
+  s["stage_threshold"].push_back(double(a.result.threshold));
+  s["stage_reached"].push_back(a.result.reached_threshold ? 1 : 0);
+  s["stage_generations"].push_back(double(a.result.generations));
+  s["stage_error"].push_back(double(a.result.error));
+  s["stage_energy"].push_back(a.result.costs.energy);
+  s["stage_gate_count"].push_back(a.result.costs.gate_count);
+  s["stage_delta_top1"].push_back(sub.accuracy - ref.accuracy);
+  s["stage_delta_top5"].push_back(sub.top5 - ref.top5);
+  s["stage_delta_loss"].push_back(sub.loss - ref.loss);
+}
+
 void print_summary(const cgp::WeightProblem& p, const cgp::WeightApproximation& a,
                    const train::EvalResult& ref, const train::EvalResult& sub) {
   const cgp::Result& res = a.result;
@@ -125,54 +145,45 @@ void print_summary(const cgp::WeightProblem& p, const cgp::WeightApproximation& 
 
 void run_cgp(RunContext& ctx) {
   const auto& c = ctx.config;
-  auto exec = prepare_runtime(c);
+  check_cgp(c);  // before training: a bad layer name or threshold list fails at once
   const auto experiment = cgp::weight_experiment_registry().create(c.values());
   const auto costs = cost_table_of(c);
-  auto [train_set, test_set] = load_data(c);
-  auto model = trained_model(ctx, model_options_for(train_set), train::TensorSource(train_set), "cgp");
-  model->to(exec.device);
-  train::TensorSource test_data(test_set, exec.device);  // evaluated after every CGP stage
-  auto eval = [&, classes = test_set.num_classes, bs = c.get_int("eval_batch_size")] {
-    return train::evaluate(*model, test_data, classes, bs, exec);
-  };
+  const Int8Reference ref = int8_reference(ctx, *experiment, "cgp");
 
-  const auto fl = eval();
-  record_eval3(ctx.record, "float", fl);
-  const auto int8 = quant::quantize_model_weights(*model, experiment->layer_names());
-  const auto ref = eval();
-  record_eval3(ctx.record, "ref", ref);
-  fmt::print(stderr, "[cgp] test top-1 float {:.4f}, int8 weights {:.4f} (top-5 {:.4f}, loss {:.4f})\n",
-             fl.accuracy, ref.accuracy, ref.top5, ref.loss);
-
-  const auto layers = as_cgp_layers(int8);
-  const auto problem = cgp::weight_problem(*experiment, layers, request_of(c));
+  const auto problem = cgp::weight_problem(*experiment, ref.layers, request_of(c));
   std::ostringstream text;
   cgp::write_dataset(text, problem.data);
   write_file(ctx.artifact("dataset", "dataset.txt"), text.str());
-  fmt::print(stderr, "[cgp] {}: {} item(s), {} inputs -> {} outputs ({} scored)\n[cgp] {}\n",
-             experiment->name(), problem.data.size(), problem.data.inputs, problem.data.outputs,
-             problem.scored, problem.options.describe());
-  const auto approx = cgp::approximate_weights(*experiment, layers, problem, costs);
-
-  quant::substitute(*model, with_values(int8, approx.weights));
-  const auto sub = eval();
+  fmt::print(stderr, "[cgp] {} on {}: {} item(s), {} inputs -> {} outputs ({} scored)\n[cgp] {}\n",
+             experiment->name(), fmt::join(ref.names, ", "), problem.data.size(),
+             problem.data.inputs, problem.data.outputs, problem.scored, problem.options.describe());
+  const auto stages = evolve_stages(c, *experiment, ref.layers, problem, costs);
+  const auto& approx = stages.back();
+  std::vector<cgp::StatsRow> stats;
+  train::EvalResult sub;
+  for (size_t i = 0; i < stages.size(); ++i) {
+    sub = evaluate_substituted(ref, stages[i]);
+    stats.insert(stats.end(), stages[i].result.stats.begin(), stages[i].result.stats.end());
+    if (stages.size() == 1) break;
+    record_stage(ctx.record, stages[i], ref.ref_eval, sub);
+    write_file(ctx.artifact(fmt::format("genome_stage{}", i), fmt::format("genome_stage{}.txt", i)),
+               stages[i].result.genome.to_string() + "\n");
+  }
   record_eval3(ctx.record, "cgp", sub);
-  auto& m = ctx.record.metrics;
-  m["delta_top1"] = sub.accuracy - ref.accuracy;
-  m["delta_top5"] = sub.top5 - ref.top5;
-  m["delta_loss"] = sub.loss - ref.loss;
+  record_deltas(ctx.record, ref.ref_eval, sub);
   record_circuit(ctx.record, problem, approx);
   ctx.record.tags["label"] = fmt::format("{} {} {}x{}", experiment->name(), c.get_string("model"),
                                          problem.options.rows(), problem.options.cols());
+  ctx.record.tags["layers"] = fmt::format("{}", fmt::join(ref.names, ","));
 
   write_file(ctx.artifact("genome", "genome.txt"), approx.result.genome.to_string() + "\n");
-  cgp::write_stats_csv(ctx.artifact("stats", "stats.csv"), approx.result.stats);
+  cgp::write_stats_csv(ctx.artifact("stats", "stats.csv"), stats);
   if (const std::string& extra = c.get_string("stats_file"); !extra.empty())
-    cgp::write_stats_csv(extra, approx.result.stats);
+    cgp::write_stats_csv(extra, stats);
   if (c.get_bool("save_weights"))
-    models::save_safetensors(models::module_state(*model), ctx.artifact("weights", "cgp.safetensors"),
+    models::save_safetensors(models::module_state(*ref.model), ctx.artifact("weights", "cgp.safetensors"),
                              {{"model", c.get_string("model")}, {"experiment", experiment->name()}});
-  print_summary(problem, approx, ref, sub);
+  print_summary(problem, approx, ref.ref_eval, sub);
 }
 
 }  // namespace
@@ -180,22 +191,12 @@ void run_cgp(RunContext& ctx) {
 ExperimentKind cgp_kind() {
   ExperimentKind k;
   k.name = "cgp";
-  k.help = "Approximate LeNet-5 int8 weights by an evolved circuit (CGP): layer-bypass, no-input "
-           "or all-layers; top-1/top-5/loss of the substituted model and the circuit's costs";
-  k.options = data_options("mnist-digits");
-  k.options.push_back({"model", std::string("lenet5-classic"),
-                       "lenet5-classic (the original's 6/16 filters: 150 -> 2400 weights) | lenet5 "
-                       "(the zoo's Caffe variant, 20/50 filters: 500 -> 25000)",
-                       {"lenet5-classic", "lenet5"}});
-  k.options.push_back({"checkpoint", std::string(""),
-                       "safetensors of the trained model (empty = train one first with `epochs`)"});
-  const auto& experiments = cgp::weight_experiment_registry();
-  k.options.push_back({"experiment", std::string("layer-bypass"),
-                       "layer-bypass (conv1 -> conv2) | no-input (conv1+conv2 from nothing, "
-                       "multiplexed) | all-layers (inner 3x3 -> outer ring, per layer)",
-                       experiments.names()});
-  k.options.push_back({"rows", int64_t{0}, "grid rows (0 = the original's: 256, all-layers 5 x max out channels)"});
-  k.options.push_back({"cols", int64_t{0}, "grid columns (0 = the original's: 31, all-layers 5 x max out channels)"});
+  k.help = "Approximate the int8 weights of selected layers of a zoo model (LeNet-5 by default, "
+           "MobileNetV2, ResNet-18, ...) by an evolved circuit (CGP): layer-bypass, no-input or "
+           "all-layers; top-1/top-5/loss of the substituted model and the circuit's costs";
+  k.options = cgp_model_options();
+  k.options.push_back({"rows", int64_t{0}, "grid rows (0 = the original's: 256, all-layers k x max out channels for kxk kernels)"});
+  k.options.push_back({"cols", int64_t{0}, "grid columns (0 = the original's: 31, all-layers k x max out channels)"});
   k.options.push_back({"lookback", int64_t{0}, "look-back in columns (0 = cols)"});
   k.options.push_back({"lambda", int64_t{4}, "offspring per generation"});
   k.options.push_back({"mutation_max", 0.01, "a child changes up to ceil(genes x this) genes"});
@@ -211,22 +212,24 @@ ExperimentKind cgp_kind() {
   k.options.push_back({"threshold", int64_t{0}, "error threshold in the metric's units"});
   k.options.push_back({"rms_threshold", -1.0,
                        "if >= 0: threshold = int(m^2 x scored weights) (the original's driver, SE)"});
+  OptionSpec list{"rms_thresholds", std::string(""),
+                   "comma list of decreasing RMS thresholds (e.g. 250,150,100,50,0; the original's "
+                   "--mse-thresholds): one evolution through each in turn, each stage from the "
+                   "previous circuit, every stage recorded (series stage_*, genome_stage<i>.txt); "
+                   "the last is the run's result. Overrides threshold/rms_threshold"};
+  list.hashed_at_default = false;  // runs stored before the option keep their ids
+  k.options.push_back(list);
   k.options.push_back({"dynamic_threshold", true,
                        "raise the threshold to the best error when patience runs out above it"});
   k.options.push_back({"multiplex", std::string("auto"), "value-table multiplexing: auto (on for "
                        "no-input) | on | off", {"auto", "on", "off"}});
   k.options.push_back({"outputs_read_inputs", true,
                        "outputs may read primary inputs (false: gates only, as the original)"});
-  k.options.push_back({"costs", std::string("data/cgp/default_costs.txt"),
-                       "cost table (relative paths also tried in the source tree; empty = built-in unit table)"});
   k.options.push_back({"stats_file", std::string(""),
                        "also write the statistics CSV here (it is always a run artifact)", {}, false});
-  k.options.push_back({"eval_batch_size", int64_t{512}, "evaluation batch size"});
   k.options.push_back({"save_weights", false, "write the substituted model as safetensors"});
-  auto t = training_options(train::TrainOptions().optimizer("adam").lr(1e-3).epochs(2).batch_size(128));
-  k.options.insert(k.options.end(), t.begin(), t.end());
-  merge_option_specs(k.options, experiments.option_specs());
   k.run = run_cgp;
+  k.check = check_cgp;
   return k;
 }
 

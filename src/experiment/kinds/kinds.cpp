@@ -6,7 +6,7 @@ void register_builtin_kinds() {
   auto& r = kind_registry();
   if (!r.names().empty()) return;
   for (auto make : {train_kind, prune_kind, replay_kind, pretrain_encoder_kind, pretrain_compressor_kind,
-                     quantize_kind, search_kind, cgp_kind}) {
+                     quantize_kind, search_kind, cgp_kind, cgp_eval_kind}) {
     auto kind = make();
     auto opts = common_options();
     opts.insert(opts.end(), kind.options.begin(), kind.options.end());

@@ -12,6 +12,7 @@ ExperimentKind pretrain_compressor_kind();
 ExperimentKind quantize_kind();
 ExperimentKind search_kind();
 ExperimentKind cgp_kind();
+ExperimentKind cgp_eval_kind();
 
 /// Adds every built-in kind to kind_registry() (idempotent).
 void register_builtin_kinds();
