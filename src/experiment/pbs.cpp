@@ -58,14 +58,7 @@ std::string pbs_array_script(const SlurmOptions& o) {
   s += array ? ": \"${PBS_ARRAY_INDEX:?run this script with qsub (it is an array job)}\"\n"
                "SUB=\"$PBS_ARRAY_INDEX\"\n"
              : "SUB=0\n";
-  std::string sets;
-  for (auto& kv : o.sets) sets += " --set " + shell_quote(kv);
-  s += fmt::format(
-      "exec {} sweep {} --num-sub-batches {} --sub-batch \"$SUB\" \\\n"
-      "  --jobs {} --threads {}{} --out {}/shard-\"$SUB\"\n",
-      shell_quote(o.binary), shell_quote(o.plan), o.num_sub_batches, o.jobs,
-      std::max(1, o.cpus_per_task / o.jobs), sets, shell_quote(o.out));
-  return s;
+  return s + shard_command(o, "SUB");
 }
 
 }  // namespace nnc::experiment

@@ -42,14 +42,17 @@ std::string slurm_array_script(const SlurmOptions& o) {
   s += fmt::format("#SBATCH --output={}/%x_%A_%a.out\n", slurm_log_dir(o));
   s += "set -euo pipefail\n";
   s += ": \"${SLURM_ARRAY_TASK_ID:?run this script with sbatch (it is an array job)}\"\n";
+  return s + shard_command(o, "SLURM_ARRAY_TASK_ID");
+}
+
+std::string shard_command(const SlurmOptions& o, const std::string& index_var) {
   std::string sets;
   for (auto& kv : o.sets) sets += " --set " + shell_quote(kv);
-  s += fmt::format(
-      "exec {} sweep {} --num-sub-batches {} --sub-batch \"$SLURM_ARRAY_TASK_ID\" \\\n"
-      "  --jobs {} --threads {}{} --out {}/shard-\"$SLURM_ARRAY_TASK_ID\"\n",
-      shell_quote(o.binary), shell_quote(o.plan), o.num_sub_batches, o.jobs,
-      std::max(1, o.cpus_per_task / o.jobs), sets, shell_quote(o.out));
-  return s;
+  return fmt::format(
+      "exec {} sweep {} --num-sub-batches {} --sub-batch \"${}\" \\\n"
+      "  --jobs {} --threads {}{} --out {}/shard-\"${}\"\n",
+      shell_quote(o.binary), shell_quote(o.plan), o.num_sub_batches, index_var, o.jobs,
+      std::max(1, o.cpus_per_task / o.jobs), sets, shell_quote(o.out), index_var);
 }
 
 }  // namespace nnc::experiment

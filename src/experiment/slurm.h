@@ -31,6 +31,11 @@ struct SlurmOptions {
   void validate() const;
 };
 
+/// The line an array task runs: `exec nncompress sweep PLAN ... --sub-batch "$VAR"` into
+/// out/shard-"$VAR", where shell variable `index_var` holds the task's sub-batch (SLURM and
+/// PBS name it differently).
+std::string shard_command(const SlurmOptions& o, const std::string& index_var);
+
 /// The script text (bash). Paths are written as given: pass absolute ones.
 std::string slurm_array_script(const SlurmOptions& o);
 /// The directory a script's logs go to (it must exist before sbatch runs).
