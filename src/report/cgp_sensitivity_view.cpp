@@ -43,9 +43,7 @@ void add_points(const experiment::RunRecord& r, std::vector<SensitivityPoint>& o
   const auto config = config_of(r);
   SensitivityPoint p;
   p.model = config_text(config, "model");
-  p.layer = short_layers(tag(r, {"layers"}));
-  if (p.layer.empty()) p.layer = short_layers(config_text(config, "layers"));
-  if (p.layer.empty()) p.layer = "(default)";
+  p.layer = cgp_layers_label(r);
   p.run_id = r.id;
   const auto list = numbers_of(config_text(config, "rms_thresholds"));
   auto deltas = r.series.find("stage_delta_top1");
@@ -63,14 +61,7 @@ void add_points(const experiment::RunRecord& r, std::vector<SensitivityPoint>& o
   }
   const double delta = metric(r, {"delta_top1"});
   if (std::isnan(delta)) return;
-  const double rms = config_number(config, "rms_threshold");
-  if (!std::isnan(rms) && rms >= 0) {
-    p.threshold = rms_label(rms);
-    p.threshold_value = rms;
-  } else {
-    p.threshold_value = config_number(config, "threshold");
-    p.threshold = fmt::format("{} {}", config_text(config, "metric"), format_number(p.threshold_value));
-  }
+  p.threshold = cgp_threshold_label(r, &p.threshold_value);
   p.delta_top1_pt = 100 * delta;
   p.energy = metric(r, {"energy"});
   out.push_back(std::move(p));
@@ -145,6 +136,21 @@ Table summary_table(const std::vector<SensitivityPoint>& points) {
 }
 
 }  // namespace
+
+std::string cgp_threshold_label(const experiment::RunRecord& r, double* value) {
+  const auto config = config_of(r);
+  const double rms = config_number(config, "rms_threshold");
+  const bool by_rms = !std::isnan(rms) && rms >= 0;
+  const double v = by_rms ? rms : config_number(config, "threshold");
+  if (value) *value = v;
+  return by_rms ? rms_label(rms) : fmt::format("{} {}", config_text(config, "metric"), format_number(v));
+}
+
+std::string cgp_layers_label(const experiment::RunRecord& r) {
+  std::string layers = short_layers(tag(r, {"layers"}));
+  if (layers.empty()) layers = short_layers(config_text(config_of(r), "layers"));
+  return layers.empty() ? "(default)" : layers;
+}
 
 bool natural_less(const std::string& a, const std::string& b) {
   size_t i = 0, j = 0;

@@ -30,6 +30,12 @@ struct SensitivityPoint {
 /// The points of the cgp runs (runs without delta_top1 give none).
 std::vector<SensitivityPoint> sensitivity_points(const std::vector<experiment::RunRecord>& runs);
 
+/// A single-threshold run's threshold: "RMS x" (config rms_threshold >= 0), else
+/// "<metric> <threshold>"; `value` (optional) gets the number that orders them.
+std::string cgp_threshold_label(const experiment::RunRecord& r, double* value = nullptr);
+/// The run's approximated layers as typed to --layers: tag layers (else config), ".weight" dropped.
+std::string cgp_layers_label(const experiment::RunRecord& r);
+
 /// "features.10.conv.1.0" after "features.2.conv.1.0": digit runs compare as numbers.
 bool natural_less(const std::string& a, const std::string& b);
 

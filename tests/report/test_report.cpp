@@ -16,6 +16,7 @@
 #include "core/error.h"
 #include "experiment/results_store.h"
 #include "fake_runs.h"
+#include "report/cgp_given_weights_view.h"
 #include "report/cgp_sensitivity_view.h"
 #include "report/embedded.h"
 #include "report/gnuplot_writer.h"
@@ -548,6 +549,34 @@ TEST(CgpSensitivity, NaturalOrderAndRunsWithoutDeltasLeftOut) {
   EXPECT_TRUE(natural_less("conv1", "conv1,conv2"));
   EXPECT_TRUE(sensitivity_points(testing::fake_cgp_runs()).empty());
   EXPECT_TRUE(cgp_sensitivity_sections(testing::fake_cgp_runs()).empty());
+}
+
+TEST(CgpGivenWeights, EnergyAndGatesAgainstTheGivenCountOneLinePerLayerAndThreshold) {
+  std::vector<experiment::RunRecord> runs;
+  for (int n : {256, 0, 16}) {
+    experiment::RunRecord r;
+    r.id = fmt::format("gw{}", n);
+    r.kind = "cgp";
+    r.status = experiment::RunStatus::Completed;
+    r.config_json = nlohmann::json{{"model", "lenet5-classic"}, {"rms_threshold", 10.0}}.dump();
+    r.tags["layers"] = "conv2.weight";
+    r.metrics = {{"given_weights", n}, {"distinct_weights", 200}, {"energy", 1000.0 - 4 * n}, {"gate_count", 50 - n / 8}};
+    runs.push_back(r);
+  }
+  auto lone = runs[0];  // another layer at one count only: no line
+  lone.id = "gwfc1";
+  lone.tags["layers"] = "fc1.weight";
+  runs.push_back(lone);
+  auto sections = cgp_given_weights_sections(runs);
+  ASSERT_EQ(sections.size(), 1u);
+  ASSERT_EQ(sections[0].charts.size(), 2u);
+  const auto& energy = sections[0].charts[0].facets.at(0).series;
+  ASSERT_EQ(energy.size(), 1u);
+  EXPECT_EQ(energy[0].name, "lenet5-classic conv2, RMS 10");
+  EXPECT_EQ(energy[0].x, (std::vector<double>{0, 16, 256}));
+  EXPECT_EQ(energy[0].y, (std::vector<double>{1000, 936, -24}));
+  EXPECT_EQ(sections[0].charts[1].facets.at(0).series[0].y, (std::vector<double>{50, 48, 18}));
+  EXPECT_TRUE(cgp_given_weights_sections(testing::fake_cgp_runs()).empty());
 }
 
 TEST(WriteReport, WritesHtmlCsvJsonAndScripts) {
