@@ -1,5 +1,7 @@
 #include "cgp/dataset.h"
 
+#include <array>
+
 #include <algorithm>
 #include <charconv>
 #include <fstream>
@@ -171,6 +173,23 @@ Dataset layer_bypass(std::span<const int8_t> in_weights, std::span<const int8_t>
   NNC_CHECK(!out_weights.empty(), "layer_bypass: needs at least one weight to infer");
   Dataset d;
   d.add({in_weights.begin(), in_weights.end()}, {out_weights.begin(), out_weights.end()});
+  return d;
+}
+
+Dataset with_given_values(Dataset d, int n) {
+  if (n <= 0) return d;
+  std::array<int64_t, 256> count{};
+  for (int i = 0; i < d.size(); ++i)
+    for (int k = 0; k < d.scored[size_t(i)]; ++k) ++count[size_t(d.out[size_t(i)][size_t(k)] + 128)];
+  std::vector<int> values;
+  for (int v = -128; v < 128; ++v)
+    if (count[size_t(v + 128)] > 0) values.push_back(v);
+  std::stable_sort(values.begin(), values.end(),
+                   [&](int a, int b) { return count[size_t(a + 128)] > count[size_t(b + 128)]; });
+  values.resize(std::min(values.size(), size_t(n)));
+  for (auto& in : d.in)
+    for (int v : values) in.push_back(int8_t(v));
+  d.inputs += int(values.size());
   return d;
 }
 

@@ -47,6 +47,13 @@ Dataset layer_bypass(std::span<const int8_t> in_weights, std::span<const int8_t>
 /// information. Use with multiplexing.
 Dataset no_input(const std::vector<std::vector<int8_t>>& weights_per_layer);
 
+/// "Missing weights": the `n` most frequent distinct scored target values of `d` (ties: the
+/// smaller value first) appended to every item's inputs as constants the circuit may wire
+/// instead of computing (under multiplexing their table entries are locked to them). With
+/// every distinct value given the circuit is pure wiring. n <= 0: `d` unchanged; n above
+/// the distinct count gives them all.
+Dataset with_given_values(Dataset d, int n);
+
 /// All layers: per layer a flat array of side x side kernels (size a multiple of side^2, side
 /// odd >= 3); the inner (side-2)^2 weights of each kernel are the inputs, the outer ring of
 /// 4(side-1) (row-major order) the outputs. The original's 5x5: 9 in, 16 out; 3x3: the centre

@@ -56,6 +56,10 @@ WeightProblem weight_problem(const WeightExperiment& experiment,
   WeightProblem p;
   p.data = experiment.dataset(layers);
   for (int s : p.data.scored) p.scored += s;
+  const int inputs = p.data.inputs;
+  p.distinct = with_given_values(p.data, 256).inputs - inputs;
+  p.data = with_given_values(std::move(p.data), request.given_values);
+  p.given = p.data.inputs - inputs;
   const GridSize grid = experiment.default_grid(layers);
   p.options = request.evolution;
   p.options.grid(request.rows > 0 ? request.rows : grid.rows, request.cols > 0 ? request.cols : grid.cols)

@@ -25,6 +25,9 @@ struct WeightRequest {
   /// >= 0: threshold = int(m^2 x scored weights) in SE units (the original's driver: RMS per
   /// weight m); needs metric SE. < 0: evolution's own threshold.
   double rms_threshold = -1;
+  /// The N most frequent distinct weight values given as constant inputs (with_given_values;
+  /// the thesis's "missing weights": 0 = none, all distinct = pure wiring).
+  int given_values = 0;
   Options evolution{0, 0};         ///< everything else; its grid and multiplexing are replaced
 };
 
@@ -33,6 +36,8 @@ struct WeightProblem {
   Dataset data;
   Options options{0, 0};  ///< grid, multiplexing and threshold resolved
   int64_t scored = 0;     ///< scored outputs = weights the circuit infers
+  int given = 0;          ///< constant inputs added by WeightRequest::given_values
+  int distinct = 0;       ///< distinct scored weight values
 };
 WeightProblem weight_problem(const WeightExperiment& experiment,
                              const std::vector<WeightLayer>& layers, const WeightRequest& request);

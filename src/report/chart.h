@@ -13,6 +13,7 @@
 //   auto& f = c.facets.emplace_back(Facet{"CutR18(3)", {}});
 //   f.series.push_back(Series("Thinning").point(1.2, 0.41, "0.9"));
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace nnc::report {
@@ -61,6 +62,9 @@ struct Chart {
   bool log_x = false, log_y = false;
   /// y range [lo, hi] when both are set (e.g. accuracy 0..1); otherwise automatic.
   double y_min = 0, y_max = 0;
+  /// Labelled x ticks {position, label} (a strip plot's categories at 0, 1, ...), the x range
+  /// then spans them +-0.5; empty = numeric ticks, automatic range.
+  std::vector<std::pair<double, std::string>> x_ticks;
   std::vector<Facet> facets;
   std::string note;    ///< one line under the chart (what was left out and why)
 

@@ -48,6 +48,14 @@ bool plottable(const Chart& c, const Series& s, size_t i) {
          (!c.log_y || s.y[i] > 0);
 }
 
+/// `set xtics ("conv1" 0, ...)` and a range of the ticks +-0.5 (the HTML axis does the same).
+std::string category_ticks(const std::vector<std::pair<double, std::string>>& ticks) {
+  std::string list;
+  for (auto& [at, label] : ticks) list += fmt::format("{}{} {}", list.empty() ? "" : ", ", gp_string(label), at);
+  return fmt::format("set xtics ({}) rotate by -30\nset xrange [{:.6g}:{:.6g}]\n", list,
+                     ticks.front().first - 0.5, ticks.back().first + 0.5);
+}
+
 bool has_points(const Chart& c, const Series& s) {
   for (size_t i = 0; i < s.x.size(); ++i)
     if (plottable(c, s, i)) return true;
@@ -93,7 +101,8 @@ std::string gnuplot_script(const Chart& chart, const std::string& data_file,
           hi = any ? std::max(hi, s.x[i]) : s.x[i];
           any = true;
         }
-  if (any && chart.log_x) g += fmt::format("set xrange [{:.6g}:{:.6g}]\n", lo / 1.6, hi * 1.6);
+  if (!chart.x_ticks.empty()) g += category_ticks(chart.x_ticks);
+  else if (any && chart.log_x) g += fmt::format("set xrange [{:.6g}:{:.6g}]\n", lo / 1.6, hi * 1.6);
   else if (any && hi > lo) g += fmt::format("set xrange [{:.6g}:{:.6g}]\n", lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo));
   if (chart.log_y) g += "set logscale y\n";
   if (chart.y_max > chart.y_min) g += fmt::format("set yrange [{:.4g}:{:.4g}]\n", chart.y_min, chart.y_max);

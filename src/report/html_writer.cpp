@@ -97,6 +97,13 @@ std::string plotly_figure_json(const Chart& chart) {
                   {"zeroline", false},
                   {"ticks", "outside"}};
     if (chart.log_x) xaxis["type"] = "log";
+    if (!chart.x_ticks.empty()) {
+      json vals = json::array(), texts = json::array();
+      for (auto& [at, label] : chart.x_ticks) vals.push_back(at), texts.push_back(label);
+      xaxis["tickvals"] = vals;
+      xaxis["ticktext"] = texts;
+      xaxis["range"] = {vals.front().get<double>() - 0.5, vals.back().get<double>() + 0.5};
+    }
     json yaxis = {{"anchor", "x" + suffix},
                   {"showline", true},
                   {"linecolor", "#444"},

@@ -11,6 +11,8 @@
 #include "core/file_io.h"
 #include "experiment/export.h"
 #include "experiment/results_store.h"
+#include "report/cgp_given_weights_view.h"
+#include "report/cgp_sensitivity_view.h"
 #include "report/cgp_view.h"
 #include "report/embedded.h"
 #include "report/gnuplot_writer.h"
@@ -55,6 +57,7 @@ ReportDoc build_report(const std::vector<experiment::RunRecord>& runs,
   doc.sections.push_back(overview_section(runs));
   for (auto& s : replay_sections(runs, published_cifar10)) doc.sections.push_back(std::move(s));
   for (auto* make : {&prune_sections, &search_sections, &study_group_sections, &cgp_sections,
+                     &cgp_sensitivity_sections, &cgp_given_weights_sections,
                      &train_sections})
     for (auto& s : make(runs)) doc.sections.push_back(std::move(s));
   if (runs.empty()) doc.notes.push_back("the results database holds no run yet");

@@ -177,6 +177,27 @@ TEST(CgpEvolution, MultiplexedLayersShareOneGrid) {
   EXPECT_GE(r.costs.gate_count, 5);  // a MUX per output
 }
 
+TEST(CgpEvolution, GivenValuesAreTheMostFrequentAndEveryValueGivenIsPureWiring) {
+  const Dataset d = no_input({{5, 5, 5, -3, -3, 9, 0}});
+  const Dataset two = with_given_values(d, 2);
+  ASSERT_EQ(two.inputs, 3);  // the grounded input, then 5 (3 times), -3 (twice)
+  EXPECT_EQ(two.in[0], (std::vector<int8_t>{0, 5, -3}));
+  EXPECT_EQ(with_given_values(d, 0).inputs, 1);
+  EXPECT_EQ(with_given_values(d, 256).inputs, 1 + 4);  // only the 4 distinct values exist
+  EXPECT_EQ(with_given_values(d, 256).in[0], (std::vector<int8_t>{0, 5, -3, 0, 9}));  // ties: smaller first
+  // Every value given: the table entries are wired to the inputs, nothing to evolve or pay.
+  const Result r = evolve(with_given_values(d, 256), CostTable::unit_default(),
+                          Options(256, 5).multiplex(true).seed(1).generations(1000).patience(500));
+  EXPECT_EQ(r.error, 0);
+  EXPECT_EQ(r.costs.energy, 0);
+  // Some given: an exact circuit is found and is no dearer than with none.
+  const auto opt = Options(256, 5).multiplex(true).mutation_max(0.02).seed(4).generations(200000).patience(50000);
+  const Result none = evolve(d, CostTable::unit_default(), opt);
+  const Result some = evolve(two, CostTable::unit_default(), opt);
+  EXPECT_EQ(some.error, 0);
+  EXPECT_LE(some.costs.energy, none.costs.energy);
+}
+
 TEST(CgpEvolution, OptionsValidate) {
   EXPECT_THROW(Options(4, 4).lambda(0).validate(), nnc::Error);
   EXPECT_THROW(Options(4, 4).mutation_max(0).validate(), nnc::Error);

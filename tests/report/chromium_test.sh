@@ -44,7 +44,7 @@ for f in report.html runs.json replay_all_runs.csv prune_runs.csv replay_cifar10
 done
 if command -v gnuplot >/dev/null; then
   n=$(ls "$T/site"/*.png 2>/dev/null | wc -l)
-  [ "$n" -eq 18 ] && ok "18 PNG charts from gnuplot" || bad "expected 18 PNGs, got $n: $(cat "$T/err")"
+  [ "$n" -eq 19 ] && ok "19 PNG charts from gnuplot" || bad "expected 19 PNGs, got $n: $(cat "$T/err")"
   cp "$T/site"/*.png "$ART"/ 2>/dev/null
 else
   grep -q "gnuplot not found" "$T/err" && ok "says how to render without gnuplot" || bad "no gnuplot note"
@@ -61,7 +61,7 @@ CHROME_FLAGS=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-ru
   --disable-dev-shm-usage --hide-scrollbars --user-data-dir="$T/profile"
   --run-all-compositor-stages-before-draw --virtual-time-budget=20000)
 timeout 180 "$CHROME" "${CHROME_FLAGS[@]}" --dump-dom "file://$T/site/report.html" >"$T/dom.html" 2>"$T/chrome.err"
-if grep -q 'data-plots-done="18"' "$T/dom.html"; then ok "all 18 charts drawn"
+if grep -q 'data-plots-done="19"' "$T/dom.html"; then ok "all 19 charts drawn"
 else bad "charts not drawn: $(grep -o 'data-plots-done="[^"]*"' "$T/dom.html") $(tail -3 "$T/chrome.err")"; fi
 
 # traces ID EXPECTED: plotly's trace count and the trace groups drawn in the SVG.
@@ -82,6 +82,7 @@ traces quantize-sq01-front 2
 traces quantize-sq01-metrics 3  # accuracy, average_bitwidth, latency_ms
 traces sample-efficiency-search-0 2  # brute-force, tpe (median of 2 seeds)
 traces cgp-error 2
+traces cgp-sensitivity-lenet5-classic 3  # RMS 50, 15, 0
 
 # 3. A screenshot of the page top: the replay charts down to the Pareto view.
 timeout 180 "$CHROME" "${CHROME_FLAGS[@]}" --window-size=1400,2300 \

@@ -184,6 +184,47 @@ std::vector<RunRecord> fake_cgp_runs() {
   return out;
 }
 
+namespace {
+
+RunRecord sensitivity_run(const std::string& id, const std::string& model, const std::string& layer,
+                          nlohmann::json config) {
+  RunRecord r;
+  r.id = id;
+  r.kind = "cgp";
+  r.status = RunStatus::Completed;
+  config["model"] = model;
+  config["layers"] = layer;
+  config["experiment"] = "no-input";
+  r.config_json = config.dump();
+  r.tags["layers"] = layer + ".weight";
+  return r;
+}
+
+}  // namespace
+
+std::vector<RunRecord> fake_cgp_sensitivity_runs() {
+  std::vector<RunRecord> out;
+  const char* layers[] = {"conv1", "conv2", "fc1"};
+  for (int l = 0; l < 3; ++l)
+    for (double rms : {50.0, 15.0})
+      for (int seed = 0; seed < 2; ++seed) {
+        auto r = sensitivity_run(fmt::format("cs{}{}{}", l, int(rms), seed), "lenet5-classic", layers[l],
+                                 {{"rms_threshold", rms}, {"rms_thresholds", ""}, {"seed", seed}, {"metric", "SE"}});
+        r.metrics = {{"delta_top1", -(l + 1) * rms / 1000 - seed / 1000.0}, {"energy", 100 * rms + l}};
+        out.push_back(r);
+      }
+  auto list = sensitivity_run("csfc2", "lenet5-classic", "fc2",
+                              {{"rms_threshold", -1.0}, {"rms_thresholds", "50,15,0"}, {"seed", 0}});
+  list.series["stage_delta_top1"] = {-0.01, -0.02, -0.03};
+  list.series["stage_energy"] = {30, 20, 10};
+  list.metrics = {{"delta_top1", -0.03}, {"energy", 10}};
+  out.push_back(list);
+  auto other = sensitivity_run("csmnv2", "mobilenetv2", "features.2.conv.1.0", {{"rms_threshold", 15.0}});
+  other.metrics = {{"delta_top1", -0.2}};
+  out.push_back(other);
+  return out;
+}
+
 RunRecord fake_train_run() {
   RunRecord r;
   r.id = "tr01";
@@ -210,6 +251,7 @@ std::vector<RunRecord> fake_all_runs() {
   out.push_back(fake_search_run());
   for (auto& r : fake_sampler_group_runs()) out.push_back(r);
   for (auto& r : fake_cgp_runs()) out.push_back(r);
+  for (auto& r : fake_cgp_sensitivity_runs()) out.push_back(r);
   out.push_back(fake_train_run());
   out.push_back(fake_failed_run());
   return out;

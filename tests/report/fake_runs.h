@@ -39,9 +39,14 @@ experiment::RunRecord fake_search_run();
 /// (a group of its own).
 std::vector<experiment::RunRecord> fake_sampler_group_runs();
 std::vector<experiment::RunRecord> fake_cgp_runs();
+/// Per-layer sensitivity (kind cgp, lenet5-classic): layers conv1, conv2, fc1 (tag layers,
+/// "<name>.weight") x rms_threshold 50, 15 x seed 0, 1 with delta_top1 = -(layer index + 1) x
+/// rms / 1000 - seed / 1000; one fc2 run with rms_thresholds "50,15,0" (series stage_*,
+/// stage i's delta -(i + 1) / 100); one mobilenetv2 run (one layer: no chart of its own).
+std::vector<experiment::RunRecord> fake_cgp_sensitivity_runs();
 experiment::RunRecord fake_train_run();
 experiment::RunRecord fake_failed_run();
-/// Everything above.
+/// Everything above (the sensitivity runs included).
 std::vector<experiment::RunRecord> fake_all_runs();
 
 }  // namespace nnc::report::testing

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -15,6 +16,8 @@
 #include "core/error.h"
 #include "experiment/results_store.h"
 #include "fake_runs.h"
+#include "report/cgp_given_weights_view.h"
+#include "report/cgp_sensitivity_view.h"
 #include "report/embedded.h"
 #include "report/gnuplot_writer.h"
 #include "report/html_writer.h"
@@ -493,6 +496,89 @@ TEST(Gnuplot, ScriptAndDataMatchTheChart) {
   EXPECT_NE(data.find("\"GDumb k=500\""), std::string::npos);
 }
 
+TEST(CgpSensitivity, OneTracePerThresholdLayersOnXDeltasInPointsOnY) {
+  auto sections = cgp_sensitivity_sections(testing::fake_cgp_sensitivity_runs());
+  ASSERT_EQ(sections.size(), 1u);
+  ASSERT_EQ(sections[0].charts.size(), 1u);  // mobilenetv2's single layer draws no chart
+  const Chart& c = sections[0].charts[0];
+  EXPECT_EQ(c.id, "cgp-sensitivity-lenet5-classic");
+  std::vector<std::string> ticks;
+  for (auto& [at, label] : c.x_ticks) ticks.push_back(label);
+  EXPECT_EQ(ticks, (std::vector<std::string>{"conv1", "conv2", "fc1", "fc2"}));
+  ASSERT_EQ(c.facets.size(), 1u);
+  const auto& series = c.facets[0].series;
+  ASSERT_EQ(series.size(), 3u);  // loosest first, from each run's own config
+  EXPECT_EQ(series[0].name, "RMS 50");
+  EXPECT_EQ(series[1].name, "RMS 15");
+  EXPECT_EQ(series[2].name, "RMS 0");
+  // RMS 50: 3 layers x 2 seeds + fc2's first stage; x near the layer's tick, y in points.
+  std::multimap<std::string, double> got;
+  for (size_t i = 0; i < series[0].x.size(); ++i) {
+    const auto tick = static_cast<size_t>(std::lround(series[0].x[i]));
+    EXPECT_LT(std::abs(series[0].x[i] - double(tick)), 0.35);
+    got.emplace(ticks.at(tick), series[0].y[i]);
+  }
+  ASSERT_EQ(got.size(), 7u);
+  auto near = [&](const std::string& layer, double y) {
+    for (auto [it, end] = got.equal_range(layer); it != end; ++it)
+      if (std::abs(it->second - y) < 1e-9) return true;
+    return false;
+  };
+  EXPECT_TRUE(near("conv1", -5.0));
+  EXPECT_TRUE(near("conv1", -5.1));
+  EXPECT_TRUE(near("fc1", -15.0));
+  EXPECT_TRUE(near("fc2", -1.0));
+  ASSERT_EQ(series[2].y.size(), 1u);  // only the threshold list reached RMS 0
+  EXPECT_DOUBLE_EQ(series[2].y[0], -3.0);
+  EXPECT_EQ(ticks.at(size_t(std::lround(series[2].x[0]))), "fc2");
+  // Strips of one layer do not overlap: each threshold has its own offset.
+  EXPECT_NE(series[0].x[0] - std::floor(series[0].x[0] + 0.5), series[1].x[0] - std::floor(series[1].x[0] + 0.5));
+  // The table: per model, layer, threshold; mean of the two seeds.
+  const Table& t = sections[0].tables.at(0);
+  EXPECT_EQ(t.name, "cgp_layer_sensitivity");
+  EXPECT_EQ(t.rows.at(0), (std::vector<std::string>{"lenet5-classic", "conv1", "RMS 50", "2", "-5.05", "-5.1",
+                                                     "-5", "5000"}));
+  // The PNG and the HTML axis show the layer names.
+  EXPECT_NE(gnuplot_script(c, "s.dat", "s.png", "pngcairo").find("set xtics (\"conv1\" 0, \"conv2\" 1"),
+            std::string::npos);
+}
+
+TEST(CgpSensitivity, NaturalOrderAndRunsWithoutDeltasLeftOut) {
+  EXPECT_TRUE(natural_less("features.2.conv.1.0", "features.10.conv.1.0"));
+  EXPECT_FALSE(natural_less("features.10", "features.2"));
+  EXPECT_TRUE(natural_less("conv1", "conv1,conv2"));
+  EXPECT_TRUE(sensitivity_points(testing::fake_cgp_runs()).empty());
+  EXPECT_TRUE(cgp_sensitivity_sections(testing::fake_cgp_runs()).empty());
+}
+
+TEST(CgpGivenWeights, EnergyAndGatesAgainstTheGivenCountOneLinePerLayerAndThreshold) {
+  std::vector<experiment::RunRecord> runs;
+  for (int n : {256, 0, 16}) {
+    experiment::RunRecord r;
+    r.id = fmt::format("gw{}", n);
+    r.kind = "cgp";
+    r.status = experiment::RunStatus::Completed;
+    r.config_json = nlohmann::json{{"model", "lenet5-classic"}, {"rms_threshold", 10.0}}.dump();
+    r.tags["layers"] = "conv2.weight";
+    r.metrics = {{"given_weights", n}, {"distinct_weights", 200}, {"energy", 1000.0 - 4 * n}, {"gate_count", 50 - n / 8}};
+    runs.push_back(r);
+  }
+  auto lone = runs[0];  // another layer at one count only: no line
+  lone.id = "gwfc1";
+  lone.tags["layers"] = "fc1.weight";
+  runs.push_back(lone);
+  auto sections = cgp_given_weights_sections(runs);
+  ASSERT_EQ(sections.size(), 1u);
+  ASSERT_EQ(sections[0].charts.size(), 2u);
+  const auto& energy = sections[0].charts[0].facets.at(0).series;
+  ASSERT_EQ(energy.size(), 1u);
+  EXPECT_EQ(energy[0].name, "lenet5-classic conv2, RMS 10");
+  EXPECT_EQ(energy[0].x, (std::vector<double>{0, 16, 256}));
+  EXPECT_EQ(energy[0].y, (std::vector<double>{1000, 936, -24}));
+  EXPECT_EQ(sections[0].charts[1].facets.at(0).series[0].y, (std::vector<double>{50, 48, 18}));
+  EXPECT_TRUE(cgp_given_weights_sections(testing::fake_cgp_runs()).empty());
+}
+
 TEST(WriteReport, WritesHtmlCsvJsonAndScripts) {
   namespace fs = std::filesystem;
   auto dir = fs::temp_directory_path() / fmt::format("nnc-report-test-{}", ::getpid());
@@ -515,8 +601,10 @@ TEST(WriteReport, WritesHtmlCsvJsonAndScripts) {
   EXPECT_TRUE(fs::exists(dir / "report" / "train_summary.csv"));
   EXPECT_TRUE(fs::exists(dir / "report" / "replay-cifar10-mib.gp"));
   EXPECT_TRUE(fs::exists(dir / "report" / "replay-cifar10-mib.dat"));
-  // replay 3, prune 1, quantize study 3, search studies 4 x 2, sample efficiency 1, cgp 2
-  EXPECT_EQ(files.charts, 3u + 1u + 3u + 8u + 1u + 2u);
+  EXPECT_TRUE(fs::exists(dir / "report" / "cgp_layer_sensitivity.csv"));
+  // replay 3, prune 1, quantize study 3, search studies 4 x 2, sample efficiency 1, cgp 2,
+  // cgp sensitivity 1 (lenet5-classic; mobilenetv2 has one layer)
+  EXPECT_EQ(files.charts, 3u + 1u + 3u + 8u + 1u + 2u + 1u);
   EXPECT_TRUE(files.images.empty());
   std::ifstream f(dir / "report" / "replay_cifar10_best_per_budget.csv");
   std::string header;

@@ -30,6 +30,7 @@ cgp::WeightRequest request_of(const RunConfig& c) {
   r.cols = int(c.get_int("cols"));
   r.multiplex = c.get_string("multiplex");
   r.rms_threshold = c.get_double("rms_threshold");
+  r.given_values = int(c.get_int("given_weights"));
   r.evolution.lookback(int(c.get_int("lookback")))
       .lambda(int(c.get_int("lambda")))
       .mutation_max(c.get_double("mutation_max"))
@@ -66,6 +67,8 @@ void record_circuit(RunRecord& rec, const cgp::WeightProblem& p, const cgp::Weig
   m["weight_rmse_int8"] = a.rmse_int8;
   m["grid_rows"] = p.options.rows();
   m["grid_cols"] = p.options.cols();
+  m["given_weights"] = p.given;
+  m["distinct_weights"] = p.distinct;
   for (auto& row : res.stats) {
     rec.series["generation"].push_back(double(row.generation));
     rec.series["error"].push_back(double(row.error));
@@ -103,6 +106,9 @@ std::vector<cgp::WeightApproximation> evolve_stages(const RunConfig& c, const cg
 /// What a run refuses at its start, without data (also --dry-run).
 void check_cgp(const RunConfig& c) {
   check_layer_selection(c);
+  const int64_t given = c.get_int("given_weights");
+  NNC_CHECK(given >= 0 && given <= 256, "option given_weights: {} is not a count of int8 values "
+            "(0 = none .. 256 = every value)", given);
   const auto rms = parse_rms_list(c.get_string("rms_thresholds"));
   cgp::rms_to_se_thresholds(rms, 1);
   for (size_t i = 1; i < rms.size(); ++i)
@@ -219,6 +225,12 @@ ExperimentKind cgp_kind() {
                    "the last is the run's result. Overrides threshold/rms_threshold"};
   list.hashed_at_default = false;  // runs stored before the option keep their ids
   k.options.push_back(list);
+  OptionSpec given{"given_weights", int64_t{0},
+                    "missing weights: the N most frequent distinct int8 weight values of the "
+                    "selected layers given to the circuit as constant inputs (0 = none; all "
+                    "distinct values = pure wiring, energy 0); recorded as given_weights"};
+  given.hashed_at_default = false;  // runs stored before the option keep their ids
+  k.options.push_back(given);
   k.options.push_back({"dynamic_threshold", true,
                        "raise the threshold to the best error when patience runs out above it"});
   k.options.push_back({"multiplex", std::string("auto"), "value-table multiplexing: auto (on for "
