@@ -2,14 +2,15 @@
 # Runs every benchmark (bench/<area>): each prints its figures as ratios against its peer
 # (PyTorch Python, Optuna, an evaluate-every-gate CGP, ...). Not part of CI: timings are
 # noisy on shared machines, so figures go into notes, never into pass/fail tests.
-# Usage: scripts/run_bench.sh [BUILD_DIR] [NAME ...]   (names: train replay seed-line cgp prune quant search)
+# Usage: scripts/run_bench.sh [BUILD_DIR] [NAME ...]   (names: train replay seed-line cgp prune quant search python)
 #   seed-line: one seed line against the original FETCH loop (~10 minutes per seed on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${1:-build}
 shift || true
-WANT=${*:-"train replay seed-line cgp prune quant search"}
+WANT=${*:-"train replay seed-line cgp prune quant search python"}
 export OMP_WAIT_POLICY=PASSIVE
+scripts/install_missing.sh python3-optuna  # bench-search's peer (Debian's Optuna 3.1)
 cmake -S . -B "$BUILD_DIR" -DNNC_BUILD_BENCH=ON >/dev/null
 cmake --build "$BUILD_DIR" -j "$(nproc)" >&2
 B="$BUILD_DIR/bench"
@@ -23,6 +24,7 @@ for name in $WANT; do
     prune) "$B/prune/bench-prune-ts-step"; "$B/prune/bench-prune-teacher-student" ;;
     quant) "$B/quant/bench-quant" ;;
     search) "$B/search/bench-search" ;;
-    *) echo "unknown bench '$name' (train replay seed-line cgp prune quant search)" >&2; exit 2 ;;
+    python) PYTHONPATH="$BUILD_DIR/python" /usr/bin/python3 bench/python/overhead.py ;;
+    *) echo "unknown bench '$name' (train replay seed-line cgp prune quant search python)" >&2; exit 2 ;;
   esac
 done
