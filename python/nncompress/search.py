@@ -78,7 +78,7 @@ class Study:
                 if isinstance(e, tuple(catch)):
                     continue
                 raise
-            self.tell(trial, values, seconds=time.monotonic() - t0)
+            self._s.tell(trial["number"], values, time.monotonic() - t0)  # values converted above
         return self.best if self.one_objective else self.front
 
     @property
@@ -104,8 +104,6 @@ class Study:
         return self._s.describe()
 
     def _values(self, values):
-        if isinstance(values, list) and values and all(isinstance(v, float) for v in values):
-            return values  # already converted
         if isinstance(values, dict):
             missing = [m for m in self.metric_names if m not in values]
             if missing:
