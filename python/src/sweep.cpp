@@ -5,7 +5,6 @@
 #include <pybind11/stl.h>
 #include <toml++/toml.h>
 
-#include <filesystem>
 #include <sstream>
 
 #include "core/error.h"
@@ -66,9 +65,7 @@ experiment::SweepPlan plan_of(const py::object& plan) {
 py::list sweep(const py::object& plan_arg, const std::string& out_arg, bool rerun) {
   const experiment::SweepPlan plan = plan_of(plan_arg);
   const auto checked = experiment::plan_runs(plan);
-  const std::string out = !out_arg.empty() ? out_arg
-                          : !plan.out.empty() ? plan.out
-                                              : "results/" + std::filesystem::path(plan.source).stem().string();
+  const std::string out = !out_arg.empty() ? out_arg : plan.default_out();
   experiment::ResultsStore store(out);
   store.require_current_ids();
   const auto& runs = checked.expansion.runs;

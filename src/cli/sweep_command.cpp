@@ -124,9 +124,7 @@ int run(Args& a, CLI::App* app) {
     for (auto& r : ex.runs) r.config.set("threads", int64_t{a.threads});
 
   bool out_given = app->count("--out") > 0;
-  std::string base_out = out_given ? a.out
-                         : !plan.out.empty() ? plan.out
-                                             : (fs::path("results") / fs::path(a.plan).stem()).string();
+  std::string base_out = out_given ? a.out : plan.default_out();
   check_sub_batch(a.num_sub_batches, a.sub_batch);
   std::string out = base_out;
   if (a.num_sub_batches > 1 && !out_given)  // each shard its own database: no SQLite over NFS

@@ -39,11 +39,7 @@ std::string pbs_array_script(const SlurmOptions& o) {
   NNC_CHECK(o.max_parallel == 0, "--max-parallel has no PBS counterpart (array tasks are limited "
             "by the queue): leave it out with --emit-pbs");
   const bool array = o.num_sub_batches > 1;
-  std::string s = "#!/bin/bash\n";
-  s += "# Written by `nncompress sweep --emit-pbs`: one array task per sub-batch.\n";
-  s += "# Submit: qsub THIS_FILE   Merge afterwards:\n";
-  s += fmt::format("#   {} results merge --out {} {}/shard-*\n", shell_quote(o.binary),
-                   shell_quote(o.out), shell_quote(o.out));
+  std::string s = script_header(o, "--emit-pbs", "qsub");
   s += fmt::format("#PBS -N {}\n", o.job_name);
   if (array) s += fmt::format("#PBS -J 0-{}\n", o.num_sub_batches - 1);
   if (!o.partition.empty()) s += fmt::format("#PBS -q {}\n", o.partition);

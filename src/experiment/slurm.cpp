@@ -25,11 +25,7 @@ std::string slurm_log_dir(const SlurmOptions& o) {
 
 std::string slurm_array_script(const SlurmOptions& o) {
   o.validate();
-  std::string s = "#!/bin/bash\n";
-  s += "# Written by `nncompress sweep --emit-slurm`: one array task per sub-batch.\n";
-  s += "# Submit: sbatch THIS_FILE   Merge afterwards:\n";
-  s += fmt::format("#   {} results merge --out {} {}/shard-*\n", shell_quote(o.binary),
-                   shell_quote(o.out), shell_quote(o.out));
+  std::string s = script_header(o, "--emit-slurm", "sbatch");
   s += fmt::format("#SBATCH --job-name={}\n", o.job_name);
   s += fmt::format("#SBATCH --array=0-{}{}\n", o.num_sub_batches - 1,
                    o.max_parallel > 0 ? fmt::format("%{}", o.max_parallel) : "");
@@ -43,6 +39,12 @@ std::string slurm_array_script(const SlurmOptions& o) {
   s += "set -euo pipefail\n";
   s += ": \"${SLURM_ARRAY_TASK_ID:?run this script with sbatch (it is an array job)}\"\n";
   return s + shard_command(o, "SLURM_ARRAY_TASK_ID");
+}
+
+std::string script_header(const SlurmOptions& o, const std::string& emit_flag, const std::string& submit) {
+  return fmt::format("#!/bin/bash\n# Written by `nncompress sweep {}`: one array task per sub-batch.\n"
+                     "# Submit: {} THIS_FILE   Merge afterwards:\n#   {} results merge --out {} {}/shard-*\n",
+                     emit_flag, submit, shell_quote(o.binary), shell_quote(o.out), shell_quote(o.out));
 }
 
 std::string shard_command(const SlurmOptions& o, const std::string& index_var) {

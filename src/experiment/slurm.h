@@ -31,6 +31,10 @@ struct SlurmOptions {
   void validate() const;
 };
 
+/// The first lines of an array script: shebang, which flag wrote it, how to submit it
+/// (`submit`, e.g. "sbatch") and the merge command to run afterwards.
+std::string script_header(const SlurmOptions& o, const std::string& emit_flag, const std::string& submit);
+
 /// The line an array task runs: `exec nncompress sweep PLAN ... --sub-batch "$VAR"` into
 /// out/shard-"$VAR", where shell variable `index_var` holds the task's sub-batch (SLURM and
 /// PBS name it differently).

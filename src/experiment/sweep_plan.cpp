@@ -3,6 +3,7 @@
 #include <toml++/toml.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
@@ -59,6 +60,10 @@ std::vector<std::string> SweepPlan::varying_keys() const {
   for (auto& group : zips)
     for (auto& [k, v] : group) keys.push_back(k);
   return keys;
+}
+
+std::string SweepPlan::default_out() const {
+  return !out.empty() ? out : (std::filesystem::path("results") / std::filesystem::path(source).stem()).string();
 }
 
 SweepPlan parse_sweep_plan(const std::string& text, const std::string& source) {

@@ -31,6 +31,8 @@ struct SweepPlan {
   /// Each [[zip]] group in file order: its keys (sorted) and one value list per key.
   std::vector<std::vector<std::pair<std::string, std::vector<Value>>>> zips;
 
+  /// Where its results go when no --out is given: `out`, else results/<plan file's stem>.
+  std::string default_out() const;
   /// The keys that vary between runs (grid keys, then zip keys), for listings.
   std::vector<std::string> varying_keys() const;
 };
