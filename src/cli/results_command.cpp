@@ -40,16 +40,24 @@ void print_run_line(const experiment::RunRecord& r, bool with_attempt) {
              r.run_time_s, headline, r.error.empty() ? "" : "  error: " + r.error);
 }
 
-/// `results migrate`: every run under today's id; what could not be recomputed is listed.
-int migrate_ids(experiment::ResultsStore& store) {
-  if (store.ids_current()) {
-    fmt::print("{}: run ids are current, nothing to do\n", store.path());
+/// `results migrate`: every run under today's id, then every run with today's report tags
+/// (what its plug-ins say about themselves); what could not be recomputed is listed.
+int migrate_runs(experiment::ResultsStore& store) {
+  const bool ids_current = store.ids_current();
+  if (!ids_current) {
+    auto report = store.rekey(experiment::current_run_id);
+    fmt::print("{}: {} runs, {} re-keyed, {} merged into a run of the same id, {} kept their id\n",
+               store.path(), report.runs, report.changed, report.merged, report.kept.size());
+    for (auto& why : report.kept) fmt::print("  kept {}\n", why);
+  }
+  auto tags = store.add_missing_tags(experiment::current_report_tags);
+  if (ids_current && tags.tagged == 0 && tags.kept.empty()) {
+    fmt::print("{}: run ids and report tags are current, nothing to do\n", store.path());
     return 0;
   }
-  auto report = store.rekey(experiment::current_run_id);
-  fmt::print("{}: {} runs, {} re-keyed, {} merged into a run of the same id, {} kept their id\n",
-             store.path(), report.runs, report.changed, report.merged, report.kept.size());
-  for (auto& why : report.kept) fmt::print("  kept {}\n", why);
+  fmt::print("{}: {} runs gained report tags{}\n", store.path(), tags.tagged,
+             tags.kept.empty() ? "" : fmt::format(", {} could not be tagged", tags.kept.size()));
+  for (auto& why : tags.kept) fmt::print("  untagged {}\n", why);
   return 0;
 }
 
@@ -88,8 +96,8 @@ std::function<int()> add_results_command(CLI::App& root) {
   auto* exp = app->add_subcommand("export", "Write runs as CSV or JSON");
   auto* merge = app->add_subcommand("merge", "Merge shard result directories into --out");
   auto* migrate = app->add_subcommand(
-      "migrate", "Re-key the runs of a database written by an older nncompress to today's run ids "
-                 "(keeps every result and artifact)");
+      "migrate", "Bring a database written by an older nncompress up to date: today's run ids and "
+                 "the report tags its runs' plug-ins give (keeps every result and artifact)");
   auto* import = app->add_subcommand(
       "import", "Read the originals' result files into --out: FETCH checkpoint.log (replay), the pruning "
                 "codebase's runs.csv (prune), CGP statistics CSVs (cgp); folders are searched");
@@ -126,7 +134,7 @@ std::function<int()> add_results_command(CLI::App& root) {
       }
       return 0;
     }
-    if (migrate->parsed()) return migrate_ids(store);
+    if (migrate->parsed()) return migrate_runs(store);
     if (import->parsed()) return import_runs(store, st->sources);
     int added = 0;
     for (auto src : st->sources) {

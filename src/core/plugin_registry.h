@@ -9,7 +9,8 @@
 //   - create(values, args...): Options from the values, validated, then the member;
 //   - label(values) / describe(values): from the member's own options;
 //   - tags(values): facts a run records for reports (e.g. a compressor's report line and
-//     parameter), from Options::tags() when the member's Options has one.
+//     parameter), from Options::tags() when the member's Options has one;
+//   - rank(values): the member's place in registration order, the order reports list members.
 //
 // A member type P provides `using Options = ...;` and a constructor P(const Options&, Args...).
 // Its Options provides `static const OptionFields<Options>& fields()` and `void validate() const`,
@@ -61,6 +62,7 @@ class PluginRegistry {
       else return {};
     };
     names_.add(name, nullptr, std::move(help), std::move(aliases));
+    e.rank = static_cast<int>(entries_.size());
     entries_[name] = std::move(e);
   }
 
@@ -96,6 +98,19 @@ class PluginRegistry {
     return entry(selected(values)).tags(values);
   }
 
+  /// The selected member's place in registration order (0 = first registered): the order a
+  /// report lists a family's members in, so it is kept in one place, the registering lines.
+  int rank(const OptionValues& values) const { return entry(selected(values)).rank; }
+
+  /// tags() and rank() as a run records them: "<prefix>_<key>" for each tag, and
+  /// "<prefix>_order" (e.g. compressor_line, compressor_parameter, compressor_order).
+  std::map<std::string, std::string> run_tags(const OptionValues& values, const std::string& prefix) const {
+    std::map<std::string, std::string> out;
+    for (auto& [key, value] : tags(values)) out[prefix + "_" + key] = value;
+    out[prefix + "_order"] = std::to_string(rank(values));
+    return out;
+  }
+
   /// The canonical name `values[selector]` gives (error when missing or unknown).
   std::string selected(const OptionValues& values) const {
     auto it = values.find(selector_);
@@ -125,6 +140,7 @@ class PluginRegistry {
     std::function<void(const OptionValues&)> validate;
     std::function<std::string(const OptionValues&)> label, describe;
     std::function<std::map<std::string, std::string>(const OptionValues&)> tags;
+    int rank = 0;
   };
   const Entry& entry(const std::string& name) const {
     auto it = entries_.find(names_.canonical(name));

@@ -3,6 +3,7 @@
 // a list of options and a run function that fills a RunRecord. The CLI, sweeps and
 // reports work for every kind without kind-specific code.
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,11 @@ struct ExperimentKind {
   /// Optional: prints what a run would do, from the options and the data, training and
   /// writing nothing (`<kind> --plan-only`; replay: its budget plan).
   std::function<void(const RunConfig&)> plan;
+  /// Optional: what a report groups, orders and names a run by, told by the plug-ins the run
+  /// selects from their own options (replay: the encoder's panel, the compressor's line and
+  /// parameter). The runner records them with every run; `results migrate` and `results
+  /// import` add them to runs recorded without (experiment/run_identity.h).
+  std::function<std::map<std::string, std::string>(const RunConfig&)> report_tags;
 };
 
 using KindRegistry = Registry<ExperimentKind>;

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "core/error.h"
+#include "core/text.h"
 
 namespace nnc::experiment {
 namespace {
@@ -615,6 +616,36 @@ ResultsStore::RekeyReport ResultsStore::rekey(const std::function<std::string(co
     throw;
   }
   for (auto& m : moves) (m.merged ? report.merged : report.changed)++;
+  return report;
+}
+
+ResultsStore::TagReport ResultsStore::add_missing_tags(
+    const std::function<std::map<std::string, std::string>(const RunRecord&)>& tags_of) {
+  TagReport report;
+  std::vector<std::pair<std::string, std::map<std::string, std::string>>> additions;  // id -> new tags
+  for (const auto& r : list()) {
+    std::map<std::string, std::string> more;
+    try {
+      for (auto& [key, value] : tags_of(r))
+        if (!r.tags.count(key)) more[key] = value;
+    } catch (const std::exception& e) {
+      report.kept.push_back(r.id + ": " + bounded_message(e.what()));
+      continue;
+    }
+    if (!more.empty()) additions.emplace_back(r.id, std::move(more));
+  }
+  transaction([&] {
+    for (auto& [id, more] : additions)
+      for (const char* table : {"runs", "attempts"}) {
+        // json_patch keeps every recorded key and adds the new ones (checked absent above).
+        Statement s(db_, fmt::format("UPDATE {} SET tags = json_patch(?1, tags) WHERE id = ?2", table), path_);
+        s.bind(1, nlohmann::json(more).dump());
+        s.bind(2, id);
+        NNC_CHECK(s.step() == SQLITE_DONE, "cannot tag run {} in '{}': {} (read-only or full disk?)", id, path_,
+                  sqlite3_errmsg(db_));
+      }
+  });
+  report.tagged = static_cast<int>(additions.size());
   return report;
 }
 

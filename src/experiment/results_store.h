@@ -88,6 +88,15 @@ class ResultsStore {
   /// moved back if it fails. Marks the database current.
   RekeyReport rekey(const std::function<std::string(const RunRecord&)>& new_id);
 
+  struct TagReport {
+    int tagged = 0;                 ///< runs that gained tags
+    std::vector<std::string> kept;  ///< "id: why" for runs whose tags could not be computed
+  };
+  /// Adds to every run (and its attempts) the tags `tags_of(run)` gives that it does not
+  /// have yet; a recorded tag is never changed. Throwing says why a run is left as it is
+  /// (recorded in kept). One transaction.
+  TagReport add_missing_tags(const std::function<std::map<std::string, std::string>(const RunRecord&)>& tags_of);
+
  private:
   void exec(const std::string& sql) const;
   void open(int flags);

@@ -48,6 +48,7 @@ RunOutcome run_one(const ExperimentKind& kind, const RunConfig& config, ResultsS
   RunContext ctx{config, out_dir, attempt_dir(out_dir, r.id, start), r};
   auto t0 = std::chrono::steady_clock::now();
   try {
+    if (kind.report_tags) r.tags = kind.report_tags(config);
     kind.run(ctx);
     r.status = RunStatus::Completed;
   } catch (const std::exception& e) {

@@ -19,107 +19,55 @@ namespace {
 constexpr double kMiB = 1024.0 * 1024.0;
 constexpr double kSlotBudgetOrder = 1e18;  // slot budgets sort after every byte budget
 
-// The seed notebooks' category order (report lines in this order; others after them).
-const char* kNotebookOrder[] = {"none",   "thinning", "quantization local", "quantization transfer",
-                                "convae", "fcae",     "sparse",             "resize",
-                                "jpeg",   "pq"};
-// Display names of runs recorded before compressors tagged their own (compressor_display).
-const std::map<std::string, std::string> kLegacyDisplayNames = {
-    {"none", "No Compression"},       {"thinning", "Thinning"},
-    {"quantization local", "Quantization (local)"}, {"quantization transfer", "Quantization (transfer)"},
-    {"convae", "Conv. Autoencoder"},  {"fcae", "FC Autoencoder"},
-    {"sparse", "Sparse Coding"},      {"resize", "Resize"},
-    {"jpeg", "JPEG"},                 {"pq", "Product Quantization"},
-};
+constexpr int kUntaggedOrder = 1000;  // runs without order tags: after every tagged one
 
-std::string encoder_display_name(const std::string& encoder, const std::string& block) {
-  if (encoder == "none" || encoder.empty()) return "no encoding";
-  if (encoder == "cutr") return fmt::format("CutR18({})", block);
-  if (encoder == "cutr34") return fmt::format("CutR34({})", block);
-  return block.empty() ? encoder : fmt::format("{}({})", encoder, block);
+/// A report tag as recorded, or `fallback` when the run lacks it.
+std::string tag_or(const experiment::RunRecord& r, const std::string& key, const std::string& fallback) {
+  auto it = r.tags.find(key);
+  return it == r.tags.end() ? fallback : it->second;
 }
 
-int encoder_rank(const std::string& encoder) {
-  if (encoder == "none") return 0;
-  if (encoder == "cutr") return 1;
-  if (encoder == "cutr34") return 2;
-  return 3;
+int order_tag(const experiment::RunRecord& r, const std::string& key) {
+  auto it = r.tags.find(key);
+  if (it == r.tags.end()) return kUntaggedOrder;
+  try {
+    return std::stoi(it->second);
+  } catch (const std::exception&) {
+    return kUntaggedOrder;
+  }
 }
 
-struct CompressorKey {
-  std::string line, parameter, display;
-};
+/// The first word of a tag ("thinning 0.9" -> "thinning"): a plug-in's name in the labels of
+/// runs recorded before plug-ins tagged their report lines.
+std::string first_word(const std::string& label) { return label.substr(0, label.find(' ')); }
 
-/// Line key and parameter of a run recorded before compressors tagged their own (from its
-/// config, the compressor tag as the fallback). Frozen: a new compressor tags its own.
-std::pair<std::string, std::string> legacy_compressor_of(const experiment::RunRecord& r,
-                                                         const nlohmann::json& c,
-                                                         const std::string& encoder) {
-  std::string name = config_text(c, "compressor");
-  if (name.empty()) {
-    // Tag form "quantization local 8", "thinning 0.9", "none".
-    std::string label = tag(r, {"compressor"});
-    auto sp = label.find(' ');
-    name = label.substr(0, sp);
-    std::string rest = sp == std::string::npos ? "" : label.substr(sp + 1);
-    if (name == "quantization") {
-      auto sp2 = rest.find(' ');
-      name += " " + rest.substr(0, sp2);
-      rest = sp2 == std::string::npos ? "" : rest.substr(sp2 + 1);
-    }
-    return {name.empty() ? "unknown" : name, rest};
-  }
-  if (name == "autoencoder") name = "convae";
-  if (name == "thinning") return {name, config_text(c, "compression_factor")};
-  if (name == "quantization") {
-    std::string strategy = config_text(c, "strategy");
-    if (strategy.empty()) strategy = "local";
-    if (strategy == "tiny_imagenet_transfer") strategy = "transfer";
-    return {"quantization " + strategy, config_text(c, "n_states")};
-  }
-  if (name == "convae") {
-    std::string blocks = config_text(c, "n_blocks");
-    std::string latent = config_text(c, "latent_channels");
-    return {name, blocks.empty() || blocks == "2" ? latent : latent + "x" + blocks};
-  }
-  if (name == "fcae") return {name, config_text(c, "bottleneck_neurons")};
-  if (name == "sparse") {
-    std::string bits = config_text(c, "coefficient_bits");
-    return {name, config_text(c, "nonzeros") + "/" + config_text(c, "atoms") +
-                      (bits.empty() || bits == "16" ? "" : " f" + bits)};
-  }
-  // The parameter is also the grouping key (runs that differ only in their seed are
-  // averaged), so every setting that changes what is stored must appear in it.
-  if (name == "resize") {
-    std::string to = config_text(c, "resize_to");
-    std::string side = !to.empty() && to != "0" ? to + "px" : "/" + config_text(c, "resize_factor");
-    return {name, side + " " + config_text(c, "resize_bits") + "b"};
-  }
-  if (name == "jpeg")
-    return {name, "q" + config_text(c, "jpeg_quality") +
-                      (config_text(c, "jpeg_tables") == "per_item" ? " files" : "")};
-  if (name == "pq") return {name, config_text(c, "pq_subvectors") + "x" + config_text(c, "pq_bits") + "b"};
-  return {name, ""};
+/// Whether the run recorded every report tag of its plug-ins (runs of an older nncompress lack
+/// some or all: the compressor's line, display and parameter came first, the rest later).
+bool has_plugin_tags(const experiment::RunRecord& r) {
+  for (auto* key : {"encoder_line", "encoder_display", "encoder_order", "compressor_line", "compressor_display",
+                    "compressor_parameter", "compressor_order"})
+    if (!r.tags.count(key)) return false;
+  return true;
 }
 
-/// Line, parameter and display name of a run's compressor: what the compressor recorded
-/// from its own options (tags compressor_line, compressor_parameter, compressor_display),
-/// or the legacy derivation for older runs.
-CompressorKey compressor_of(const experiment::RunRecord& r, const nlohmann::json& c,
-                            const std::string& encoder) {
-  CompressorKey k;
-  k.line = tag(r, {"compressor_line"});
-  if (!k.line.empty()) {
-    k.parameter = tag(r, {"compressor_parameter"});
-    k.display = tag(r, {"compressor_display"});
-  } else {
-    std::tie(k.line, k.parameter) = legacy_compressor_of(r, c, encoder);
-    auto it = kLegacyDisplayNames.find(k.line);
-    k.display = it == kLegacyDisplayNames.end() ? k.line : it->second;
-  }
+/// Encoder panel and compressor line of a run, from what its plug-ins recorded about
+/// themselves (tags encoder_line/_display/_order, compressor_line/_display/_parameter/_order;
+/// experiment/kinds/replay_kind.cpp). A run recorded without them (by an older nncompress;
+/// `results migrate` adds them) is shown under its plug-ins' names, without parameters.
+void read_plugin_tags(const experiment::RunRecord& r, const nlohmann::json& c, ReplayPoint& p) {
+  std::string encoder = config_text(c, "encoder");
+  if (encoder.empty()) encoder = first_word(tag(r, {"encoder"}));
+  p.encoder = tag_or(r, "encoder_line", encoder.empty() ? "none" : encoder);
+  p.encoder_name = tag_or(r, "encoder_display", p.encoder);
+  p.encoder_order = order_tag(r, "encoder_order");
+  std::string compressor = config_text(c, "compressor");
+  if (compressor.empty()) compressor = first_word(tag(r, {"compressor"}));
+  p.compressor = tag_or(r, "compressor_line", compressor.empty() ? "unknown" : compressor);
+  p.compressor_name = tag_or(r, "compressor_display", p.compressor);
+  p.parameter = tag_or(r, "compressor_parameter", "");
+  p.compressor_order = order_tag(r, "compressor_order");
   // No encoding and no compression is GDumb itself.
-  if (k.line == "none" && encoder == "none" && k.parameter.empty()) k.parameter = "GDumb";
-  return k;
+  if (p.compressor == "none" && p.encoder == "none" && p.parameter.empty()) p.parameter = "GDumb";
 }
 
 std::string hover_of(const ReplayPoint& p) {
@@ -153,15 +101,6 @@ Series published_series(const std::vector<PublishedPoint>& published) {
 
 }  // namespace
 
-int compressor_rank(const std::string& compressor) {
-  int i = 0;
-  for (auto* line : kNotebookOrder) {
-    if (compressor == line) return i;
-    ++i;
-  }
-  return 100;
-}
-
 std::string ReplayPoint::method() const {
   std::string m = encoder == "none" ? "" : encoder_name + " + ";
   m += compressor_name;
@@ -173,9 +112,9 @@ std::string ReplayPoint::method() const {
 }
 
 std::vector<ReplayPoint> replay_points(const std::vector<experiment::RunRecord>& runs,
-                                       std::vector<std::string>* skipped) {
+                                       std::vector<std::string>* notes) {
   std::map<std::string, std::vector<ReplayPoint>> by_key;  // same setting, different seeds
-  std::vector<std::string> order;
+  std::vector<std::string> order, untagged;
   for (auto& r : runs) {
     if (r.kind != "replay" || r.status != experiment::RunStatus::Completed) continue;
     auto c = config_of(r);
@@ -183,23 +122,12 @@ std::vector<ReplayPoint> replay_points(const std::vector<experiment::RunRecord>&
     p.run_ids = {r.id};
     p.dataset = config_text(c, "dataset");
     if (p.dataset.empty()) p.dataset = "unknown";
-    p.encoder = config_text(c, "encoder");
-    std::string block = config_text(c, "encoding_block");
-    if (p.encoder.empty()) {  // tag form: "none", "cutr3", "cutr343"
-      std::string t = tag(r, {"encoder"});
-      p.encoder = t.rfind("cutr34", 0) == 0 ? "cutr34" : t.rfind("cutr", 0) == 0 ? "cutr" : t;
-      block = t.size() > p.encoder.size() ? t.substr(p.encoder.size()) : "";
-      if (p.encoder.empty()) p.encoder = "none";
-    }
-    p.encoder_name = encoder_display_name(p.encoder, block);
-    auto compressor = compressor_of(r, c, p.encoder);
-    p.compressor = compressor.line;
-    p.parameter = compressor.parameter;
+    read_plugin_tags(r, c, p);
+    if (!has_plugin_tags(r)) untagged.push_back(r.id);
     // Mixed precision changes the accuracy a line reaches: bf16 runs are their own points.
     std::string precision = config_text(c, "precision");
     if (!precision.empty() && precision != "fp32")
       p.parameter += (p.parameter.empty() ? "" : " ") + precision;
-    p.compressor_name = compressor.display;
 
     std::string bytes = config_text(c, "memory_bytes");
     double slots_asked = config_number(c, "memory_size");
@@ -231,8 +159,8 @@ std::vector<ReplayPoint> replay_points(const std::vector<experiment::RunRecord>&
     if (std::isnan(p.passes)) p.passes = 0;
 
     if (std::isnan(p.accuracy) || std::isnan(p.memory_mib) || p.memory_mib <= 0) {
-      if (skipped)
-        skipped->push_back(fmt::format("run {}: no {} metric", r.id,
+      if (notes)
+        notes->push_back(fmt::format("run {}: no {} metric", r.id,
                                        std::isnan(p.accuracy) ? "final_accuracy"
                                                               : "memory_used_mib (> 0)"));
       continue;
@@ -243,6 +171,12 @@ std::vector<ReplayPoint> replay_points(const std::vector<experiment::RunRecord>&
     by_key[key].push_back(std::move(p));
   }
 
+  if (notes && !untagged.empty())
+    notes->push_back(fmt::format(
+        "{} run(s) ({}{}) carry no report tags (recorded by an older nncompress): shown under "
+        "their encoder and compressor names only, settings not told apart; `nncompress results "
+        "migrate --out <this folder>` adds the tags",
+        untagged.size(), untagged.front(), untagged.size() > 1 ? ", ..." : ""));
   std::vector<ReplayPoint> out;
   for (auto& key : order) {
     auto& group = by_key[key];
@@ -265,10 +199,10 @@ std::vector<ReplayPoint> replay_points(const std::vector<experiment::RunRecord>&
     out.push_back(std::move(p));
   }
   std::stable_sort(out.begin(), out.end(), [](const ReplayPoint& a, const ReplayPoint& b) {
-    return std::tuple(a.dataset, encoder_rank(a.encoder), a.encoder_name, compressor_rank(a.compressor),
-                      a.compressor, a.memory_mib) <
-           std::tuple(b.dataset, encoder_rank(b.encoder), b.encoder_name, compressor_rank(b.compressor),
-                      b.compressor, b.memory_mib);
+    return std::tuple(a.dataset, a.encoder_order, a.encoder_name, a.compressor_order, a.compressor,
+                      a.memory_mib) <
+           std::tuple(b.dataset, b.encoder_order, b.encoder_name, b.compressor_order, b.compressor,
+                      b.memory_mib);
   });
   return out;
 }
@@ -321,8 +255,10 @@ Chart replay_memory_chart(const std::vector<ReplayPoint>& points, MemoryAxis axi
   // compressor's colour, a dash pattern per parameter, the parameter written at its end.
   using PanelLine = std::pair<std::string, std::string>;  // (encoder panel, compressor)
   std::vector<std::string> compressors;  // colour order
+  std::map<std::string, int> line_order;  // a line's compressor_order
   std::map<PanelLine, std::vector<std::string>> params;  // dash order per panel and compressor
   for (auto& p : points) {
+    line_order.emplace(p.compressor, p.compressor_order);
     if (std::find(compressors.begin(), compressors.end(), p.compressor) == compressors.end())
       compressors.push_back(p.compressor);
     auto& ps = params[{p.encoder_name, p.compressor}];
@@ -334,9 +270,8 @@ Chart replay_memory_chart(const std::vector<ReplayPoint>& points, MemoryAxis axi
     if (++seen[{p.encoder_name, p.compressor, p.parameter, p.passes}] > 1 &&
         params[{p.encoder_name, p.compressor}].size() > 1)
       split_lines.insert({p.encoder_name, p.compressor});
-  std::stable_sort(compressors.begin(), compressors.end(), [](auto& a, auto& b) {
-    return compressor_rank(a) < compressor_rank(b);
-  });
+  std::stable_sort(compressors.begin(), compressors.end(),
+                   [&](auto& a, auto& b) { return std::pair(line_order.at(a), a) < std::pair(line_order.at(b), b); });
   for (auto& [c, ps] : params)
     std::stable_sort(ps.begin(), ps.end(), [](const std::string& a, const std::string& b) {
       char *ea = nullptr, *eb = nullptr;
@@ -363,7 +298,7 @@ Chart replay_memory_chart(const std::vector<ReplayPoint>& points, MemoryAxis axi
       auto& ps = params[{enc_name, p.compressor}];
       bool split = split_lines.count({enc_name, p.compressor}) > 0;
       int param_index = split ? static_cast<int>(std::find(ps.begin(), ps.end(), p.parameter) - ps.begin()) : 0;
-      auto key = std::tuple(compressor_rank(p.compressor), p.compressor, by_passes ? p.passes : 0.0, param_index);
+      auto key = std::tuple(p.compressor_order, p.compressor, by_passes ? p.passes : 0.0, param_index);
       std::string name = p.compressor_name;
       if (split && !p.parameter.empty()) name += " k=" + p.parameter;
       if (by_passes) name += fmt::format(" ({} passes)", format_number(p.passes));
@@ -420,8 +355,8 @@ Chart replay_pareto_chart(const std::vector<ReplayPoint>& points,
 
 std::vector<Section> replay_sections(const std::vector<experiment::RunRecord>& runs,
                                      const std::vector<PublishedPoint>& published_cifar10) {
-  std::vector<std::string> skipped;
-  auto all = replay_points(runs, &skipped);
+  std::vector<std::string> notes;
+  auto all = replay_points(runs, &notes);
   std::vector<std::string> datasets;
   for (auto& p : all)
     if (std::find(datasets.begin(), datasets.end(), p.dataset) == datasets.end())
@@ -485,14 +420,14 @@ std::vector<Section> replay_sections(const std::vector<experiment::RunRecord>& r
     }
     out.push_back(std::move(s));
   }
-  if (!skipped.empty()) {
+  if (!notes.empty()) {
     if (out.empty()) {
       Section s;
       s.id = "replay";
       s.title = "Replay";
       out.push_back(std::move(s));
     }
-    out.front().notes.insert(out.front().notes.end(), skipped.begin(), skipped.end());
+    out.front().notes.insert(out.front().notes.end(), notes.begin(), notes.end());
   }
   return out;
 }

@@ -8,14 +8,17 @@
 //   - tables: every point, the best method per budget, the Pareto front.
 //
 // What a replay run must record (experiment/kinds/replay_kind.cpp does):
-//   config  dataset, encoder (none|cutr|cutr34), encoding_block, compressor, strategy
-//           (quantization), compression_factor | n_states | latent_channels |
-//           bottleneck_neurons | nonzeros+atoms (the parameter of each compressor),
-//           memory_bytes (e.g. "10MiB") or memory_size (slots), epochs
+//   config  dataset, memory_bytes (e.g. "10MiB") or memory_size (slots), epochs, precision
 //   metrics final_accuracy (y), memory_used_mib (x; else memory_used_bytes / 2^20),
 //           memory_slots (else memory_items) for the slot chart, final_task_accuracy,
 //           memory_budget_bytes, num_passes
-//   tags    encoder, compressor (fallbacks when the config lacks the keys), method
+//   tags    what the run's plug-ins say about themselves, from their own options:
+//           encoder_line / _display / _order (the panel), compressor_line / _display /
+//           _parameter / _order (the line, its legend name, the point's label and grouping
+//           key, the legend order). The report knows no plug-in by name: a new encoder or
+//           compressor needs no edit here. Runs recorded without these tags (an older
+//           nncompress; `results migrate` adds them) fall back to the config's encoder and
+//           compressor names, and the section says so.
 // Runs that differ only in their seed become one point: the mean, with n and the spread.
 #include <string>
 #include <vector>
@@ -29,11 +32,13 @@ namespace nnc::report {
 struct ReplayPoint {
   std::vector<std::string> run_ids;  ///< the runs averaged into this point
   std::string dataset;
-  std::string encoder;          ///< config encoder: none | cutr | cutr34
-  std::string encoder_name;     ///< panel title: "no encoding", "CutR18(3)", "CutR34(3)"
-  std::string compressor;       ///< line key: none | thinning | quantization local | ...
-  std::string compressor_name;  ///< legend: "No Compression", "Thinning", ...
-  std::string parameter;        ///< annotation: "0.9", "8", "GDumb", ...
+  std::string encoder;          ///< tag encoder_line: none | cutr | cutr34
+  std::string encoder_name;     ///< panel title (encoder_display): "no encoding", "CutR18(3)"
+  int encoder_order = 0;        ///< panel order (encoder_order: the encoder's registry place)
+  std::string compressor;       ///< line key (compressor_line): none | quantization local | ...
+  std::string compressor_name;  ///< legend (compressor_display): "No Compression", ...
+  int compressor_order = 0;     ///< legend order (compressor_order: its registry place)
+  std::string parameter;        ///< annotation (compressor_parameter): "0.9", "q50", "GDumb", ...
   std::string budget;           ///< "10MiB" (memory_bytes) or "3000 slots" (memory_size)
   double budget_order = 0;      ///< sorts budgets: bytes, then slots after every byte budget
   double memory_mib = 0;        ///< storage used: items + fixed costs
@@ -48,9 +53,10 @@ struct ReplayPoint {
 };
 
 /// Replay points of the completed runs (kind "replay"), seeds averaged. Runs that cannot be
-/// plotted (no final_accuracy or memory) are listed in `skipped` with the reason.
+/// plotted (no final_accuracy or memory) are listed in `notes` with the reason, and so are
+/// runs shown without their report tags.
 std::vector<ReplayPoint> replay_points(const std::vector<experiment::RunRecord>& runs,
-                                       std::vector<std::string>* skipped = nullptr);
+                                       std::vector<std::string>* notes = nullptr);
 
 /// Non-dominated points: sorted by memory ascending, each more accurate than every point
 /// that uses less memory (ties in memory: the most accurate).
@@ -76,8 +82,5 @@ Chart replay_pareto_chart(const std::vector<ReplayPoint>& points,
 /// One section per dataset of the replay runs. `published_cifar10` is used for cifar10.
 std::vector<Section> replay_sections(const std::vector<experiment::RunRecord>& runs,
                                      const std::vector<PublishedPoint>& published_cifar10);
-
-/// Sort rank of a compressor line key: the seed notebooks' category order (others: 100).
-int compressor_rank(const std::string& compressor);
 
 }  // namespace nnc::report

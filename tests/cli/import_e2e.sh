@@ -55,6 +55,9 @@ fi
   && sql "$T/fetch" "SELECT tags FROM runs" | grep -q '"original_options":"regularization=cutmix workers=2 clip=None"' \
   && ok "FETCH log: completed, final 0.341, best 0.356, CIFAR10 -> cifar10, unknown options kept aside" \
   || bad "FETCH log: $(cat "$T/err") $(sql "$T/fetch" "SELECT status, metrics, config, tags FROM runs")"
+[ "$(sql "$T/fetch" "SELECT json_extract(tags,'\$.encoder_display') || ' ' || json_extract(tags,'\$.compressor_line') || ' ' || json_extract(tags,'\$.compressor_parameter') FROM runs")" = "no encoding thinning 0.9" ] \
+  && ok "FETCH log: report tags from its options (no encoding, thinning 0.9)" \
+  || bad "FETCH log tags: $(sql "$T/fetch" "SELECT tags FROM runs")"
 "$NNC" report "$T/fetch" >/dev/null 2>"$T/err" && ok "report over imported runs" || bad "report: $(cat "$T/err")"
 
 # --- bad input ---------------------------------------------------------------------------------

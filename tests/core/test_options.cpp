@@ -128,6 +128,21 @@ TEST(PluginRegistry, OptionsOfAnotherMemberSetAwayFromDefaultAreNamedInert) {
   EXPECT_TRUE(inert_options(specs, codec).empty());  // selected: in effect
 }
 
+TEST(PluginRegistry, RanksMembersInRegistrationOrderNotByName) {
+  Things r("thing", "thing");
+  r.add<Plain>("zeta", "registered first");
+  r.add<Codec>("alpha", "registered second", {"Encoder"});
+  EXPECT_EQ(r.rank({{"thing", std::string("zeta")}}), 0);
+  EXPECT_EQ(r.rank({{"thing", std::string("encoder")}}), 1);  // through an alias too
+  EXPECT_EQ(r.names(), (std::vector<std::string>{"alpha", "zeta"}));  // names stay sorted
+  EXPECT_THROW(r.rank({{"thing", std::string("nope")}}), Error);
+  // As a run records them: the member's tags and its place, under the family's prefix.
+  EXPECT_EQ(r.run_tags({{"thing", std::string("alpha")}, {"codec_quality", int64_t{20}}}, "thing"),
+            (std::map<std::string, std::string>{{"thing_parameter", "q20"}, {"thing_order", "1"}}));
+  EXPECT_EQ(r.run_tags({{"thing", std::string("zeta")}}, "thing"),
+            (std::map<std::string, std::string>{{"thing_order", "0"}}));
+}
+
 TEST(PluginRegistry, CreatesValidatesAndLabelsFromTheMembersOwnOptions) {
   auto r = make_things();
   OptionValues v{{"thing", std::string("encoder")}, {"codec_quality", int64_t{20}}};  // alias, any case

@@ -437,3 +437,55 @@ TEST(ResultsStore, RekeyMovesRunsArtifactsAndMergesRunsThatNowShareAnId) {
   EXPECT_EQ(of_new, 2);
   EXPECT_TRUE(store.integrity_ok());
 }
+
+TEST(Runner, RecordsTheKindsReportTagsWithEveryRun) {
+  auto dir = fresh_dir("report-tags");
+  ResultsStore store(dir);
+  CountingKind counting;
+  auto kind = counting.kind();
+  kind.report_tags = [](const RunConfig&) { return std::map<std::string, std::string>{{"line", "x"}}; };
+  RunConfig config("count", one_option());
+  auto done = run_one(kind, config, store, dir, false);
+  counting.fail = true;
+  auto failed = run_one(kind, config, store, dir, false);
+  EXPECT_EQ(store.get(config.id())->tags.at("line"), "x");
+  EXPECT_EQ(store.attempts().at(1).tags.at("line"), "x");  // a failed attempt has them too
+}
+
+TEST(ResultsStore, AddMissingTagsAddsToRunsAndAttemptsAndNeverChangesARecordedTag) {
+  auto dir = fresh_dir("add-tags");
+  ResultsStore store(dir);
+  CountingKind counting;
+  auto kind = counting.kind();
+  RunConfig config("count", one_option());
+  run_one(kind, config, store, dir, false);
+  auto other = record("other", RunStatus::Completed, 0.5);
+  other.tags = {{"line", "recorded"}};
+  store.put(other);
+  auto broken = record("broken", RunStatus::Failed, 0);
+  store.put(broken);
+
+  auto today = [](const RunRecord& r) -> std::map<std::string, std::string> {
+    if (r.id == "broken") nnc::fail("its config names an option this version no longer has");
+    return {{"line", "today"}, {"order", "3"}};
+  };
+  auto report = store.add_missing_tags(today);
+  EXPECT_EQ(report.tagged, 2);
+  ASSERT_EQ(report.kept.size(), 1u);
+  EXPECT_NE(report.kept[0].find("broken: its config names an option"), std::string::npos) << report.kept[0];
+  auto run = store.get(config.id());
+  EXPECT_EQ(run->tags.at("line"), "today");
+  EXPECT_EQ(run->tags.at("order"), "3");
+  EXPECT_EQ(run->status, RunStatus::Completed);  // nothing else of the row changed
+  EXPECT_DOUBLE_EQ(run->metrics.at("m"), 1);
+  EXPECT_EQ(store.attempts().at(0).tags.at("line"), "today");
+  auto kept = store.get("other");
+  EXPECT_EQ(kept->tags.at("line"), "recorded");  // a recorded tag is never changed
+  EXPECT_EQ(kept->tags.at("order"), "3");
+  EXPECT_TRUE(store.get("broken")->tags.empty());
+  // Again: nothing is missing any more (the broken run is listed again).
+  auto again = store.add_missing_tags(today);
+  EXPECT_EQ(again.tagged, 0);
+  EXPECT_EQ(again.kept.size(), 1u);
+  EXPECT_TRUE(store.integrity_ok());
+}

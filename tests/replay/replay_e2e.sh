@@ -177,4 +177,29 @@ expect_error "replay cutr/convae refused (raw images only)" "'convae' works on r
 expect_error "replay cutr/jpeg refused (raw images only)" "JPEG codes raw uint8 images only" \
   "$NNC" replay "${TINY[@]}" "${ONE[@]}" "${CUTR[@]}" --compressor jpeg --memory-bytes 20KiB
 
+# --- report tags: what the plug-ins say about themselves, from their own options ------------
+# A run records its encoder panel and compressor line; a run recorded without them (an older
+# nncompress) is shown by name only with a note, until `results migrate` adds them again.
+db() { sqlite3 "$R/results.db" "$1"; }
+TAGS="json_extract(tags,'\$.encoder_line') || '|' || json_extract(tags,'\$.encoder_display') || '|' ||
+      json_extract(tags,'\$.encoder_order') || '|' || json_extract(tags,'\$.compressor_line') || '|' ||
+      json_extract(tags,'\$.compressor_display') || '|' || json_extract(tags,'\$.compressor_parameter') || '|' ||
+      json_extract(tags,'\$.compressor_order')"
+ID=$(db "SELECT id FROM runs WHERE status='completed' AND json_extract(config,'\$.encoder')='cutr'
+         AND json_extract(config,'\$.compressor')='quantization' LIMIT 1")
+BEFORE=$(db "SELECT $TAGS FROM runs WHERE id='$ID'")
+[ "$BEFORE" = "cutr|CutR18(3)|1|quantization local|Quantization (local)|4|2" ] \
+  && ok "report tags recorded from the plug-ins' options: $BEFORE" || bad "report tags of $ID: '$BEFORE'"
+db "UPDATE runs SET tags = json_remove(tags, '\$.encoder_line', '\$.encoder_display', '\$.encoder_order',
+      '\$.compressor_line', '\$.compressor_display', '\$.compressor_parameter', '\$.compressor_order')
+    WHERE id='$ID'"
+"$NNC" report "$R" --out "$T/rep/report.html" --no-images >/dev/null 2>"$T/err" \
+  && grep -q "carry no report tags" "$T/rep/report.html" \
+  && ok "report: a run without report tags is named in a note" || bad "report note: $(cat "$T/err")"
+"$NNC" results migrate --out "$R" >"$T/out" 2>"$T/err" && grep -q "1 runs gained report tags" "$T/out" \
+  && [ "$(db "SELECT $TAGS FROM runs WHERE id='$ID'")" = "$BEFORE" ] \
+  && ok "results migrate gives the run its report tags back" || bad "migrate tags: $(cat "$T/out" "$T/err")"
+"$NNC" results migrate --out "$R" | grep -q "nothing to do" \
+  && ok "results migrate again: nothing to do" || bad "second migrate"
+
 e2e_summary replay-e2e

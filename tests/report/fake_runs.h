@@ -17,7 +17,9 @@ struct ReplaySpec {
   double accuracy = 0.5, mib = 10, slots = 1000;
   double passes = 128;
   int seed = 0;
+  bool plugin_tags = true;  ///< false: recorded without report tags (an older nncompress)
 };
+/// A completed replay run as the replay kind records it, report tags from the real plug-ins.
 experiment::RunRecord replay_run(const ReplaySpec& s);
 
 /// CIFAR-10, two encoders (none, cutr 3): baselines and quantization at 1/4/10 MiB, parameter

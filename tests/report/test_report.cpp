@@ -75,33 +75,42 @@ TEST(ReplayPoints, GroupsByCompressorNameAndAnnotatesTheParameter) {
   EXPECT_TRUE(found);
 }
 
-TEST(ReplayPoints, TransferStrategyIsItsOwnLineAndTagsAreAFallback) {
+TEST(ReplayPoints, TransferStrategyIsItsOwnLineAndUntaggedRunsFallBackToNames) {
   std::vector<experiment::RunRecord> runs = {
       replay_run({.id = "a", .compressor = "quantization", .strategy = "tiny_imagenet_transfer",
                   .param_key = "n_states", .param = 4, .accuracy = 0.3, .mib = 2}),
       replay_run({.id = "b", .compressor = "quantization", .strategy = "local",
-                  .param_key = "n_states", .param = 4, .accuracy = 0.35, .mib = 2})};
-  experiment::RunRecord from_tags;
-  from_tags.id = "c";
-  from_tags.kind = "replay";
-  from_tags.status = experiment::RunStatus::Completed;
-  from_tags.tags = {{"encoder", "cutr3"}, {"compressor", "thinning 0.8"}};
-  from_tags.metrics = {{"final_accuracy", 0.4}, {"memory_used_bytes", 3 * 1048576.0}, {"memory_items", 77}};
-  runs.push_back(from_tags);
-  auto points = replay_points(runs);
-  ASSERT_EQ(points.size(), 3u);
-  std::set<std::string> lines;
-  for (auto& p : points) lines.insert(p.compressor);
-  EXPECT_TRUE(lines.count("quantization transfer"));
-  EXPECT_TRUE(lines.count("quantization local"));
-  for (auto& p : points)
-    if (p.run_ids[0] == "c") {
-      EXPECT_EQ(p.compressor, "thinning");
-      EXPECT_EQ(p.parameter, "0.8");
-      EXPECT_EQ(p.encoder_name, "CutR18(3)");
-      EXPECT_DOUBLE_EQ(p.memory_mib, 3.0);
-      EXPECT_DOUBLE_EQ(p.slots, 77);
-    }
+                  .param_key = "n_states", .param = 4, .accuracy = 0.35, .mib = 2}),
+      // Recorded before plug-ins tagged themselves: its names only, and a note says so.
+      replay_run({.id = "c", .encoder = "cutr", .compressor = "thinning", .param_key = "compression_factor",
+                  .param = 0.8, .accuracy = 0.45, .mib = 2, .plugin_tags = false})};
+  experiment::RunRecord from_labels;  // no config either: the plug-ins' names from its labels
+  from_labels.id = "d";
+  from_labels.kind = "replay";
+  from_labels.status = experiment::RunStatus::Completed;
+  from_labels.tags = {{"encoder", "cutr3"}, {"compressor", "thinning 0.8"}};
+  from_labels.metrics = {{"final_accuracy", 0.4}, {"memory_used_bytes", 3 * 1048576.0}, {"memory_items", 77}};
+  runs.push_back(from_labels);
+  std::vector<std::string> notes;
+  auto points = replay_points(runs, &notes);
+  ASSERT_EQ(points.size(), 4u);
+  std::map<std::string, ReplayPoint> by_id;
+  for (auto& p : points) by_id[p.run_ids[0]] = p;
+  EXPECT_EQ(by_id["a"].compressor, "quantization transfer");
+  EXPECT_EQ(by_id["a"].compressor_name, "Quantization (transfer)");
+  EXPECT_EQ(by_id["b"].compressor, "quantization local");
+  EXPECT_EQ(by_id["a"].compressor_order, by_id["b"].compressor_order);  // one plug-in, two lines
+  EXPECT_EQ(by_id["c"].compressor, "thinning");
+  EXPECT_EQ(by_id["c"].parameter, "");  // settings are not guessed
+  EXPECT_EQ(by_id["c"].encoder_name, "cutr");
+  EXPECT_GT(by_id["c"].compressor_order, by_id["a"].compressor_order);  // after every tagged line
+  EXPECT_EQ(by_id["d"].compressor, "thinning");
+  EXPECT_EQ(by_id["d"].encoder, "cutr3");
+  EXPECT_DOUBLE_EQ(by_id["d"].memory_mib, 3.0);
+  EXPECT_DOUBLE_EQ(by_id["d"].slots, 77);
+  ASSERT_EQ(notes.size(), 1u);
+  EXPECT_NE(notes[0].find("2 run(s) (c, ...) carry no report tags"), std::string::npos) << notes[0];
+  EXPECT_NE(notes[0].find("results migrate"), std::string::npos) << notes[0];
 }
 
 TEST(ReplayPoints, SkipsRunsWithoutMetricsAndSaysWhy) {

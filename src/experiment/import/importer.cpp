@@ -9,6 +9,7 @@
 #include "core/error.h"
 #include "core/hash.h"
 #include "experiment/experiment_kind.h"
+#include "experiment/run_identity.h"
 
 namespace nnc::experiment {
 namespace import_detail {
@@ -57,6 +58,12 @@ RunRecord finish(Draft d) {
   r.id = fmt::format("{:016x}", fnv1a64("imported\n" + r.tags["imported_from"]));
   if (r.started_at.empty()) r.started_at = r.finished_at = now_iso8601();
   r.host = "imported";
+  // The report's grouping, as a run of today records it, from the options the file states.
+  try {
+    for (auto& [key, value] : current_report_tags(r)) r.tags.emplace(key, value);
+  } catch (const Error&) {
+    // Options its plug-ins refuse: the report shows it under its plug-ins' names and says so.
+  }
   return r;
 }
 

@@ -97,14 +97,18 @@ void record_tags(RunContext& ctx, const ReplaySetup& setup, const replay::Replay
   tags["encoder"] = setup.encoder_label;
   tags["compressor"] = setup.compressor_label;
   tags["method"] = setup.encoder_label + " + " + setup.compressor_label;
-  // The compressor's report line, display name and parameter, from its own options.
-  for (auto& [key, value] : replay::compressor_registry().tags(ctx.config.values()))
-    tags["compressor_" + key] = value;
   std::string per_class;
   for (auto& [cls, n] : result.items_per_class)
     per_class += fmt::format("{}{}:{}/{}B", per_class.empty() ? "" : " ", cls, n, result.bytes_per_class.at(cls));
   tags["memory_per_class"] = per_class;
   fmt::print(stderr, "[replay] memory per class (items/bytes): {}\n", per_class);
+}
+
+/// The report's panel (encoder) and line (compressor) of a run, from their own options.
+std::map<std::string, std::string> replay_report_tags(const RunConfig& c) {
+  auto tags = replay::encoder_registry().run_tags(c.values(), "encoder");
+  tags.merge(replay::compressor_registry().run_tags(c.values(), "compressor"));
+  return tags;
 }
 
 void run_replay_kind(RunContext& ctx) {
@@ -139,6 +143,7 @@ ExperimentKind replay_kind() {
   k.options.insert(k.options.end(), more.begin(), more.end());
   k.run = run_replay_kind;
   k.plan = print_budget_plan;
+  k.report_tags = replay_report_tags;
   k.check = [](const RunConfig& c) {  // what a run refuses at its start, without data
     replay::encoder_registry().validate(c.values());
     replay::compressor_registry().validate(c.values());

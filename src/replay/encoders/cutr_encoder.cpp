@@ -10,7 +10,8 @@
 
 namespace nnc::replay {
 
-const OptionFields<CutROptions>& CutROptions::fields() {
+template <int Depth>
+const OptionFields<CutROptions<Depth>>& CutROptions<Depth>::fields() {
   static const auto f =
       OptionFields<CutROptions>()
           .add("encoding_block", &CutROptions::encoding_block, "CutR cut after block k (1..4, 2.5, 3.5)")
@@ -19,31 +20,44 @@ const OptionFields<CutROptions>& CutROptions::fields() {
   return f;
 }
 
-void CutROptions::validate() const {}  // the weights are checked when the encoder loads them
+template <int Depth>
+std::map<std::string, std::string> CutROptions<Depth>::tags() const {
+  return {{"line", Depth == 18 ? "cutr" : fmt::format("cutr{}", Depth)},
+          {"display", fmt::format("CutR{}({})", Depth, encoding_block)}};
+}
 
-CutREncoder::CutREncoder(const Options& o, const EncoderContext& ctx, std::string name)
-    : o_(o), name_(std::move(name)), mean_values_(ctx.mean), device_(ctx.device) {
-  NNC_CHECK(!o.encoder_weights.empty(),
+template struct CutROptions<18>;
+template struct CutROptions<34>;
+
+CutREncoder::CutREncoder(int64_t depth, double block, std::string weights, const EncoderContext& ctx,
+                         std::string name)
+    : depth_(depth),
+      block_(block),
+      weights_(std::move(weights)),
+      name_(std::move(name)),
+      mean_values_(ctx.mean),
+      device_(ctx.device) {
+  NNC_CHECK(!weights_.empty(),
             "encoder '{}' needs weights: pass --encoder-weights FILE.safetensors (torchvision "
             "names), or train one with `nncompress pretrain-encoder`",
             name_);
-  NNC_CHECK(std::filesystem::exists(o.encoder_weights),
+  NNC_CHECK(std::filesystem::exists(weights_),
             "encoder weights '{}' not found (train them with `nncompress pretrain-encoder` or "
             "convert torchvision weights to safetensors)",
-            o.encoder_weights);
+            weights_);
   NNC_CHECK(!ctx.mean.empty() && ctx.mean.size() == ctx.std.size(),
             "encoder '{}': the dataset's normalisation constants are missing", name_);
   auto mopts = models::ModelOptions()
                    .input(static_cast<int64_t>(ctx.mean.size()), 32, 32)
-                   .depth(cutr_depth(name_));
-  net_ = models::make_resnet_encoder(mopts, o.encoding_block);
-  auto tensors = models::load_safetensors(o.encoder_weights);
-  models::check_resnet_depth(tensors, mopts.depth_, o.encoder_weights);
-  auto report = models::load_into(*net_, tensors, false, o.encoder_weights);
+                   .depth(depth_);
+  net_ = models::make_resnet_encoder(mopts, block_);
+  auto tensors = models::load_safetensors(weights_);
+  models::check_resnet_depth(tensors, mopts.depth_, weights_);
+  auto report = models::load_into(*net_, tensors, false, weights_);
   NNC_CHECK(report.missing.empty(),
             "{}: {} tensors of the encoder are missing, e.g. '{}' (encoder {} needs ResNet-{} "
             "weights with torchvision names)",
-            o.encoder_weights, report.missing.size(), report.missing.empty() ? "" : report.missing[0],
+            weights_, report.missing.size(), report.missing.empty() ? "" : report.missing[0],
             name_, mopts.depth_);
   net_->eval();
   net_->to(device_);
@@ -73,8 +87,8 @@ torch::Tensor CutREncoder::encode(const torch::Tensor& images) const {
 }
 
 std::string CutREncoder::describe() const {
-  return fmt::format("encoder {} (ResNet-{} cut after block {}, frozen, weights {})", name_,
-                     cutr_depth(name_), o_.encoding_block, o_.encoder_weights);
+  return fmt::format("encoder {} (ResNet-{} cut after block {}, frozen, weights {})", name_, depth_,
+                     block_, weights_);
 }
 
 }  // namespace nnc::replay

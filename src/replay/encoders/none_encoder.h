@@ -1,5 +1,8 @@
 #pragma once
 // `none`: the raw image; the memory stores its uint8 pixels.
+#include <map>
+#include <string>
+
 #include "replay/encoder.h"
 
 namespace nnc::replay {
@@ -8,6 +11,8 @@ namespace nnc::replay {
 struct NoneEncoderOptions {
   static const OptionFields<NoneEncoderOptions>& fields();
   void validate() const {}
+  /// The report's panel: line "none", display "no encoding".
+  std::map<std::string, std::string> tags() const { return {{"line", "none"}, {"display", "no encoding"}}; }
 };
 
 class NoneEncoder : public Encoder {
