@@ -73,6 +73,31 @@ class PluginRegistry {
   std::string joined_names() const { return names_.joined_names(); }
   const std::string& help(const std::string& name) const { return names_.help(name); }
 
+  /// The option that picks a member (key selector()): the members' names are its choices, so
+  /// a misspelt one fails when a plan is parsed; an alias becomes its name before a run id is
+  /// computed; its help lists each member with its own help. The registry must outlive it
+  /// (registries are process-wide).
+  OptionSpec selector_option(const std::string& default_name) const {
+    std::string help;
+    for (auto& name : names()) {
+      help += (help.empty() ? "" : "; ") + name;
+      for (auto& alias : names_.aliases(name)) help += " (alias " + alias + ")";
+      if (!names_.help(name).empty()) help += ": " + names_.help(name);
+    }
+    OptionSpec spec{selector_, default_name, help, names()};
+    spec.canonical = [this](const std::string& name) {
+      std::string c = canonical(name);
+      return c.empty() ? name : c;  // unknown: kept, so the choices check names it
+    };
+    return spec;
+  }
+  /// selector_option() followed by every member's options: what a kind that picks a member offers.
+  std::vector<OptionSpec> selector_and_options(const std::string& default_name) const {
+    std::vector<OptionSpec> out = {selector_option(default_name)};
+    merge_option_specs(out, option_specs());
+    return out;
+  }
+
   /// Every member's options, each owned by its member (shared keys merged).
   std::vector<OptionSpec> option_specs() const {
     std::vector<OptionSpec> out;

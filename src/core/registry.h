@@ -56,6 +56,7 @@ class Registry {
     return out;
   }
   const std::string& help(const std::string& name) const { return entries_.at(name).help; }
+  const std::vector<std::string>& aliases(const std::string& name) const { return entries_.at(name).aliases; }
 
  private:
   struct Entry {

@@ -65,11 +65,7 @@ std::vector<OptionSpec> cgp_model_options() {
   o.push_back(layers);
   o.push_back({"checkpoint", std::string(""),
                "safetensors of the trained model (empty = train one first with `epochs`)"});
-  o.push_back({"experiment", std::string("layer-bypass"),
-               "layer-bypass (layer A -> layer B, e.g. conv1 -> conv2) | no-input (the layers "
-               "from nothing, multiplexed) | all-layers (per kxk kernel the inner part -> the "
-               "outer ring, one item per layer)",
-               cgp::weight_experiment_registry().names()});
+  o.push_back(cgp::weight_experiment_registry().selector_option("layer-bypass"));
   o.push_back({"costs", std::string("data/cgp/default_costs.txt"),
                "cost table (relative paths also tried in the source tree; empty = built-in unit table)"});
   o.push_back({"eval_batch_size", int64_t{512}, "evaluation batch size"});

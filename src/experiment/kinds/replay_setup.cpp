@@ -15,14 +15,6 @@
 
 namespace nnc::experiment {
 
-namespace {
-/// A registry alias becomes its name before the run id is computed (autoencoder -> convae).
-std::string canonical_compressor(const std::string& name) {
-  std::string c = replay::compressor_registry().canonical(name);
-  return c.empty() ? name : c;
-}
-}  // namespace
-
 std::vector<OptionSpec> replay_options() {
   std::vector<OptionSpec> o = {
       {"num_classes_per_task", int64_t{2}, "classes per task"},
@@ -69,27 +61,12 @@ std::vector<OptionSpec> replay_options() {
   return o;
 }
 
-std::vector<OptionSpec> encoder_option_specs() {
-  const auto& registry = replay::encoder_registry();
-  std::string help;
-  for (auto& name : registry.names()) help += (help.empty() ? "" : " | ") + name;
-  std::vector<OptionSpec> o = {{registry.selector(), std::string("none"), help, registry.names()}};
-  merge_option_specs(o, registry.option_specs());
-  return o;
-}
+std::vector<OptionSpec> encoder_option_specs() { return replay::encoder_registry().selector_and_options("none"); }
 
 std::vector<OptionSpec> compressor_option_specs() {
-  const auto& registry = replay::compressor_registry();
-  std::string help;
-  for (auto& name : registry.names()) help += (help.empty() ? "" : " | ") + name;
-  // The registry's names as choices: a misspelt compressor fails when a plan is parsed
-  // (sweep --dry-run), not when its run starts.
-  std::vector<OptionSpec> o = {
-      {registry.selector(), std::string("none"), help + " (alias autoencoder = convae)",
-       registry.names(), true, {}, canonical_compressor},
-      {"compressor_weights", std::string(""), "pre-fitted compressor state (from pretrain-compressor)"},
-  };
-  merge_option_specs(o, registry.option_specs());
+  auto o = replay::compressor_registry().selector_and_options("none");
+  o.insert(o.begin() + 1, {"compressor_weights", std::string(""),
+                           "pre-fitted compressor state (from pretrain-compressor)"});
   return o;
 }
 

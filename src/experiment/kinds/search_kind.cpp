@@ -210,9 +210,11 @@ ExperimentKind search_kind() {
   k.options.push_back({"search_config", std::string(""),
                        "TOML plan: [search.search_space] and [search.strategy] (see examples/quant/)"});
   k.options.push_back({"n_trials", int64_t{0}, "override the plan's n_trials (0 = the plan's)"});
-  k.options.push_back({"sampler", std::string(""),
-                       "override the plan's sampler: brute-force | random | tpe | nsga2 (needed "
-                       "to set the sampler's own options below)"});
+  auto sampler = search::sampler_registry().selector_option("");
+  sampler.help = "override the plan's sampler (empty = the plan's; needed to set the sampler's own options "
+                 "below): " + sampler.help;
+  sampler.choices.push_back("");
+  k.options.push_back(sampler);
   k.options.push_back({"dedup", std::string("allow"), "repeated configurations: allow | cache | resample",
                        {"allow", "cache", "resample"}});
   k.options.push_back({"data_loader", std::string(""),
