@@ -2,6 +2,8 @@
 // struct from values, labels, validation and ownership.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "core/error.h"
 #include "core/options.h"
 #include "core/plugin_registry.h"
@@ -141,6 +143,21 @@ TEST(PluginRegistry, RanksMembersInRegistrationOrderNotByName) {
             (std::map<std::string, std::string>{{"thing_parameter", "q20"}, {"thing_order", "1"}}));
   EXPECT_EQ(r.run_tags({{"thing", std::string("zeta")}}, "thing"),
             (std::map<std::string, std::string>{{"thing_order", "0"}}));
+}
+
+TEST(PluginRegistry, SelectorOptionComesFromTheMembers) {
+  auto r = make_things();
+  auto spec = r.selector_option("plain");
+  EXPECT_EQ(spec.key, "thing");
+  EXPECT_EQ(std::get<std::string>(spec.default_value), "plain");
+  EXPECT_EQ(spec.choices, (std::vector<std::string>{"codec", "plain"}));
+  EXPECT_EQ(spec.help, "codec (alias Encoder): a codec; plain: no options of its own but a shared one");
+  EXPECT_EQ(spec.canonical("ENCODER"), "codec");  // an alias is stored as the name it stands for
+  EXPECT_EQ(spec.canonical("nope"), "nope");      // unknown: left for the choices check to name
+  auto all = r.selector_and_options("plain");
+  ASSERT_GE(all.size(), 2u);
+  EXPECT_EQ(all[0].key, "thing");
+  EXPECT_TRUE(std::any_of(all.begin(), all.end(), [](auto& s) { return s.key == "codec_quality"; }));
 }
 
 TEST(PluginRegistry, CreatesValidatesAndLabelsFromTheMembersOwnOptions) {
