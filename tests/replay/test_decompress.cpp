@@ -2,16 +2,18 @@
 // were taken from the CPU output before decompression was split into parsing (CPU) and
 // reconstruction (any device), and must not change. Inputs, learned states and the items of
 // the learned compressors are integer arithmetic (no random draws, no training), so only
-// decompression itself is measured.
+// decompression itself is measured. Then the device path against the CPU.
 #include <gtest/gtest.h>
 #include <torch/torch.h>
 
-#include <cstring>
+#include <algorithm>
 
 #include "replay/compressor.h"
 #include "replay/compressors/convae.h"
 #include "replay/compressors/fcae.h"
 #include "replay/compressors/util.h"
+#include "replay/memory.h"
+#include "replay/memory_source.h"
 #include "compressor_fixtures.h"
 
 using namespace nnc;
@@ -185,4 +187,55 @@ TEST(Decompress, CpuOutputOfEveryCompressorIsAsRecorded) {
     EXPECT_GT(y.max().item<float>(), y.min().item<float>()) << k.label << ": a constant output tests little";
     EXPECT_EQ(fnv1a(y), k.hash) << k.label << ": 0x" << std::hex << fnv1a(y);
   }
+}
+
+// Decompression onto a device: the compact fields move, the floats are made there. With CUDA,
+// every compressor's result there must match its CPU result within 1e-6 of the values' scale
+// (TF32 off: it rounds matmuls and convolutions to 10 mantissa bits); the device copies of
+// codebooks, dictionaries and decoders are made once (a second call gives the same tensor).
+// Without CUDA the device path named explicitly (kCPU) must give the default call's tensor.
+TEST(Decompress, OnADeviceMatchesTheCpu) {
+  const bool cuda = torch::cuda::is_available();
+  if (cuda) {
+    at::globalContext().setAllowTF32CuBLAS(false);
+    at::globalContext().setAllowTF32CuDNN(false);
+  }
+  for (auto& k : cases()) {
+    const auto& c = *k.compressor;
+    auto cpu = c.decompress(ptrs(k.items));
+    auto named = c.decompress(ptrs(k.items), torch::kCPU);
+    EXPECT_TRUE(named.device().is_cpu()) << k.label;
+    EXPECT_TRUE(torch::equal(named, cpu)) << k.label;
+    EXPECT_EQ(c.decompress({}, torch::kCPU).sizes(),
+              torch::IntArrayRef(c.representation().batch_shape(0))) << k.label;
+    if (!cuda) continue;
+    auto dev = c.decompress(ptrs(k.items), torch::kCUDA);
+    ASSERT_TRUE(dev.is_cuda()) << k.label;
+    ASSERT_EQ(dev.scalar_type(), torch::kFloat32) << k.label;
+    ASSERT_EQ(dev.sizes(), cpu.sizes()) << k.label;
+    const double scale = std::max(1.0, cpu.abs().max().item<double>());
+    EXPECT_LE((dev.cpu() - cpu).abs().max().item<double>(), 1e-6 * scale) << k.label;
+    EXPECT_TRUE(torch::equal(c.decompress(ptrs(k.items), torch::kCUDA), dev)) << k.label;
+    EXPECT_TRUE(c.decompress({}, torch::kCUDA).is_cuda()) << k.label;
+  }
+}
+
+// MemorySource decompresses onto the device it was given (its targets stay on the CPU), and
+// the same batch as a CPU source, moved there.
+TEST(Decompress, MemorySourceBatchesLieOnItsDevice) {
+  const torch::Device device(torch::cuda::is_available() ? torch::kCUDA : torch::kCPU);
+  auto rep = raw({1, 8, 8});
+  auto c = make_compressor(opts("quantization"), rep);
+  auto packed = c->compress(pixels({6, 1, 8, 8}, 23));
+  auto memory = ReplayMemory::with_bytes(uint64_t{1} << 20, 0, 0);
+  for (int64_t i = 0; i < 6; ++i) memory.offer(i % 3, i, std::move(packed[static_cast<size_t>(i)]));
+  MemorySource on_cpu(memory, *c, rep, {0.5f}, {0.25f});
+  MemorySource on_device(memory, *c, rep, {0.5f}, {0.25f}, device);
+  auto index = torch::tensor({4, 0, 5}, torch::kInt64);
+  auto a = on_cpu.get(index), b = on_device.get(index);
+  EXPECT_EQ(b.inputs.device(), device);
+  EXPECT_TRUE(b.targets.device().is_cpu());
+  EXPECT_TRUE(torch::equal(b.targets, a.targets));
+  EXPECT_LE((b.inputs.cpu() - a.inputs).abs().max().item<double>(), 1e-6);
+  EXPECT_EQ(a.inputs.sizes(), (std::vector<int64_t>{3, 1, 8, 8}));
 }
