@@ -13,15 +13,22 @@ std::vector<Packed> Compressor::compress(const torch::Tensor& batch) const {
   return pack(batch);
 }
 
-torch::Tensor Compressor::decompress(const std::vector<const Packed*>& items) const {
+ParsedItems ParsedItems::to(const torch::Device& device) const {
+  auto move = [&](const torch::Tensor& t) { return t.defined() ? t.to(device) : t; };
+  return {n, move(values), move(index), move(range)};
+}
+
+torch::Tensor Compressor::decompress(const std::vector<const Packed*>& items,
+                                     const torch::Device& device) const {
   if (auto bytes = item_bytes()) {
     detail::check_items(name(), items, *bytes);
   } else {
     for (size_t i = 0; i < items.size(); ++i)
       NNC_CHECK(items[i] != nullptr && !items[i]->empty(), "compressor '{}': item {} is empty", name(), i);
   }
-  if (items.empty()) return torch::zeros(rep_.batch_shape(0));
-  return unpack(items);
+  if (items.empty()) return torch::zeros(rep_.batch_shape(0), torch::TensorOptions().device(device));
+  torch::NoGradGuard no_grad;
+  return reconstruct(parse(items).to(device));
 }
 
 std::vector<Packed> Compressor::empty_items(int64_t n) const {

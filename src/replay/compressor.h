@@ -32,6 +32,18 @@ struct CompressorContext {
 
 class CompressorDesign;
 
+/// A batch of packed items read into COMPACT tensors on the CPU, in the types they are stored
+/// in: what crosses to the device instead of the float32 batch (a quarter of it or less).
+/// Each compressor documents which fields it fills; the others stay undefined.
+struct ParsedItems {
+  int64_t n = 0;         ///< items
+  torch::Tensor values;  ///< stored values: uint8 pixels, float16/float32 features or latents
+  torch::Tensor index;   ///< stored integers: bins, codes, coordinates, atom indices (uint8 or int32)
+  torch::Tensor range;   ///< per-item [lo, hi] float32 [N, 2], where stored
+  /// Every defined field on `device` (the fields are already there: the same tensors).
+  ParsedItems to(const torch::Device& device) const;
+};
+
 /// A usable compressor: fitted (or needing no fit). Only a CompressorDesign makes one, so an
 /// unfitted codec cannot be used.
 class Compressor {
@@ -52,9 +64,13 @@ class Compressor {
   /// Packs each sample of a batch [N, ...shape] (storage domain). The batch's shape and
   /// values are checked here, once for every compressor.
   std::vector<Packed> compress(const torch::Tensor& batch) const;
-  /// Unpacks items into a float32 batch [N, ...shape] in the storage domain (each item's
-  /// size is checked first).
-  torch::Tensor decompress(const std::vector<const Packed*>& items) const;
+  /// Unpacks items into a float32 batch [N, ...shape] in the storage domain, on `device` (each
+  /// item's size is checked first). The bytes are parsed on the CPU into compact tensors,
+  /// those move to `device`, and the float32 batch is reconstructed there: a training device
+  /// then receives codes, not floats, and does the reconstruction math itself. On the CPU the
+  /// result is bit for bit what the CPU always gave.
+  torch::Tensor decompress(const std::vector<const Packed*>& items,
+                           const torch::Device& device = torch::kCPU) const;
   /// Settings and sizes, for the run log.
   virtual std::string describe() const = 0;
   /// Learned parameters by name, to save (CompressorDesign::load makes it again).
@@ -70,8 +86,11 @@ class Compressor {
   virtual void restore(const std::map<std::string, torch::Tensor>&) {}
   /// A checked, non-empty batch -> one packed item per sample.
   virtual std::vector<Packed> pack(const torch::Tensor& batch) const = 0;
-  /// Checked, non-empty items -> [N, ...shape] float32.
-  virtual torch::Tensor unpack(const std::vector<const Packed*>& items) const = 0;
+  /// Checked, non-empty items -> their compact fields, on the CPU (byte parsing, bit
+  /// unpacking, range checks of stored indices; JPEG's entropy decoding).
+  virtual ParsedItems parse(const std::vector<const Packed*>& items) const = 0;
+  /// Parsed fields (on any device) -> [N, ...shape] float32 on that device, by torch ops only.
+  virtual torch::Tensor reconstruct(const ParsedItems& parsed) const = 0;
   /// Items of a batch of `n`, each with room for a fixed item size.
   std::vector<Packed> empty_items(int64_t n) const;
 

@@ -10,14 +10,18 @@
 namespace nnc::replay {
 
 /// Storage domain -> model input: raw pixels are scaled to [0,1] and normalised per
-/// channel; encoded features pass unchanged.
+/// channel; encoded features pass unchanged. Computed on the device `storage` lies on.
 torch::Tensor to_model_input(const torch::Tensor& storage, const Representation& rep,
                              const std::vector<float>& mean, const std::vector<float>& std);
 
+/// The replay memory as training batches. Items are decompressed straight onto `device` (the
+/// run's --device: the model's), so a GPU receives the compact codes and reconstructs the
+/// floats itself (Compressor::decompress); targets stay on the CPU, as BatchSource says.
 class MemorySource : public train::BatchSource {
  public:
   MemorySource(const ReplayMemory& memory, const Compressor& compressor, Representation rep,
-               std::vector<float> mean, std::vector<float> std);
+               std::vector<float> mean, std::vector<float> std,
+               const torch::Device& device = torch::kCPU);
   int64_t size() const override { return static_cast<int64_t>(items_.size()); }
   train::Batch get(const torch::Tensor& index) const override;
   torch::Tensor targets() const override { return targets_; }
@@ -27,6 +31,7 @@ class MemorySource : public train::BatchSource {
   const Compressor& compressor_;
   Representation rep_;
   std::vector<float> mean_, std_;
+  torch::Device device_;
   torch::Tensor targets_;
 };
 

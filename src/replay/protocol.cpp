@@ -14,15 +14,16 @@
 namespace nnc::replay {
 namespace {
 
-/// Encodes images (and compresses + decompresses them, for compress_test).
+/// Encodes images on the CPU and puts them on `device`; for compress_test, compresses them
+/// there and decompresses them straight onto `device`.
 torch::Tensor to_storage(const torch::Tensor& images, const Encoder& encoder,
-                         const Compressor* compressor) {
-  if (!compressor) return encode_in_chunks(encoder, images);
+                         const Compressor* compressor, const torch::Device& device) {
+  if (!compressor) return encode_in_chunks(encoder, images).to(device);
   return encode_in_chunks(encoder, images, [&](const torch::Tensor& z) {
     auto packed = compressor->compress(z);
     std::vector<const Packed*> ptrs;
     for (auto& p : packed) ptrs.push_back(&p);
-    return compressor->decompress(ptrs);
+    return compressor->decompress(ptrs, device);
   });
 }
 
@@ -126,9 +127,9 @@ ReplayResult run_replay(const data::Dataset& train_all, const data::Dataset& tes
 
   // The test set in the stored representation, once.
   const Stopwatch t_test;
-  auto test_storage = to_storage(test.inputs, encoder, o.compress_test ? &compressor : nullptr);
   // On the device once: every task's test pass slices it there.
-  auto test_inputs = to_model_input(test_storage, rep, train.mean, train.std).to(device);
+  auto test_storage = to_storage(test.inputs, encoder, o.compress_test ? &compressor : nullptr, device);
+  auto test_inputs = to_model_input(test_storage, rep, train.mean, train.std);
   result.test_seconds += t_test.seconds();
 
   // Stream order: one shuffled pass (stream) or task by task (per-task).
@@ -165,7 +166,7 @@ ReplayResult run_replay(const data::Dataset& train_all, const data::Dataset& tes
 
     // Train a FRESH backbone on the decompressed memory, then test on the classes seen.
     int64_t task = o.protocol == "stream" ? o.num_tasks - 1 : static_cast<int64_t>(seg);
-    MemorySource source(memory, compressor, rep, train.mean, train.std);
+    MemorySource source(memory, compressor, rep, train.mean, train.std, device);
     torch::manual_seed(derive_seed(o.seed, "backbone-" + std::to_string(task)));
     std::function<torch::Tensor(const torch::Tensor&)> forward;
     auto backbone = make_backbone(o, rep, num_classes, &forward);

@@ -147,7 +147,8 @@ void ConvaeCompressor::learn(const torch::Tensor& reference) {
     net_ = make_net();
     train::Trainer(options).fit(
         *net_, [this](const torch::Tensor& x) { return net_->forward(x); }, source);
-    net_->to(torch::kCPU);  // the memory's items are packed and unpacked on the CPU
+    net_->to(torch::kCPU);  // the memory's items are packed on the CPU (and decoded anywhere)
+    device_nets_.clear();
     net_->eval();
     torch::NoGradGuard no_grad;
     const bool alive = net_->encode(norm_.to_model(probe)).gt(0).any().item<bool>();
@@ -172,12 +173,18 @@ std::vector<Packed> ConvaeCompressor::pack(const torch::Tensor& batch) const {
   return out;
 }
 
-torch::Tensor ConvaeCompressor::unpack(const std::vector<const Packed*>& items) const {
-  int64_t n = static_cast<int64_t>(items.size());
-  torch::NoGradGuard no_grad;
-  auto z = detail::read_floats(items, 0, lc_ * lat_h_ * lat_w_, 4).view({n, lc_, lat_h_, lat_w_});
+ParsedItems ConvaeCompressor::parse(const std::vector<const Packed*>& items) const {
+  ParsedItems p;
+  p.n = static_cast<int64_t>(items.size());
+  p.values = detail::read_stored(items, 0, lc_ * lat_h_ * lat_w_, torch::kFloat32);
+  return p;
+}
+
+torch::Tensor ConvaeCompressor::reconstruct(const ParsedItems& p) const {
+  auto net = device_nets_.of(name(), net_, p.values.device(), [&] { return make_net(); });
+  auto z = p.values.view({p.n, lc_, lat_h_, lat_w_});
   return detail::chunked(z, kConvaeImagesPerPass, [&](const torch::Tensor& zz) {
-    return norm_.to_storage(net_->decode(zz), /*raw_pixels=*/true);
+    return norm_.to_storage(net->decode(zz), /*raw_pixels=*/true);
   });
 }
 
@@ -204,6 +211,7 @@ void ConvaeCompressor::restore(const StateMap& state) {
   detail::load_module_state(name(), *net, state);
   net->eval();
   net_ = net;
+  device_nets_.clear();
 }
 
 }  // namespace nnc::replay

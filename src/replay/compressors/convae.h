@@ -66,14 +66,18 @@ class ConvaeCompressor : public Compressor {
   void learn(const torch::Tensor& reference) override;
   void restore(const StateMap& state) override;
   std::vector<Packed> pack(const torch::Tensor& batch) const override;
-  torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
+  /// values: the float32 latents [N, lc*h*w].
+  ParsedItems parse(const std::vector<const Packed*>& items) const override;
+  /// The decoder, run on the latents' device (a copy of the network there, made once).
+  torch::Tensor reconstruct(const ParsedItems& parsed) const override;
 
  private:
   std::shared_ptr<ConvaeNet> make_net() const;
   int64_t lc_, blocks_, epochs_, mid_, c_, h_, w_, lat_h_, lat_w_;
   uint64_t seed_;
   torch::Device device_;
-  std::shared_ptr<ConvaeNet> net_;
+  std::shared_ptr<ConvaeNet> net_;  ///< on the CPU (compress, and decompress there)
+  detail::NetCopies<ConvaeNet> device_nets_;
   detail::Normalizer norm_;
 };
 

@@ -111,8 +111,9 @@ void FcaeCompressor::learn(const torch::Tensor& reference) {
   detail::ReconstructionSource source(ref, norm_, /*flatten=*/true);
   train::Trainer(detail::pretrain_options(name(), epochs_, seed_, device_)).fit(
       *net_, [this](const torch::Tensor& x) { return net_->forward(x); }, source);
-  net_->to(torch::kCPU);  // the memory's items are packed and unpacked on the CPU
+  net_->to(torch::kCPU);  // the memory's items are packed on the CPU (and decoded anywhere)
   net_->eval();
+  device_nets_.clear();
 }
 
 std::vector<Packed> FcaeCompressor::pack(const torch::Tensor& batch) const {
@@ -126,15 +127,20 @@ std::vector<Packed> FcaeCompressor::pack(const torch::Tensor& batch) const {
   return out;
 }
 
-torch::Tensor FcaeCompressor::unpack(const std::vector<const Packed*>& items) const {
-  int64_t n = static_cast<int64_t>(items.size());
-  auto shape = rep_.batch_shape(n);
-  torch::NoGradGuard no_grad;
-  auto z = detail::read_floats(items, 0, b_, 4);
-  auto x = detail::chunked(z, kFcaeRowsPerPass, [&](const torch::Tensor& zz) {
-    return norm_.to_storage(net_->decode(zz), rep_.raw_pixels);
+ParsedItems FcaeCompressor::parse(const std::vector<const Packed*>& items) const {
+  ParsedItems p;
+  p.n = static_cast<int64_t>(items.size());
+  p.values = detail::read_stored(items, 0, b_, torch::kFloat32);
+  return p;
+}
+
+torch::Tensor FcaeCompressor::reconstruct(const ParsedItems& p) const {
+  auto net = device_nets_.of(name(), net_, p.values.device(),
+                             [&] { return std::make_shared<FcaeNet>(widths_); });
+  auto x = detail::chunked(p.values, kFcaeRowsPerPass, [&](const torch::Tensor& zz) {
+    return norm_.to_storage(net->decode(zz), rep_.raw_pixels);
   });
-  return x.reshape(shape);
+  return x.reshape(rep_.batch_shape(p.n));
 }
 
 std::string FcaeCompressor::describe() const {
@@ -160,6 +166,7 @@ void FcaeCompressor::restore(const StateMap& state) {
   norm_.load(detail::state_tensor(name(), state, "normalization", {2}), rep_.raw_pixels);
   net->eval();
   net_ = net;
+  device_nets_.clear();
 }
 
 }  // namespace nnc::replay

@@ -74,14 +74,18 @@ class FcaeCompressor : public Compressor {
   void learn(const torch::Tensor& reference) override;
   void restore(const StateMap& state) override;
   std::vector<Packed> pack(const torch::Tensor& batch) const override;
-  torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
+  /// values: the float32 bottlenecks [N, b].
+  ParsedItems parse(const std::vector<const Packed*>& items) const override;
+  /// The decoder, run on the bottlenecks' device (a copy of the network there, made once).
+  torch::Tensor reconstruct(const ParsedItems& parsed) const override;
 
  private:
   int64_t b_, epochs_;
   uint64_t seed_;
   torch::Device device_;
   std::vector<int64_t> widths_;
-  std::shared_ptr<FcaeNet> net_;
+  std::shared_ptr<FcaeNet> net_;  ///< on the CPU (compress, and decompress there)
+  detail::NetCopies<FcaeNet> device_nets_;
   detail::Normalizer norm_;
 };
 

@@ -43,9 +43,15 @@ class HalfCompressor : public Compressor {
     detail::append_floats(out, flat.clamp(-detail::kFloat16Max, detail::kFloat16Max), 2);
     return out;
   }
-  torch::Tensor unpack(const std::vector<const Packed*>& items) const override {
-    auto n = static_cast<int64_t>(items.size());
-    return detail::read_floats(items, 0, rep_.numel(), 2).reshape(rep_.batch_shape(n));
+  /// values: the stored float16 [N, numel].
+  ParsedItems parse(const std::vector<const Packed*>& items) const override {
+    ParsedItems p;
+    p.n = static_cast<int64_t>(items.size());
+    p.values = detail::read_stored(items, 0, rep_.numel(), torch::kFloat16);
+    return p;
+  }
+  torch::Tensor reconstruct(const ParsedItems& p) const override {
+    return p.values.to(torch::kFloat32).reshape(rep_.batch_shape(p.n));
   }
 };
 

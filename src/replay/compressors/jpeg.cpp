@@ -155,7 +155,7 @@ std::vector<Packed> JpegCompressor::pack(const torch::Tensor& batch) const {
   return out;
 }
 
-torch::Tensor JpegCompressor::unpack(const std::vector<const Packed*>& items) const {
+ParsedItems JpegCompressor::parse(const std::vector<const Packed*>& items) const {
   int64_t n = static_cast<int64_t>(items.size());
   auto pixels = torch::empty({n, h_, w_, c_}, torch::kUInt8);
   uint8_t* dst = pixels.data_ptr<uint8_t>();
@@ -192,9 +192,16 @@ torch::Tensor JpegCompressor::unpack(const std::vector<const Packed*>& items) co
                 tjGetErrorStr2(handle.get()));
     }
   });
+  ParsedItems p;
+  p.n = n;
+  p.values = pixels;
+  return p;
+}
+
+torch::Tensor JpegCompressor::reconstruct(const ParsedItems& p) const {
   // NCHW strides explicitly: for grey images the permuted [n,1,h,w] view counts as contiguous
   // with channels-last strides, which .contiguous() keeps and the backbone then inherits.
-  return pixels.permute({0, 3, 1, 2})
+  return p.values.permute({0, 3, 1, 2})
       .to(torch::kFloat32, /*non_blocking=*/false, /*copy=*/false, torch::MemoryFormat::Contiguous);
 }
 

@@ -18,7 +18,8 @@
 // The replay memory then runs in byte mode (per-item length header charged by the setup).
 // Decompression: tjDecompress2 in batches (shared: header + scan + EOI reassembled in a
 // scratch buffer), one TurboJPEG handle per worker, parallel over items with
-// at::parallel_for (chunks of 64 items). Deterministic (same bytes every run).
+// at::parallel_for (chunks of 64 items), on the CPU; only the uint8 -> float32 NCHW
+// conversion runs on the target device. Deterministic (same bytes every run).
 #include <span>
 
 #include "replay/compressor.h"
@@ -50,7 +51,10 @@ class JpegCompressor : public Compressor {
 
  protected:
   std::vector<Packed> pack(const torch::Tensor& batch) const override;
-  torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
+  /// values: the decoded uint8 images [N, H, W, C]. Entropy decoding is no tensor math: it
+  /// runs here, on the CPU, and the uint8 pixels (a quarter of the floats) are what moves.
+  ParsedItems parse(const std::vector<const Packed*>& items) const override;
+  torch::Tensor reconstruct(const ParsedItems& parsed) const override;
 
  private:
   int quality_;

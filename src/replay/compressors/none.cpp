@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 #include <torch/torch.h>
 
-#include <cstring>
-
 #include "replay/compressors/util.h"
 
 namespace nnc::replay {
@@ -42,14 +40,15 @@ std::vector<Packed> NoneCompressor::pack(const torch::Tensor& batch) const {
   return out;
 }
 
-torch::Tensor NoneCompressor::unpack(const std::vector<const Packed*>& items) const {
-  int64_t n = static_cast<int64_t>(items.size()), m = rep_.numel();
-  auto shape = rep_.batch_shape(n);
-  if (!rep_.raw_pixels) return detail::read_floats(items, 0, m, 4).reshape(shape);
-  auto bytes = torch::empty({n, m}, torch::kUInt8);
-  uint8_t* p = bytes.data_ptr<uint8_t>();
-  for (int64_t i = 0; i < n; ++i) std::memcpy(p + i * m, items[i]->data(), m);
-  return bytes.to(torch::kFloat32).reshape(shape);
+ParsedItems NoneCompressor::parse(const std::vector<const Packed*>& items) const {
+  ParsedItems p;
+  p.n = static_cast<int64_t>(items.size());
+  p.values = detail::read_stored(items, 0, rep_.numel(), rep_.raw_pixels ? torch::kUInt8 : torch::kFloat32);
+  return p;
+}
+
+torch::Tensor NoneCompressor::reconstruct(const ParsedItems& p) const {
+  return p.values.to(torch::kFloat32).reshape(rep_.batch_shape(p.n));
 }
 
 std::string NoneCompressor::describe() const {

@@ -27,7 +27,9 @@ class NoneCompressor : public Compressor {
 
  protected:
   std::vector<Packed> pack(const torch::Tensor& batch) const override;
-  torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
+  /// values: the stored uint8 pixels or float32 features [N, numel].
+  ParsedItems parse(const std::vector<const Packed*>& items) const override;
+  torch::Tensor reconstruct(const ParsedItems& parsed) const override;
 };
 
 }  // namespace nnc::replay

@@ -225,6 +225,7 @@ void PqCompressor::learn(const torch::Tensor& reference) {
     ++iterations_run_;
   }
   codebooks_ = cent.contiguous();
+  device_codebooks_.clear();
 }
 
 torch::Tensor PqCompressor::encode(const torch::Tensor& batch) const {
@@ -245,14 +246,19 @@ std::vector<Packed> PqCompressor::pack(const torch::Tensor& batch) const {
   return out;
 }
 
-torch::Tensor PqCompressor::unpack(const std::vector<const Packed*>& items) const {
-  int64_t n = static_cast<int64_t>(items.size());
-  auto shape = rep_.batch_shape(n);
-  torch::NoGradGuard no_grad;
-  auto codes = detail::read_codes(items, 0, p_ * m_, static_cast<int>(bits_));  // < 2^bits = K
-  auto flat = (codes.view({n * p_, m_}) + torch::arange(m_, torch::kInt64) * k_).reshape({-1});
-  auto values = codebooks_.view({m_ * k_, d_}).index_select(0, flat);  // [N*P*M, d]
-  auto x = values.view({n, p_, c_}).permute({0, 2, 1}).reshape(shape);
+ParsedItems PqCompressor::parse(const std::vector<const Packed*>& items) const {
+  ParsedItems p;
+  p.n = static_cast<int64_t>(items.size());
+  p.index = detail::read_codes(items, 0, p_ * m_, static_cast<int>(bits_));  // < 2^bits = K
+  return p;
+}
+
+torch::Tensor PqCompressor::reconstruct(const ParsedItems& p) const {
+  const auto& books = device_codebooks_.of(codebooks_, p.index.device());
+  auto sub_space = torch::arange(m_, p.index.options().dtype(torch::kInt64)) * k_;
+  auto flat = (p.index.to(torch::kInt64).view({p.n * p_, m_}) + sub_space).reshape({-1});
+  auto values = books.view({m_ * k_, d_}).index_select(0, flat);  // [N*P*M, d]
+  auto x = values.view({p.n, p_, c_}).permute({0, 2, 1}).reshape(rep_.batch_shape(p.n));
   return rep_.raw_pixels ? x.clamp(0, 255) : x.contiguous();
 }
 
@@ -273,6 +279,7 @@ std::map<std::string, torch::Tensor> PqCompressor::state() const {
 }
 
 void PqCompressor::restore(const StateMap& state) {
+  device_codebooks_.clear();
   codebooks_ = detail::state_tensor(name(), state, "codebooks", {m_, k_, d_}).contiguous();
   NNC_CHECK(torch::isfinite(codebooks_).all().item<bool>(),
             "compressor 'pq': the saved codebooks hold NaN or inf values");

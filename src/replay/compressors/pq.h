@@ -61,7 +61,10 @@ class PqCompressor : public Compressor {
   void learn(const torch::Tensor& reference) override;
   void restore(const StateMap& state) override;
   std::vector<Packed> pack(const torch::Tensor& batch) const override;
-  torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
+  /// index: the codes [N, P*M] (uint8 up to 8 bits, int32 beyond).
+  ParsedItems parse(const std::vector<const Packed*>& items) const override;
+  /// Codes -> centroids, gathered from the codebooks on the codes' device.
+  torch::Tensor reconstruct(const ParsedItems& parsed) const override;
 
  private:
   torch::Tensor sub_vectors(const torch::Tensor& batch) const;  ///< [M, N*P, d]
@@ -69,6 +72,7 @@ class PqCompressor : public Compressor {
   int64_t m_, bits_, k_, c_, d_, p_;
   uint64_t seed_;
   torch::Tensor codebooks_;
+  detail::TensorCopies device_codebooks_;  ///< codebooks_ on other devices
   int iterations_run_ = 0;
 };
 

@@ -117,29 +117,29 @@ std::vector<Packed> QuantizationCompressor::pack(const torch::Tensor& batch) con
   return out;
 }
 
-torch::Tensor QuantizationCompressor::unpack(const std::vector<const Packed*>& items) const {
-  int64_t n = static_cast<int64_t>(items.size()), m = rep_.numel();
-  size_t header = transfer_ ? 0 : 8;
-  auto index = torch::empty({n, m}, torch::kInt32);
-  int32_t* p = index.data_ptr<int32_t>();
-  for (int64_t i = 0; i < n; ++i) {
-    BitReader r(items[i]->data() + header, items[i]->size() - header);
-    int32_t* row = p + i * m;
-    for (int64_t j = 0; j < m; ++j) row[j] = static_cast<int32_t>(r.read(bits_));
-  }
+ParsedItems QuantizationCompressor::parse(const std::vector<const Packed*>& items) const {
+  ParsedItems p;
+  p.n = static_cast<int64_t>(items.size());
+  p.index = detail::read_codes(items, transfer_ ? 0 : 8, rep_.numel(), bits_);
+  if (!transfer_) p.range = detail::read_stored(items, 0, 2, torch::kFloat32);
+  return p;
+}
+
+torch::Tensor QuantizationCompressor::reconstruct(const ParsedItems& p) const {
+  // Bin midpoints in float64 (as pack() computed the bins), rounded to float32 once.
+  const auto f64 = p.index.options().dtype(torch::kFloat64);
   torch::Tensor lo, hi;
   if (transfer_) {
-    lo = torch::full({n, 1}, static_cast<double>(lo_), torch::kFloat64);
-    hi = torch::full({n, 1}, static_cast<double>(hi_), torch::kFloat64);
+    lo = torch::full({p.n, 1}, static_cast<double>(lo_), f64);
+    hi = torch::full({p.n, 1}, static_cast<double>(hi_), f64);
   } else {
-    auto range = detail::read_floats(items, 0, 2, 4).to(torch::kFloat64);
+    auto range = p.range.to(torch::kFloat64);
     lo = range.slice(1, 0, 1);
     hi = range.slice(1, 1, 2);
   }
   auto width = (hi - lo) / static_cast<double>(n_states_);
-  auto out = (lo + (index.to(torch::kFloat64) + 0.5) * width).to(torch::kFloat32);
-  auto shape = rep_.batch_shape(n);
-  return out.reshape(shape);
+  auto out = (lo + (p.index.to(torch::kFloat64) + 0.5) * width).to(torch::kFloat32);
+  return out.reshape(rep_.batch_shape(p.n));
 }
 
 std::string QuantizationCompressor::describe() const {

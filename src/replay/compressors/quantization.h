@@ -52,7 +52,10 @@ class QuantizationCompressor : public Compressor {
   void learn(const torch::Tensor& reference) override;
   void restore(const StateMap& state) override;
   std::vector<Packed> pack(const torch::Tensor& batch) const override;
-  torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
+  /// index: the bin indices [N, numel] (uint8 up to 8 bits, int32 beyond); range: the
+  /// per-item [lo, hi] (local; transfer uses the fitted range).
+  ParsedItems parse(const std::vector<const Packed*>& items) const override;
+  torch::Tensor reconstruct(const ParsedItems& parsed) const override;
 
  private:
   int64_t n_states_;

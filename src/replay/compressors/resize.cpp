@@ -110,26 +110,34 @@ std::vector<Packed> ResizeCompressor::pack(const torch::Tensor& batch) const {
   return out;
 }
 
-torch::Tensor ResizeCompressor::unpack(const std::vector<const Packed*>& items) const {
-  int64_t n = static_cast<int64_t>(items.size()), m = stored_values(), c = rep_.shape[0];
-  auto shape = rep_.batch_shape(n);
-  torch::NoGradGuard no_grad;
+ParsedItems ResizeCompressor::parse(const std::vector<const Packed*>& items) const {
+  ParsedItems p;
+  p.n = static_cast<int64_t>(items.size());
+  if (float16()) {
+    p.values = detail::read_stored(items, 0, stored_values(), torch::kFloat16);
+    return p;
+  }
+  p.index = detail::read_codes(items, has_range() ? 8 : 0, stored_values(), bits_);
+  if (has_range()) p.range = detail::read_stored(items, 0, 2, torch::kFloat32);
+  return p;
+}
+
+torch::Tensor ResizeCompressor::reconstruct(const ParsedItems& p) const {
+  auto shape = rep_.batch_shape(p.n);
   torch::Tensor small;
   if (float16()) {
-    small = detail::read_floats(items, 0, m, 2);
+    small = p.values.to(torch::kFloat32);
   } else {
     const double levels = static_cast<double>((1 << bits_) - 1);
-    size_t header = has_range() ? 8 : 0;
-    auto codes = detail::read_codes(items, header, m, bits_).to(torch::kFloat32);
+    auto codes = p.index.to(torch::kFloat32);
     if (rep_.raw_pixels) {
       small = codes * static_cast<float>(255.0 / levels);
     } else {
-      auto range = detail::read_floats(items, 0, 2, 4);
-      auto lo = range.slice(1, 0, 1), hi = range.slice(1, 1, 2);
+      auto lo = p.range.slice(1, 0, 1), hi = p.range.slice(1, 1, 2);
       small = lo + codes * ((hi - lo) / static_cast<float>(levels));
     }
   }
-  small = small.reshape({n, c, h_, w_});
+  small = small.reshape({p.n, rep_.shape[0], h_, w_});
   if (h_ == rep_.shape[1] && w_ == rep_.shape[2]) return small.reshape(shape);
   auto up = F::interpolate(small, F::InterpolateFuncOptions()
                                       .size(std::vector<int64_t>{rep_.shape[1], rep_.shape[2]})

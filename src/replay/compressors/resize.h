@@ -44,7 +44,11 @@ class ResizeCompressor : public Compressor {
 
  protected:
   std::vector<Packed> pack(const torch::Tensor& batch) const override;
-  torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
+  /// The small maps [N, C*h*w]: values (float16 features) or index (uint8 codes) with range
+  /// (per-item [min, max] of features).
+  ParsedItems parse(const std::vector<const Packed*>& items) const override;
+  /// Codes -> values, then the bilinear upsampling.
+  torch::Tensor reconstruct(const ParsedItems& parsed) const override;
 
  private:
   bool float16() const { return !rep_.raw_pixels && bits_ == 16; }

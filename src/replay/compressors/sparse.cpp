@@ -175,6 +175,7 @@ void SparseCompressor::learn(const torch::Tensor& reference) {
     d_t = next.to(torch::kFloat32);
   }
   dict_ = round_stored(d_t.t().contiguous()).to(torch::kCPU).contiguous();  // [N, K] as stored
+  device_dict_.clear();
 }
 
 std::vector<Packed> SparseCompressor::pack(const torch::Tensor& batch) const {
@@ -187,20 +188,27 @@ std::vector<Packed> SparseCompressor::pack(const torch::Tensor& batch) const {
   return out;
 }
 
-torch::Tensor SparseCompressor::unpack(const std::vector<const Packed*>& items) const {
-  int64_t n = static_cast<int64_t>(items.size());
-  auto shape = rep_.batch_shape(n);
-  torch::NoGradGuard no_grad;
-  auto coef = detail::read_floats(items, 0, s_, coef_bytes_);
-  auto idx = detail::read_uints(items, static_cast<size_t>(s_ * coef_bytes_), s_, index_bytes_);
-  NNC_CHECK(idx.max().item<int64_t>() < atoms_,
+ParsedItems SparseCompressor::parse(const std::vector<const Packed*>& items) const {
+  ParsedItems p;
+  p.n = static_cast<int64_t>(items.size());
+  p.values = detail::read_stored(items, 0, s_, coef_bytes_ == 2 ? torch::kFloat16 : torch::kFloat32);
+  p.index = detail::read_uints(items, static_cast<size_t>(s_ * coef_bytes_), s_, index_bytes_);
+  // Checked here, on the CPU: a scatter out of range on a device is not an error message.
+  NNC_CHECK(p.index.max().item<int64_t>() < atoms_,
             "compressor 'sparse': a stored atom index is out of range (corrupt item?)");
-  auto x = detail::chunked(torch::arange(n), 4096, [&](const torch::Tensor& rows) {
-    auto codes = torch::zeros({rows.size(0), atoms_}, torch::kFloat32)
+  return p;
+}
+
+torch::Tensor SparseCompressor::reconstruct(const ParsedItems& p) const {
+  const auto& dict = device_dict_.of(dict_, p.values.device());
+  auto coef = p.values.to(torch::kFloat32);
+  auto idx = p.index.to(torch::kInt64);
+  auto x = detail::chunked(torch::arange(p.n, idx.options()), 4096, [&](const torch::Tensor& rows) {
+    auto codes = torch::zeros({rows.size(0), atoms_}, coef.options())
                      .scatter_add_(1, idx.index_select(0, rows), coef.index_select(0, rows));
-    return norm_.to_storage(codes.mm(dict_.t()), rep_.raw_pixels);
+    return norm_.to_storage(codes.mm(dict.t()), rep_.raw_pixels);
   });
-  return x.reshape(shape);
+  return x.reshape(rep_.batch_shape(p.n));
 }
 
 std::string SparseCompressor::describe() const {
@@ -222,6 +230,7 @@ void SparseCompressor::restore(const StateMap& state) {
   auto d = detail::state_tensor(name(), state, "dictionary", {rep_.numel(), atoms_});
   norm_.load(detail::state_tensor(name(), state, "normalization", {2}), rep_.raw_pixels);
   dict_ = round_stored(d).contiguous();
+  device_dict_.clear();
 }
 
 }  // namespace nnc::replay

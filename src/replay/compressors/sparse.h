@@ -60,7 +60,11 @@ class SparseCompressor : public Compressor {
   void learn(const torch::Tensor& reference) override;
   void restore(const StateMap& state) override;
   std::vector<Packed> pack(const torch::Tensor& batch) const override;
-  torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
+  /// values: the coefficients [N, s] (float16 or float32 as stored); index: their atoms
+  /// [N, s] (uint8 or int32), checked to lie in the dictionary.
+  ParsedItems parse(const std::vector<const Packed*>& items) const override;
+  /// Coefficients x the dictionary (on the parsed fields' device), back to the storage domain.
+  torch::Tensor reconstruct(const ParsedItems& parsed) const override;
 
  private:
   torch::Tensor round_stored(const torch::Tensor& x) const;
@@ -69,6 +73,7 @@ class SparseCompressor : public Compressor {
   uint64_t seed_;
   torch::Device device_;  ///< where the dictionary is learned
   torch::Tensor dict_;
+  detail::TensorCopies device_dict_;  ///< dict_ on other devices
   detail::Normalizer norm_;
 };
 

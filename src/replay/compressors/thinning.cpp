@@ -4,7 +4,6 @@
 #include <torch/torch.h>
 
 #include <cmath>
-#include <cstring>
 
 #include "core/error.h"
 #include "replay/compressors/util.h"
@@ -71,24 +70,21 @@ std::vector<Packed> ThinningCompressor::pack(const torch::Tensor& batch) const {
   return out;
 }
 
-torch::Tensor ThinningCompressor::unpack(const std::vector<const Packed*>& items) const {
-  int64_t n = static_cast<int64_t>(items.size()), m = rep_.numel();
-  torch::Tensor values;
-  if (rep_.raw_pixels) {
-    auto bytes = torch::empty({n, k_}, torch::kUInt8);
-    uint8_t* p = bytes.data_ptr<uint8_t>();
-    for (int64_t i = 0; i < n; ++i) std::memcpy(p + i * k_, items[i]->data(), k_);
-    values = bytes.to(torch::kFloat32);
-  } else {
-    values = detail::read_floats(items, 0, k_, 4);
-  }
-  auto coords = detail::read_uints(items, static_cast<size_t>(k_ * rep_.value_bytes()), k_,
-                                   coord_bytes_);
-  NNC_CHECK(coords.max().item<int64_t>() < m,
+ParsedItems ThinningCompressor::parse(const std::vector<const Packed*>& items) const {
+  ParsedItems p;
+  p.n = static_cast<int64_t>(items.size());
+  p.values = detail::read_stored(items, 0, k_, rep_.raw_pixels ? torch::kUInt8 : torch::kFloat32);
+  p.index = detail::read_uints(items, static_cast<size_t>(k_ * rep_.value_bytes()), k_, coord_bytes_);
+  // Checked here, on the CPU: a scatter out of range on a device is not an error message.
+  NNC_CHECK(p.index.max().item<int64_t>() < rep_.numel(),
             "compressor 'thinning': a stored coordinate is out of range (corrupt item?)");
-  auto out = torch::zeros({n, m}, torch::kFloat32).scatter_(1, coords, values);
-  auto shape = rep_.batch_shape(n);
-  return out.reshape(shape);
+  return p;
+}
+
+torch::Tensor ThinningCompressor::reconstruct(const ParsedItems& p) const {
+  auto out = torch::zeros({p.n, rep_.numel()}, p.values.options().dtype(torch::kFloat32))
+                 .scatter_(1, p.index.to(torch::kInt64), p.values.to(torch::kFloat32));
+  return out.reshape(rep_.batch_shape(p.n));
 }
 
 std::string ThinningCompressor::describe() const {

@@ -38,7 +38,10 @@ class ThinningCompressor : public Compressor {
 
  protected:
   std::vector<Packed> pack(const torch::Tensor& batch) const override;
-  torch::Tensor unpack(const std::vector<const Packed*>& items) const override;
+  /// values: the k kept values [N, k] (uint8 pixels or float32); index: their coordinates
+  /// [N, k] (uint8 or int32), checked to lie inside the sample.
+  ParsedItems parse(const std::vector<const Packed*>& items) const override;
+  torch::Tensor reconstruct(const ParsedItems& parsed) const override;
 
  private:
   double cf_;

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <type_traits>
 
 #include "core/error.h"
 #include "core/seed.h"
@@ -181,15 +182,14 @@ void append_floats(std::vector<Packed>& items, const torch::Tensor& values, int 
     items[i].insert(items[i].end(), base + i * row, base + (i + 1) * row);
 }
 
-torch::Tensor read_floats(const std::vector<const Packed*>& items, size_t offset, int64_t k,
-                          int bytes_per_value) {
-  auto dtype = bytes_per_value == 4 ? torch::kFloat32 : torch::kFloat16;
+torch::Tensor read_stored(const std::vector<const Packed*>& items, size_t offset, int64_t k,
+                          torch::ScalarType dtype) {
   auto out = torch::empty({static_cast<int64_t>(items.size()), k}, dtype);
   auto* base = static_cast<uint8_t*>(out.data_ptr());
-  size_t row = static_cast<size_t>(k) * bytes_per_value;
+  size_t row = static_cast<size_t>(k) * out.element_size();
   for (size_t i = 0; i < items.size(); ++i)
     std::memcpy(base + i * row, items[i]->data() + offset, row);
-  return out.to(torch::kFloat32);
+  return out;
 }
 
 void append_uints(std::vector<Packed>& items, const torch::Tensor& values, int bytes_per_value) {
@@ -205,20 +205,35 @@ void append_uints(std::vector<Packed>& items, const torch::Tensor& values, int b
   }
 }
 
+namespace {
+/// An [B, K] integer tensor of the smallest dtype that holds `max_bits` (uint8, int32 or
+/// int64), filled row by row: read(row, i) writes item i's K values through a typed pointer.
+template <typename Read>
+torch::Tensor compact_ints(int64_t b, int64_t k, int max_bits, Read read) {
+  auto fill = [&](auto tag) {
+    using T = decltype(tag);
+    auto out = torch::empty({b, k}, c10::CppTypeToScalarType<T>::value);
+    T* base = out.template data_ptr<T>();
+    for (int64_t i = 0; i < b; ++i) read(base + i * k, i);
+    return out;
+  };
+  if (max_bits <= 8) return fill(uint8_t{});
+  if (max_bits <= 31) return fill(int32_t{});
+  return fill(int64_t{});
+}
+}  // namespace
+
 torch::Tensor read_uints(const std::vector<const Packed*>& items, size_t offset, int64_t k,
                          int bytes_per_value) {
-  auto out = torch::empty({static_cast<int64_t>(items.size()), k}, torch::kInt64);
-  int64_t* p = out.data_ptr<int64_t>();
-  for (size_t i = 0; i < items.size(); ++i) {
-    const uint8_t* src = items[i]->data() + offset;
+  return compact_ints(static_cast<int64_t>(items.size()), k, 8 * bytes_per_value, [&](auto* row, int64_t i) {
+    const uint8_t* src = items[static_cast<size_t>(i)]->data() + offset;
     for (int64_t j = 0; j < k; ++j) {
       uint64_t x = 0;
       for (int b = 0; b < bytes_per_value; ++b)
         x |= static_cast<uint64_t>(src[j * bytes_per_value + b]) << (8 * b);
-      p[i * k + j] = static_cast<int64_t>(x);
+      row[j] = static_cast<std::remove_pointer_t<decltype(row)>>(x);  // fits: see compact_ints
     }
-  }
-  return out;
+  });
 }
 
 void append_codes(std::vector<Packed>& items, const torch::Tensor& codes, int bits) {
@@ -247,24 +262,22 @@ void append_codes(std::vector<Packed>& items, const torch::Tensor& codes, int bi
 torch::Tensor read_codes(const std::vector<const Packed*>& items, size_t offset, int64_t l,
                          int bits) {
   NNC_CHECK(bits >= 1 && bits <= 16, "read_codes: {} bits per code (1..16)", bits);
-  auto out = torch::empty({static_cast<int64_t>(items.size()), l}, torch::kInt64);
-  int64_t* p = out.data_ptr<int64_t>();
   size_t need = (static_cast<size_t>(l) * bits + 7) / 8;
-  for (size_t i = 0; i < items.size(); ++i) {
-    NNC_CHECK(items[i]->size() >= offset + need, "packed item is truncated: {} bytes, needs {}",
-              items[i]->size(), offset + need);
-    const uint8_t* src = items[i]->data() + offset;
-    int64_t* row = p + static_cast<int64_t>(i) * l;
+  return compact_ints(static_cast<int64_t>(items.size()), l, bits, [&](auto* row, int64_t i) {
+    const Packed& item = *items[static_cast<size_t>(i)];
+    NNC_CHECK(item.size() >= offset + need, "packed item is truncated: {} bytes, needs {}",
+              item.size(), offset + need);
+    const uint8_t* src = item.data() + offset;
+    using T = std::remove_pointer_t<decltype(row)>;
     if (bits == 8) {
-      for (int64_t j = 0; j < l; ++j) row[j] = src[j];
+      for (int64_t j = 0; j < l; ++j) row[j] = static_cast<T>(src[j]);
     } else if (bits == 16) {
-      for (int64_t j = 0; j < l; ++j) row[j] = src[2 * j] | (static_cast<int64_t>(src[2 * j + 1]) << 8);
+      for (int64_t j = 0; j < l; ++j) row[j] = static_cast<T>(src[2 * j] | (src[2 * j + 1] << 8));
     } else {
       BitReader r(src, need);
-      for (int64_t j = 0; j < l; ++j) row[j] = r.read(bits);
+      for (int64_t j = 0; j < l; ++j) row[j] = static_cast<T>(r.read(bits));
     }
-  }
-  return out;
+  });
 }
 
 int64_t floor_div(double a, double b) { return static_cast<int64_t>(std::floor(a / b)); }

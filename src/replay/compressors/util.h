@@ -4,6 +4,7 @@
 #include <torch/types.h>
 
 #include <map>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -87,19 +88,74 @@ torch::Tensor state_tensor(const std::string& compressor,
 
 /// float32 [B, K] -> per-sample little-endian bytes appended to items[i] (4 or 2 bytes each).
 void append_floats(std::vector<Packed>& items, const torch::Tensor& values, int bytes_per_value);
-/// Reads K floats (4 or 2 bytes each) at byte `offset` of every item -> float32 [B, K].
-torch::Tensor read_floats(const std::vector<const Packed*>& items, size_t offset, int64_t k,
-                          int bytes_per_value);
+/// Reads K values of `dtype` (uint8, float16 or float32, as stored) at byte `offset` of every
+/// item -> [B, K] of that dtype (decompression widens them where it reconstructs).
+torch::Tensor read_stored(const std::vector<const Packed*>& items, size_t offset, int64_t k,
+                          torch::ScalarType dtype);
 /// Non-negative integers [B, K] (int64) -> `bytes_per_value` little-endian bytes each.
 void append_uints(std::vector<Packed>& items, const torch::Tensor& values, int bytes_per_value);
+/// Reads them back -> [B, K], compact: uint8 for 1 byte, int32 for 2 or 3, int64 beyond.
 torch::Tensor read_uints(const std::vector<const Packed*>& items, size_t offset, int64_t k,
                          int bytes_per_value);
 
 /// Codes [B, L] (integers in [0, 2^bits)) -> ceil(L * bits / 8) bytes appended to each item
 /// (BitWriter order: little-endian bits; bits 1..16; 8 and 16 take a byte-copy fast path).
 void append_codes(std::vector<Packed>& items, const torch::Tensor& codes, int bits);
-/// Reads L codes of `bits` bits at byte `offset` of every item -> int64 [B, L].
+/// Reads L codes of `bits` bits at byte `offset` of every item -> [B, L], compact: uint8 for
+/// bits <= 8, int32 beyond.
 torch::Tensor read_codes(const std::vector<const Packed*>& items, size_t offset, int64_t l, int bits);
+
+/// Values a compressor keeps once per device (codebooks, a dictionary, a decoder network),
+/// made from its CPU state on first use there: decompression on a device then reads them in
+/// place instead of copying them per call. Thread-safe; clear() when the CPU state changes.
+template <typename T>
+class PerDevice {
+ public:
+  template <typename Make>
+  const T& get(const torch::Device& device, Make make) const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    auto it = cache_.find(device.str());
+    if (it == cache_.end()) it = cache_.emplace(device.str(), make()).first;
+    return it->second;  // std::map: stays valid while other devices are added
+  }
+  void clear() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    cache_.clear();
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::map<std::string, T> cache_;
+};
+
+/// A CPU tensor's copies on other devices (codebooks, a dictionary).
+class TensorCopies : public PerDevice<torch::Tensor> {
+ public:
+  /// `cpu` itself on the CPU, else its copy on `device` (made on first use).
+  const torch::Tensor& of(const torch::Tensor& cpu, const torch::Device& device) const {
+    return device.is_cpu() ? cpu : get(device, [&] { return cpu.to(device); });
+  }
+};
+
+/// A network's copies on other devices (the autoencoders' decoders), in eval mode.
+template <typename Net>
+class NetCopies : public PerDevice<std::shared_ptr<Net>> {
+ public:
+  /// `cpu` itself on the CPU, else a copy on `device` (made on first use): `blank()` builds
+  /// the same architecture, which takes cpu's parameters and moves there.
+  template <typename Blank>
+  std::shared_ptr<Net> of(const std::string& compressor, const std::shared_ptr<Net>& cpu,
+                          const torch::Device& device, Blank blank) const {
+    if (device.is_cpu()) return cpu;
+    return this->get(device, [&] {
+      std::shared_ptr<Net> net = blank();
+      load_module_state(compressor, *net, module_state(*cpu));
+      net->to(device);
+      net->eval();
+      return net;
+    });
+  }
+};
 
 /// Runs `fn` on row chunks of `x` and concatenates the results along dim 0.
 template <typename Fn>
