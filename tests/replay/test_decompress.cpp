@@ -22,10 +22,7 @@ using namespace nnc::replay::testing;
 
 namespace {
 
-struct Threads : ::testing::Environment {
-  void SetUp() override { torch::set_num_threads(2); }
-};
-[[maybe_unused]] auto* threads = ::testing::AddGlobalTestEnvironment(new Threads);
+// Threads: test_compressors_beyond.cpp's environment (2) covers this executable too.
 
 /// Integer pixels 0..255 in a fixed scramble.
 torch::Tensor pixels(const std::vector<int64_t>& shape, int64_t salt) {
