@@ -3,31 +3,44 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <map>
+#include <stdexcept>
 #include <nlohmann/json.hpp>
-
-#include "replay/compressor.h"
-#include "replay/encoder.h"
 
 namespace nnc::report::testing {
 
 using experiment::RunRecord;
 using experiment::RunStatus;
 
-namespace {
-
-/// What the replay kind records about the run's encoder and compressor (report tags), asked
-/// of the real plug-in registries, so these runs group as recorded runs do.
-std::map<std::string, std::string> plugin_tags(const ReplaySpec& s) {
-  OptionValues values{{"encoder", s.encoder}, {"encoding_block", s.block},
-                      {"compressor", s.compressor}, {"strategy", s.strategy}};
-  if (s.param_key == "compression_factor") values[s.param_key] = s.param;
-  else if (!s.param_key.empty()) values[s.param_key] = static_cast<int64_t>(s.param);
-  auto tags = replay::encoder_registry().run_tags(values, "encoder");
-  tags.merge(replay::compressor_registry().run_tags(values, "compressor"));
-  return tags;
+std::map<std::string, std::string> recorded_plugin_tags(const ReplaySpec& s) {
+  std::map<std::string, std::string> t;
+  const bool cutr = s.encoder == "cutr";
+  t["encoder_line"] = s.encoder;
+  t["encoder_display"] = cutr ? fmt::format("CutR18({})", s.block) : "no encoding";
+  t["encoder_order"] = cutr ? "1" : "0";
+  auto compressor = [&](const char* line, const char* display, int order, std::string parameter) {
+    t["compressor_line"] = line;
+    t["compressor_display"] = display;
+    t["compressor_order"] = std::to_string(order);
+    t["compressor_parameter"] = std::move(parameter);
+  };
+  const auto p = [&](const char* fallback) {
+    return s.param_key.empty() ? std::string(fallback) : fmt::format("{}", s.param);
+  };
+  const std::string c = s.compressor;
+  const bool transfer = s.strategy == "transfer" || s.strategy == "tiny_imagenet_transfer";
+  if (c == "none") compressor("none", "No Compression", 0, "");
+  else if (c == "thinning") compressor("thinning", "Thinning", 1, p("0.9"));
+  else if (c == "quantization" && transfer) compressor("quantization transfer", "Quantization (transfer)", 2, p("8"));
+  else if (c == "quantization") compressor("quantization local", "Quantization (local)", 2, p("8"));
+  else if (c == "convae") compressor("convae", "Conv. Autoencoder", 3, p("8"));
+  else if (c == "fcae") compressor("fcae", "FC Autoencoder", 4, p("32"));
+  else if (c == "jpeg") compressor("jpeg", "JPEG", 7, "q" + p("50"));
+  else if (c == "pq") compressor("pq", "Product Quantization", 8, "32x" + p("8") + "b");
+  else if (c == "half") compressor("half", "Half Precision", 9, "");
+  else throw std::invalid_argument("recorded_plugin_tags: no fixture tags for compressor " + c);
+  return t;
 }
-
-}  // namespace
 
 RunRecord replay_run(const ReplaySpec& s) {
   RunRecord r;
@@ -56,18 +69,20 @@ RunRecord replay_run(const ReplaySpec& s) {
                {"num_passes", s.passes}};
   r.tags = {{"encoder", s.encoder == "none" ? "none" : fmt::format("{}{}", s.encoder, s.block)},
             {"compressor", s.compressor}, {"method", s.compressor}};
-  if (s.plugin_tags) r.tags.merge(plugin_tags(s));
+  if (s.plugin_tags) r.tags.merge(recorded_plugin_tags(s));
   r.started_at = "2024-01-01T00:00:00Z";
   r.run_time_s = 60;
   return r;
 }
 
-std::vector<RunRecord> fake_replay_runs() {
-  std::vector<RunRecord> out;
+namespace {
+
+std::vector<ReplaySpec> fake_replay_specs() {
+  std::vector<ReplaySpec> out;
   int n = 0;
   auto add = [&](ReplaySpec s) {
     s.id = fmt::format("rp{:02d}", n++);
-    out.push_back(replay_run(s));
+    out.push_back(s);
   };
   constexpr double kMiB = 1048576;
   // Baselines and one quantization sweep at three budgets (raw images: 3072 B, CutR18(3)
@@ -108,7 +123,28 @@ std::vector<RunRecord> fake_replay_runs() {
                    .memory_bytes = "10MiB", .accuracy = 0.58, .mib = 10 * 0.995,
                    .slots = std::floor(10 * kMiB / 576), .seed = 1};
   again.id = "rp-seed1";
-  out.push_back(replay_run(again));
+  out.push_back(again);
+  return out;
+}
+
+}  // namespace
+
+std::vector<RunRecord> fake_replay_runs() {
+  std::vector<RunRecord> out;
+  for (auto& s : fake_replay_specs()) out.push_back(replay_run(s));
+  return out;
+}
+
+std::vector<ReplaySpec> replay_specs_in_use() {
+  auto out = fake_replay_specs();
+  // The settings test_report.cpp builds its own runs with.
+  for (double q : {30, 90}) out.push_back({.compressor = "jpeg", .param_key = "jpeg_quality", .param = q});
+  for (double bits : {4, 8}) out.push_back({.compressor = "pq", .param_key = "pq_bits", .param = bits});
+  for (const char* strategy : {"tiny_imagenet_transfer", "local"})
+    out.push_back({.compressor = "quantization", .strategy = strategy, .param_key = "n_states", .param = 4});
+  out.push_back({.compressor = "thinning", .param_key = "compression_factor", .param = 0.5});
+  out.push_back({.compressor = "half"});
+  out.push_back({});
   return out;
 }
 

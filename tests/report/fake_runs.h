@@ -1,5 +1,6 @@
 #pragma once
 // Hand-made runs for the report tests: plausible numbers, every field a report reads.
+#include <map>
 #include <string>
 #include <vector>
 
@@ -19,8 +20,14 @@ struct ReplaySpec {
   int seed = 0;
   bool plugin_tags = true;  ///< false: recorded without report tags (an older nncompress)
 };
-/// A completed replay run as the replay kind records it, report tags from the real plug-ins.
+/// A completed replay run as the replay kind records it.
 experiment::RunRecord replay_run(const ReplaySpec& s);
+/// The report tags the replay kind records for `s`'s encoder and compressor (fixture data for
+/// the compressors these tests use; test-report-plugin-tags checks them against the real
+/// plug-ins, so a change there fails it rather than leaving these stale).
+std::map<std::string, std::string> recorded_plugin_tags(const ReplaySpec& s);
+/// Every spec fake_replay_runs() and the report tests use (what test-report-plugin-tags checks).
+std::vector<ReplaySpec> replay_specs_in_use();
 
 /// CIFAR-10, two encoders (none, cutr 3): baselines and quantization at 1/4/10 MiB, parameter
 /// sweeps (thinning, transfer quantization, autoencoders) at 10 MiB, one setting twice.
