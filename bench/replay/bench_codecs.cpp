@@ -1,7 +1,9 @@
-// bench-codecs: encode and decode throughput of `jpeg` (28x28 grey, quality 50) and `pq`
-// (CutR block-3 features 256x2x2, 32 sub-vectors x 8 bits) on one thread, CPU time. The
-// figure to watch is the ratio of per-item decode cost at batch 16 (what training decodes)
-// to batch 2048: the per-call overhead.
+// bench-codecs: encode and decode throughput of `jpeg` (28x28 grey, quality 50), `pq`
+// (CutR block-3 features 256x2x2, 32 sub-vectors x 8 bits) and the tensor-math compressors
+// on CIFAR-shaped raw images (3x32x32: none, half, quantization, thinning, resize) on one
+// thread, CPU time. The figures to watch: decode items/s at batch 2048 (how a replay memory
+// is decompressed once per task), and the ratio of per-item decode cost at batch 16 to batch
+// 2048 (the per-call overhead).
 #include <torch/torch.h>
 
 #include <cstdio>
@@ -63,5 +65,11 @@ int main() {
   run("jpeg q50 28x28 grey", {{"compressor", "jpeg"}, {"jpeg_quality", int64_t{50}}}, {{1, 28, 28}, true});
   run("pq 32x8 bits on 256x2x2",
       {{"compressor", "pq"}, {"pq_subvectors", int64_t{32}}, {"pq_bits", int64_t{8}}}, {{256, 2, 2}, false});
+  const Representation cifar{{3, 32, 32}, true};
+  run("none 3x32x32", {{"compressor", "none"}}, cifar);
+  run("half 3x32x32", {{"compressor", "half"}}, cifar);
+  run("quantization 16 states 3x32x32", {{"compressor", "quantization"}, {"n_states", int64_t{16}}}, cifar);
+  run("thinning 0.75 3x32x32", {{"compressor", "thinning"}, {"compression_factor", 0.75}}, cifar);
+  run("resize /2 4 bits 3x32x32", {{"compressor", "resize"}, {"resize_bits", int64_t{4}}}, cifar);
   return 0;
 }
