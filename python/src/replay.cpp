@@ -207,9 +207,11 @@ class PyMemory {
       ptrs.push_back(all[static_cast<size_t>(i)].second);
       labels.push_back(all[static_cast<size_t>(i)].first);
     }
-    auto x = compressor_->decompress(ptrs);
+    // Decompressed on the memory's device: the compact codes cross, the math runs there.
+    const torch::Device device(s_.device);
+    auto x = compressor_->decompress(ptrs, device);
     if (rep_->raw_pixels) x = x.round().clamp(0, 255).to(torch::kUInt8);
-    return {x.to(s_.device), torch::tensor(labels, torch::kLong).to(s_.device)};
+    return {x, torch::tensor(labels, torch::kLong).to(device)};
   }
 
   MemorySettings s_;
