@@ -1,7 +1,6 @@
 #include "cli/kind_command.h"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <nlohmann/json.hpp>
 
@@ -13,11 +12,7 @@ namespace nnc::cli {
 namespace {
 /// What --help shows after the flag: the option's value type, or its choices.
 std::string type_name(const experiment::OptionSpec& spec) {
-  if (!spec.choices.empty()) {
-    std::vector<std::string> shown;
-    for (auto& c : spec.choices) shown.push_back(c.empty() ? "\"\"" : c);  // "" is a choice too
-    return fmt::format("{{{}}}", fmt::join(shown, ","));
-  }
+  if (!spec.choices.empty()) return "{" + choices_text(spec.choices, ",") + "}";
   const auto& v = spec.default_value;
   if (std::holds_alternative<bool>(v)) return "BOOL";
   if (std::holds_alternative<int64_t>(v)) return "INT";

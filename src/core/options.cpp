@@ -116,4 +116,11 @@ void merge_option_specs(std::vector<OptionSpec>& specs, const std::vector<Option
   }
 }
 
+std::string choices_text(const std::vector<std::string>& choices, const std::string& sep) {
+  std::string out;
+  for (size_t i = 0; i < choices.size(); ++i)
+    out += (i ? sep : "") + (choices[i].empty() ? std::string("\"\"") : choices[i]);
+  return out;
+}
+
 }  // namespace nnc

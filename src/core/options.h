@@ -69,6 +69,10 @@ struct OptionSpec {
   bool in_effect(const OptionValues& values) const;
 };
 
+/// An option's choices for messages and --help, joined by `sep`; the empty choice (e.g.
+/// search's --sampler, "the plan's") shows as "".
+std::string choices_text(const std::vector<std::string>& choices, const std::string& sep);
+
 /// One line per option of `values` that is set away from its default although none of its
 /// owners is selected, so it changes nothing (nor the run id): "option 'jpeg_quality' has no
 /// effect: it applies to compressor jpeg only, and the compressor is thinning".

@@ -1,6 +1,5 @@
 #include "experiment/run_config.h"
 
-#include <fmt/ranges.h>  // fmt::join (its home since fmt 11)
 #include <cmath>
 #include <nlohmann/json.hpp>
 #include <toml++/toml.h>
@@ -74,7 +73,7 @@ void RunConfig::set(const std::string& key, const Value& value) {
   if (!s.choices.empty()) {
     auto& str = std::get<std::string>(v);
     NNC_CHECK(std::find(s.choices.begin(), s.choices.end(), str) != s.choices.end(),
-              "option '{}': '{}' is not one of {}", s.key, shown(str), fmt::join(s.choices, ", "));
+              "option '{}': '{}' is not one of {}", s.key, shown(str), choices_text(s.choices, ", "));
   }
   if (v.index() == 2)
     NNC_CHECK(std::isfinite(std::get<double>(v)), "option '{}': must be a finite number", s.key);

@@ -145,6 +145,11 @@ TEST(PluginRegistry, RanksMembersInRegistrationOrderNotByName) {
             (std::map<std::string, std::string>{{"thing_order", "0"}}));
 }
 
+TEST(OptionChoices, TheEmptyChoiceShowsAsQuotes) {
+  EXPECT_EQ(choices_text({"tpe", "random", ""}, ", "), "tpe, random, \"\"");
+  EXPECT_EQ(choices_text({}, ","), "");
+}
+
 TEST(PluginRegistry, SelectorOptionComesFromTheMembers) {
   auto r = make_things();
   auto spec = r.selector_option("plain");
