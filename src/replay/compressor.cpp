@@ -28,7 +28,9 @@ torch::Tensor Compressor::decompress(const std::vector<const Packed*>& items,
   }
   if (items.empty()) return torch::zeros(rep_.batch_shape(0), torch::TensorOptions().device(device));
   torch::NoGradGuard no_grad;
-  return reconstruct(parse(items).to(device));
+  ParsedItems parsed = parse(items);
+  parsed.n = static_cast<int64_t>(items.size());
+  return reconstruct(parsed.to(device));
 }
 
 std::vector<Packed> Compressor::empty_items(int64_t n) const {

@@ -36,7 +36,7 @@ class CompressorDesign;
 /// in: what crosses to the device instead of the float32 batch (a quarter of it or less).
 /// Each compressor documents which fields it fills; the others stay undefined.
 struct ParsedItems {
-  int64_t n = 0;         ///< items
+  int64_t n = 0;         ///< items (set by Compressor::decompress: parse() fills the tensors)
   torch::Tensor values;  ///< stored values: uint8 pixels, float16/float32 features or latents
   torch::Tensor index;   ///< stored integers: bins, codes, coordinates, atom indices (uint8 or int32)
   torch::Tensor range;   ///< per-item [lo, hi] float32 [N, 2], where stored

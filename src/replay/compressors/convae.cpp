@@ -175,7 +175,6 @@ std::vector<Packed> ConvaeCompressor::pack(const torch::Tensor& batch) const {
 
 ParsedItems ConvaeCompressor::parse(const std::vector<const Packed*>& items) const {
   ParsedItems p;
-  p.n = static_cast<int64_t>(items.size());
   p.values = detail::read_stored(items, 0, lc_ * lat_h_ * lat_w_, torch::kFloat32);
   return p;
 }

@@ -129,7 +129,6 @@ std::vector<Packed> FcaeCompressor::pack(const torch::Tensor& batch) const {
 
 ParsedItems FcaeCompressor::parse(const std::vector<const Packed*>& items) const {
   ParsedItems p;
-  p.n = static_cast<int64_t>(items.size());
   p.values = detail::read_stored(items, 0, b_, torch::kFloat32);
   return p;
 }

@@ -46,7 +46,6 @@ class HalfCompressor : public Compressor {
   /// values: the stored float16 [N, numel].
   ParsedItems parse(const std::vector<const Packed*>& items) const override {
     ParsedItems p;
-    p.n = static_cast<int64_t>(items.size());
     p.values = detail::read_stored(items, 0, rep_.numel(), torch::kFloat16);
     return p;
   }

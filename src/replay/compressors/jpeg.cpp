@@ -193,7 +193,6 @@ ParsedItems JpegCompressor::parse(const std::vector<const Packed*>& items) const
     }
   });
   ParsedItems p;
-  p.n = n;
   p.values = pixels;
   return p;
 }

@@ -42,7 +42,6 @@ std::vector<Packed> NoneCompressor::pack(const torch::Tensor& batch) const {
 
 ParsedItems NoneCompressor::parse(const std::vector<const Packed*>& items) const {
   ParsedItems p;
-  p.n = static_cast<int64_t>(items.size());
   p.values = detail::read_stored(items, 0, rep_.numel(), rep_.raw_pixels ? torch::kUInt8 : torch::kFloat32);
   return p;
 }

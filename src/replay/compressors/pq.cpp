@@ -248,7 +248,6 @@ std::vector<Packed> PqCompressor::pack(const torch::Tensor& batch) const {
 
 ParsedItems PqCompressor::parse(const std::vector<const Packed*>& items) const {
   ParsedItems p;
-  p.n = static_cast<int64_t>(items.size());
   p.index = detail::read_codes(items, 0, p_ * m_, static_cast<int>(bits_));  // < 2^bits = K
   return p;
 }

@@ -119,7 +119,6 @@ std::vector<Packed> QuantizationCompressor::pack(const torch::Tensor& batch) con
 
 ParsedItems QuantizationCompressor::parse(const std::vector<const Packed*>& items) const {
   ParsedItems p;
-  p.n = static_cast<int64_t>(items.size());
   p.index = detail::read_codes(items, transfer_ ? 0 : 8, rep_.numel(), bits_);
   if (!transfer_) p.range = detail::read_stored(items, 0, 2, torch::kFloat32);
   return p;

@@ -112,7 +112,6 @@ std::vector<Packed> ResizeCompressor::pack(const torch::Tensor& batch) const {
 
 ParsedItems ResizeCompressor::parse(const std::vector<const Packed*>& items) const {
   ParsedItems p;
-  p.n = static_cast<int64_t>(items.size());
   if (float16()) {
     p.values = detail::read_stored(items, 0, stored_values(), torch::kFloat16);
     return p;

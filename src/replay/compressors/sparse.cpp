@@ -190,7 +190,6 @@ std::vector<Packed> SparseCompressor::pack(const torch::Tensor& batch) const {
 
 ParsedItems SparseCompressor::parse(const std::vector<const Packed*>& items) const {
   ParsedItems p;
-  p.n = static_cast<int64_t>(items.size());
   p.values = detail::read_stored(items, 0, s_, coef_bytes_ == 2 ? torch::kFloat16 : torch::kFloat32);
   p.index = detail::read_uints(items, static_cast<size_t>(s_ * coef_bytes_), s_, index_bytes_);
   // Checked here, on the CPU: a scatter out of range on a device is not an error message.

@@ -72,7 +72,6 @@ std::vector<Packed> ThinningCompressor::pack(const torch::Tensor& batch) const {
 
 ParsedItems ThinningCompressor::parse(const std::vector<const Packed*>& items) const {
   ParsedItems p;
-  p.n = static_cast<int64_t>(items.size());
   p.values = detail::read_stored(items, 0, k_, rep_.raw_pixels ? torch::kUInt8 : torch::kFloat32);
   p.index = detail::read_uints(items, static_cast<size_t>(k_ * rep_.value_bytes()), k_, coord_bytes_);
   // Checked here, on the CPU: a scatter out of range on a device is not an error message.
